@@ -1,0 +1,44 @@
+"""Command line entry point: `descent-lab` or `python -m app`."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+TABS = ("landscape", "training")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="descent-lab",
+        description="Descent Lab: watch optimizers race across loss surfaces and train MNIST live.",
+    )
+    parser.add_argument("--tab", choices=TABS, default="landscape", help="tab to open first (default: landscape)")
+    parser.add_argument("--presentation", action="store_true", help="start in projector mode (large fonts, wide lines)")
+    parser.add_argument("--fullscreen", action="store_true", help="start full screen (F11 toggles)")
+    return parser
+
+
+def create_window(args: argparse.Namespace):
+    """Build the main window for parsed arguments (a QApplication must exist)."""
+    from app.window import MainWindow
+
+    window = MainWindow()
+    window.select_tab(args.tab)
+    if args.presentation:
+        window.set_presentation(True)
+    return window
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Descent Lab")
+    app.setOrganizationName("Descent Lab")
+    window = create_window(args)
+    if args.fullscreen:
+        window.showFullScreen()
+    else:
+        window.show()
+    return app.exec()

@@ -1,0 +1,93 @@
+"""The main window: one tab per part of the lecture, a Help menu, full screen and projector mode."""
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QTabWidget
+
+from app import ASSETS
+
+
+class MainWindow(QMainWindow):
+    """Tabs keyed by name ("landscape", "training"); each tab may implement shutdown() and set_presentation()."""
+
+    def __init__(self):
+        super().__init__()
+        self.setWindowTitle("Descent Lab")
+        self.setWindowIcon(QIcon(str(ASSETS / "icon.svg")))
+        self.resize(1400, 900)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self._tab_keys: list[str] = []
+        self.presentation = False
+
+        from app.landscape import LandscapeTab
+        from app.training import TrainingTab
+
+        self.add_tab("landscape", LandscapeTab(self), self.tr("Landscape"))
+        self.add_tab("training", TrainingTab(self), self.tr("Training"))
+        self._build_menus()
+
+    def add_tab(self, key: str, widget, title: str) -> None:
+        self._tab_keys.append(key)
+        self.tabs.addTab(widget, title)
+
+    def tab(self, key: str):
+        return self.tabs.widget(self._tab_keys.index(key))
+
+    def tab_keys(self) -> list[str]:
+        return list(self._tab_keys)
+
+    def select_tab(self, key: str) -> None:
+        self.tabs.setCurrentIndex(self._tab_keys.index(key))
+
+    def current_tab_key(self) -> str:
+        return self._tab_keys[self.tabs.currentIndex()]
+
+    def _build_menus(self) -> None:
+        view = self.menuBar().addMenu(self.tr("&View"))
+        self.fullscreen_action = QAction(self.tr("Full screen"), self, checkable=True)
+        self.fullscreen_action.setShortcut(QKeySequence(QKeySequence.StandardKey.FullScreen))
+        self.fullscreen_action.setShortcuts([QKeySequence("F11")])
+        self.fullscreen_action.toggled.connect(self.set_fullscreen)
+        view.addAction(self.fullscreen_action)
+        self.presentation_action = QAction(self.tr("Presentation mode (projector)"), self, checkable=True)
+        self.presentation_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.presentation_action.toggled.connect(self.set_presentation)
+        view.addAction(self.presentation_action)
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("About Descent Lab"), self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def set_fullscreen(self, on: bool) -> None:
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+
+    def set_presentation(self, on: bool) -> None:
+        """Projector mode: every tab scales fonts and line widths."""
+        self.presentation = bool(on)
+        if self.presentation_action.isChecked() != self.presentation:
+            self.presentation_action.setChecked(self.presentation)
+            return
+        for i in range(self.tabs.count()):
+            widget = self.tabs.widget(i)
+            if hasattr(widget, "set_presentation"):
+                widget.set_presentation(self.presentation)
+
+    def show_about(self):
+        from app.about import AboutDialog
+
+        self._about = AboutDialog(self)
+        self._about.show()
+        return self._about
+
+    def closeEvent(self, event):  # noqa: N802 (Qt name)
+        for i in range(self.tabs.count()):
+            widget = self.tabs.widget(i)
+            if hasattr(widget, "shutdown"):
+                widget.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,54 @@
+"""The main window opens headless with its tabs; --tab selects one; About lists the licences."""
+import subprocess
+import sys
+
+import pytest
+
+from app.main import TABS, build_parser, create_window
+
+
+def test_help_lists_options_without_a_display():
+    out = subprocess.run([sys.executable, "-m", "app", "--help"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0
+    assert "--tab" in out.stdout and "landscape" in out.stdout and "training" in out.stdout
+
+
+def test_unknown_tab_is_refused_with_a_message():
+    out = subprocess.run([sys.executable, "-m", "app", "--tab", "nope"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert "invalid choice" in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("key", TABS)
+def test_tab_option_selects_the_tab(qtbot, key):
+    window = create_window(build_parser().parse_args(["--tab", key]))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.tab_keys() == list(TABS)
+    assert window.current_tab_key() == key
+    assert window.tabs.tabText(window.tabs.currentIndex()).lower() == key
+
+
+def test_default_tab_is_landscape_and_window_has_icon(qtbot):
+    window = create_window(build_parser().parse_args([]))
+    qtbot.addWidget(window)
+    assert window.current_tab_key() == "landscape"
+    assert not window.windowIcon().isNull()
+
+
+def test_about_dialog_credits_mnist_and_licences(qtbot):
+    window = create_window(build_parser().parse_args([]))
+    qtbot.addWidget(window)
+    dialog = window.show_about()
+    qtbot.addWidget(dialog)
+    text = dialog.text.toPlainText()
+    assert "CC BY-SA 3.0" in text and "LeCun" in text and "Cazala" in text and "LGPL" in text
+
+
+def test_presentation_toggle_reaches_every_tab(qtbot):
+    window = create_window(build_parser().parse_args(["--presentation"]))
+    qtbot.addWidget(window)
+    assert window.presentation and window.presentation_action.isChecked()
+    window.presentation_action.setChecked(False)
+    assert not window.presentation

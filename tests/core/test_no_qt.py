@@ -1,0 +1,16 @@
+"""House rule: core/ is numpy only; importing it and all its submodules loads no Qt."""
+import subprocess
+import sys
+
+CHECK = """
+import importlib, pkgutil, sys
+import core
+for m in pkgutil.walk_packages(core.__path__, 'core.'):
+    importlib.import_module(m.name)
+print(' '.join(sorted({k.split('.')[0] for k in sys.modules} & {'PySide6', 'pyqtgraph', 'shiboken6', 'PyQt5', 'PyQt6'})))
+"""
+
+
+def test_importing_core_loads_no_qt():
+    out = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"core pulled in: {out.stdout.strip()}"
