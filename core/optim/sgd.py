@@ -1,0 +1,98 @@
+"""SGD with optional momentum and Nesterov momentum, exactly torch.optim.SGD's update."""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Optimizer
+
+__all__ = ["SGD"]
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with momentum or Nesterov momentum (torch.optim.SGD's update).
+
+    ───────────────────────────────────────────────────────────────────────────────
+     input: γ (lr), θ₀ (params), f (objective), λ (weight_decay),
+            μ (momentum), τ (dampening), nesterov, maximize
+    ───────────────────────────────────────────────────────────────────────────────
+     for t = 1, 2, … do
+         g_t ← ∇f(θ_{t−1})                      (g_t ← −∇f(θ_{t−1}) if maximize)
+         if λ ≠ 0:   g_t ← g_t + λ·θ_{t−1}
+         if μ ≠ 0:
+             if t > 1:   b_t ← μ·b_{t−1} + (1 − τ)·g_t
+             else:       b_t ← g_t
+             if nesterov:   g_t ← g_t + μ·b_t
+             else:          g_t ← b_t
+         θ_t ← θ_{t−1} − γ·g_t
+    ───────────────────────────────────────────────────────────────────────────────
+
+    Where torch (and so this class) departs from Sutskever et al. (2013):
+
+    * The velocity lives in gradient units: b ← μ·b + g, θ ← θ − γ·b instead of v ← μ·v + γ·g, θ ← θ − v.
+      Same path for a fixed γ, but changing γ mid-run rescales the whole stored velocity at once.
+    * b starts at the first gradient (not at zero), so dampening τ only applies from the second step.
+    * Nesterov is the reparametrized form (Bengio et al. 2012): θ already stores the look-ahead point, so
+      the step −γ·(g + μ·b) = −γ·g (gradient correction) − γ·μ·b (jump along the new velocity) needs no
+      second gradient evaluation. ``last[key]['lookahead_update']`` is that jump, −γ·μ·b_t.
+
+    Args:
+        lr: learning rate γ (default 1e-3)
+        momentum: momentum factor μ (default 0)
+        dampening: dampening τ for momentum (default 0)
+        weight_decay: L2 penalty λ, added to the gradient (default 0)
+        nesterov: Nesterov momentum; needs μ > 0 and τ = 0 (default False)
+        maximize: ascend instead of descend (default False)
+
+    ``state[key]['momentum_buffer']`` is b (kept, untouched, while μ = 0, as in torch). ``last[key]``: 'grad'
+    (g_t after maximize and λ), 'update' (Δθ), 'effective_lr' (γ everywhere), 'velocity' (b_t, when μ ≠ 0;
+    in gradient units, so the displacement it causes is −γ·b_t), 'lookahead_update' (Nesterov).
+    """
+
+    DEFAULTS = {"lr": 1e-3, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0, "nesterov": False,
+                "maximize": False}
+    RULES = {
+        "lr": ("nonneg", "learning rate"),
+        "momentum": ("nonneg", "momentum value"),
+        "dampening": ("real", "dampening value"),
+        "weight_decay": ("nonneg", "weight_decay value"),
+        "nesterov": ("bool", "nesterov"),
+        "maximize": ("bool", "maximize"),
+    }
+
+    def _check_combination(self, hp):
+        if hp["nesterov"] and (hp["momentum"] <= 0 or hp["dampening"] != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+
+    def _update(self, p, g, state, slot, hp):
+        g = self._grad(p, g, hp["weight_decay"], hp["maximize"], slot)
+        lr, mu, u = hp["lr"], hp["momentum"], slot.update
+        if mu != 0:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = np.array(g, dtype=p.dtype)
+            else:
+                buf *= mu
+                if hp["dampening"] == 0:
+                    buf += g
+                else:
+                    np.multiply(g, 1 - hp["dampening"], out=slot.work)
+                    buf += slot.work
+            if hp["nesterov"]:
+                np.multiply(buf, mu, out=u)
+                u += g
+                u *= -lr
+            else:
+                np.multiply(buf, -lr, out=u)
+        else:
+            np.multiply(g, -lr, out=u)
+        p += u
+
+    def _describe(self, state, slot, hp):
+        out = super()._describe(state, slot, hp)
+        out["effective_lr"] = np.full_like(slot.update, hp["lr"])
+        buf = state.get("momentum_buffer")
+        if hp["momentum"] != 0 and buf is not None:
+            out["velocity"] = buf.copy()
+            if hp["nesterov"]:
+                out["lookahead_update"] = buf * (-hp["lr"] * hp["momentum"])
+        return out

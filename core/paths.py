@@ -1,0 +1,291 @@
+"""A method's path on a surface: `Runner` (one step per call), `iterate` (a generator) and `run` (a whole Path).
+
+Every step is recorded with the loss, the *true* gradient and its norm at the new point, the evaluations the
+method itself has charged so far, and a status: "running", "converged" (‖∇f‖ < tol), "diverged" (NaN/inf, or the
+point went more than 100 view-diagonals from the view's centre) or "failed" (a second-order method could not
+take its step: singular Hessian, no decrease found). A run never raises on bad numbers; it stops with a message.
+
+Evaluation counts (f, ∇f, ∇²f) are what the method needs, not what we show: a first-order step costs 1 ∇f
+(the loss drawn at each point is free), Newton 1 ∇f + 1 ∇²f (+ f for its line search), L-BFGS 1 f + 1 ∇f per
+line-search trial. ``noise=σ`` adds N(0, σ²I) noise, from ``seed``, to the gradient the first-order methods see
+(SGD versus GD); Newton and L-BFGS always see the exact surface. Two normals are drawn every step whatever σ is,
+so a path depends only on (seed, σ per step), and σ = 0 is exactly the noise-free path.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.optim import EQUATIONS, HPARAM_SPECS, METHODS, NOTES, make_optimizer
+from core.second_order import (SECOND_ORDER, SECOND_ORDER_EQUATIONS, SECOND_ORDER_NOTES, SECOND_ORDER_SPECS,
+                               Oracle, QuadraticModel, at, f_at, grad_at, hess_at)
+
+__all__ = ["ALL_METHODS", "STATUSES", "Step", "Path", "Runner", "iterate", "run", "method_specs", "method_equation",
+           "method_note"]
+
+ALL_METHODS = (*METHODS, *SECOND_ORDER)  # sgd momentum nesterov adagrad rmsprop adam newton lbfgs
+STATUSES = ("running", "converged", "diverged", "failed")
+# ‖∇f‖ below this is converged: with O(1) curvature the point is ~1e-8 from a stationary point and f is within
+# ~1e-16 of its value there, float64's resolution. Fixed-lr first-order methods may hover above it (running).
+DEFAULT_TOL = 1e-8
+ESCAPE_FACTOR = 100.0  # view diagonals from the view's centre beyond which a point has diverged
+OVERFLOW = 1e300  # |f| beyond this counts as overflow
+_HINTS = {"newton": " (Newton's step is huge where the Hessian is nearly singular)",
+          "lbfgs": " (f keeps falling that way: unbounded below, or a valley to infinity?)"}
+
+
+@dataclass(frozen=True, eq=False)
+class Step:
+    """One recorded point of a path; arrays are read-only copies, safe to hand to another thread."""
+    index: int
+    point: np.ndarray
+    loss: float
+    grad: np.ndarray
+    grad_norm: float
+    evals: tuple[int, int, int]  # cumulative (f, ∇f, ∇²f) charged to the method
+    status: str
+    message: str
+    info: dict = field(default_factory=dict)  # picture state of the step that arrived here (empty at step 0)
+
+
+@dataclass(frozen=True, eq=False)
+class Path:
+    """A path so far: n points with their losses, gradient norms and cumulative evaluations."""
+    method: str
+    points: np.ndarray  # (n, 2); when diverged the last point may be non-finite
+    losses: np.ndarray  # (n,)
+    grad_norms: np.ndarray  # (n,)
+    evals: np.ndarray  # (n, 3) int
+    status: str
+    message: str
+    stop_step: int | None  # index of the step that ended the run (None while running)
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+
+def _readonly(a) -> np.ndarray:
+    a = np.array(a, dtype=float)
+    a.setflags(write=False)
+    return a
+
+
+def _copy(value):
+    return np.array(value) if isinstance(value, np.ndarray) else value
+
+
+def _check_nonneg(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
+    return float(value)
+
+
+class Runner:
+    """A method walking a surface from ``start``, one ``step()`` at a time; ``set`` applies from the next step.
+
+    ``method`` is one of ALL_METHODS; ``hparams`` go to the optimizer (core.optim's for the six first-order
+    methods, on the single parameter {"xy": point}; Newton/LBFGS from core.second_order). Step 0 (the start) is
+    recorded on construction. Once ``done`` (converged, diverged or failed), ``step()`` returns the last Step
+    again without doing anything. A failed step does not move, so its point repeats the previous one.
+
+    Step.info of a first-order step: the optimizer's ``last`` entries ('grad' = the gradient it saw, noise
+    included; 'update' = Δθ; 'effective_lr'; per method 'velocity', 'accum', 'm', 'v', 'm_hat', 'v_hat',
+    'lookahead_update'), 'state' (copies of its torch-named state) and, for Nesterov, 'lookahead' = θ − γ·μ·b,
+    the end of the momentum leg: torch's θ already plays Sutskever's look-ahead point, and its step
+    −γ·(g + μ·b) is drawn as the momentum leg −γ·μ·b followed by the gradient leg −γ·g. For Newton and
+    L-BFGS see their classes ('model', 'indefinite', 'trials', ...); 'failure' says why a step was refused.
+    """
+
+    def __init__(self, surface, method: str, start, noise: float = 0.0, seed: int = 0, tol: float = DEFAULT_TOL,
+                 **hparams):
+        if method not in ALL_METHODS:
+            raise ValueError(f"unknown method {method!r}; choose one of {', '.join(ALL_METHODS)}")
+        try:
+            start = np.array(start, dtype=float)
+        except (TypeError, ValueError):
+            start = np.full(3, np.nan)
+        if start.shape != (2,) or not np.all(np.isfinite(start)):
+            raise ValueError("start must be a finite point (x, y)")
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"seed must be a whole number ≥ 0, got {seed!r}")
+        self.surface, self.method = surface, method
+        self.noise, self.tol = _check_nonneg("noise", noise), _check_nonneg("tol", tol)
+        self._rng = np.random.default_rng(seed)
+        if method in SECOND_ORDER:
+            self.optimizer = SECOND_ORDER[method](**hparams)
+            self._oracle = Oracle(surface)
+            self._evals = self._oracle.evals
+        else:
+            self.optimizer = make_optimizer(method, **hparams)
+            self._xy = start.copy()  # the single parameter "xy", updated in place by the optimizer
+            self._evals = np.zeros(3, dtype=np.int64)
+        xmin, xmax, ymin, ymax = getattr(surface, "view", (-3.0, 3.0, -3.0, 3.0))
+        self._centre = np.array([(xmin + xmax) / 2, (ymin + ymax) / 2])
+        self._escape = ESCAPE_FACTOR * math.hypot(xmax - xmin, ymax - ymin)
+        self._steps: list[Step] = []
+        self._record(start, {})
+
+    # -- state ----------------------------------------------------------------------------------------------
+
+    @property
+    def last(self) -> Step:
+        return self._steps[-1]
+
+    @property
+    def index(self) -> int:
+        return self._steps[-1].index
+
+    @property
+    def status(self) -> str:
+        return self._steps[-1].status
+
+    @property
+    def message(self) -> str:
+        return self._steps[-1].message
+
+    @property
+    def done(self) -> bool:
+        return self.status != "running"
+
+    @property
+    def path(self) -> Path:
+        steps = self._steps
+        return Path(self.method, np.array([s.point for s in steps]), np.array([s.loss for s in steps]),
+                    np.array([s.grad_norm for s in steps]), np.array([s.evals for s in steps], dtype=np.int64),
+                    self.status, self.message, self.index if self.done else None)
+
+    def set(self, **hparams) -> None:
+        """Change hyperparameters (and ``noise``, ``tol``) from the next step on; all or nothing."""
+        noise = _check_nonneg("noise", hparams.pop("noise", self.noise))
+        tol = _check_nonneg("tol", hparams.pop("tol", self.tol))
+        if hparams:
+            self.optimizer.set(**hparams)
+        self.noise, self.tol = noise, tol
+
+    def model(self) -> QuadraticModel:
+        """The local quadratic at the current point: the one Newton/L-BFGS would use next, else the exact Taylor one."""
+        point = self.last.point
+        if self.method in SECOND_ORDER:
+            return self.optimizer.model(point, self.surface)
+        return QuadraticModel(point, self.last.loss, self.last.grad, hess_at(self.surface, point))
+
+    # -- stepping -------------------------------------------------------------------------------------------
+
+    def step(self) -> Step:
+        if self.done:
+            return self._steps[-1]
+        point = np.array(self.last.point)
+        with np.errstate(all="ignore"):
+            if self.method in SECOND_ORDER:
+                new, info = self.optimizer.step(point, self._oracle)
+            else:
+                new, info = self._first_order(point)
+        return self._record(new, info)
+
+    def _first_order(self, point):
+        noisy = self.last.grad + self.noise * self._rng.standard_normal(2)
+        self.optimizer.step({"xy": self._xy}, {"xy": noisy})
+        self._evals[1] += 1
+        info = dict(self.optimizer.last["xy"])  # already fresh copies (core.optim builds them when read)
+        info["state"] = {key: _copy(value) for key, value in self.optimizer.state["xy"].items()}
+        if "lookahead_update" in info:  # torch's Nesterov: the momentum leg, then the gradient leg
+            info["lookahead"] = point + info["lookahead_update"]
+        return self._xy.copy(), info
+
+    def _record(self, point, info) -> Step:
+        index = len(self._steps)
+        point = _readonly(point)
+        loss, grad = f_at(self.surface, point), grad_at(self.surface, point)
+        grad_norm = float(np.hypot(grad[0], grad[1]))
+        status, message = self._judge(index, point, loss, grad_norm, info.get("failure"))
+        step = Step(index, point, loss, _readonly(grad), grad_norm, tuple(int(n) for n in self._evals), status,
+                    message, info)
+        self._steps.append(step)
+        return step
+
+    def _judge(self, index, point, loss, grad_norm, failure) -> tuple[str, str]:
+        where = f"at step {index}"
+        hint = _HINTS.get(self.method, " (learning rate too high?)")
+        if failure:
+            return "failed", f"failed {where}: {failure}"
+        if not np.all(np.isfinite(point)):
+            return "diverged", f"diverged {where}: the point is no longer finite{hint}"
+        if np.hypot(*(point - self._centre)) > self._escape:
+            return "diverged", (f"diverged {where}: the point left the view by a factor of {ESCAPE_FACTOR:g}"
+                                f"{hint}")
+        if math.isnan(loss):
+            return "diverged", f"diverged {where}: f is undefined (NaN) at {at(point)}"
+        if abs(loss) > OVERFLOW:
+            return "diverged", f"diverged {where}: |f| overflowed at {at(point)}{hint}"
+        if not math.isfinite(grad_norm):
+            return "diverged", f"diverged {where}: the gradient is not finite at {at(point)}{hint}"
+        if grad_norm < self.tol:
+            return "converged", f"converged {where}: ‖∇f‖ = {grad_norm:.2g} < {self.tol:g}{self._kind(point)}"
+        return "running", ""
+
+    def _kind(self, point) -> str:
+        """What the converged point is, when the Hessian says it is not a minimum (not charged)."""
+        hess = hess_at(self.surface, point)
+        lam = np.linalg.eigvalsh(hess) if np.all(np.isfinite(hess)) else np.zeros(2)
+        if lam[0] < 0 < lam[1]:
+            return ", a saddle point, not a minimum (the Hessian is indefinite)"
+        if lam[1] < 0:
+            return ", a maximum (the Hessian is negative definite)"
+        return ""
+
+
+def _walk(runner: Runner, steps: int | None):
+    yield runner.last
+    while not runner.done and (steps is None or runner.index < steps):
+        yield runner.step()
+
+
+def _check_steps(steps) -> None:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps must be a whole number ≥ 0, got {steps!r}")
+
+
+def iterate(surface, method: str, start, steps: int | None = None, **kwargs):
+    """Steps of ``Runner(surface, method, start, **kwargs)``: step 0 (the start) first, until done or ``steps``.
+
+    Arguments are checked here, before the first ``next()``.
+    """
+    if steps is not None:
+        _check_steps(steps)
+    return _walk(Runner(surface, method, start, **kwargs), steps)
+
+
+def run(surface, method: str, start, steps: int, **kwargs) -> Path:
+    """The whole path: ``steps + 1`` points unless it converged, diverged or failed first."""
+    _check_steps(steps)
+    runner = Runner(surface, method, start, **kwargs)
+    for _ in _walk(runner, steps):
+        pass
+    return runner.path
+
+
+# ── metadata for the GUI: the six first-order methods from core.optim, Newton and L-BFGS from here ────────────
+
+
+def _lookup(table: dict, extra: dict, name: str):
+    if name not in ALL_METHODS:
+        raise ValueError(f"unknown method {name!r}; choose one of {', '.join(ALL_METHODS)}")
+    return extra[name] if name in extra else table[name]
+
+
+def method_specs(name: str) -> list:
+    """The HParamSpec list the GUI's editor shows for ``name``."""
+    return list(_lookup(HPARAM_SPECS, SECOND_ORDER_SPECS, name))
+
+
+def method_equation(name: str) -> str:
+    """The update rule of ``name`` as Unicode text."""
+    return _lookup(EQUATIONS, SECOND_ORDER_EQUATIONS, name)
+
+
+def method_note(name: str) -> str:
+    """One or two sentences: what to watch for."""
+    return _lookup(NOTES, SECOND_ORDER_NOTES, name)
