@@ -63,7 +63,7 @@ def bench_mlp(name, steps, read_last=False):
     return timed(step, steps)
 
 
-def bench_torch(torch, name, steps, foreach):
+def bench_torch(torch, name, steps, foreach, threads=2):
     cls, preset = METHODS[name]
     rng = np.random.default_rng(0)
     tensors = []
@@ -72,7 +72,11 @@ def bench_torch(torch, name, steps, foreach):
         p.grad = torch.from_numpy((1e-3 * rng.standard_normal(s)).astype(np.float32))
         tensors.append(p)
     opt = getattr(torch.optim, cls.__name__)(tensors, lr=1e-4, foreach=foreach, **preset)
-    return timed(opt.step, steps)
+    torch.set_num_threads(threads)
+    try:
+        return timed(opt.step, steps)
+    finally:
+        torch.set_num_threads(2)
 
 
 def main(quick=False):
@@ -84,8 +88,7 @@ def main(quick=False):
     except ImportError:
         torch = None
     params = sum(int(np.prod(s)) for s in mlp_shapes().values())
-    print(f"numpy {np.__version__}" + (f", torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else
-                                         ", torch not installed (no comparison)"))
+    print(f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else ", torch not installed"))
     print(f"\n2-D point: steps per second (best of 7 runs of {point_steps})")
     print(f"{'method':<10} {'step':>12} {'step + last':>12}")
     for name in METHODS:
@@ -93,17 +96,21 @@ def main(quick=False):
 
     print(f"\nMLP {'-'.join(map(str, LAYERS))} float32, {params:,} parameters in 10 arrays: µs per step "
           f"(best of 7 runs of {mlp_steps})")
-    header = f"{'method':<10} {'numpy':>9} {'numpy+last':>11}"  # +last: every record of every array
+    print("numpy+last also reads every record of every array; torch runs with 2 threads (set_num_threads(2)),")
+    print("'1 thr' with one (2 threads suffer most when other processes share the cores)")
+    header = f"{'method':<10} {'numpy':>7} {'numpy+last':>11}"
     if torch:
-        header += f" {'torch':>9} {'torch foreach':>14} {'numpy/torch':>12}"
+        header += f" {'torch':>7} {'foreach':>8} {'1 thr':>7} {'numpy/best torch':>17}"
     print(header)
     for name in METHODS:
         ours = bench_mlp(name, mlp_steps)
-        row = f"{name:<10} {ours * 1e6:>9.0f} {bench_mlp(name, mlp_steps, True) * 1e6:>11.0f}"
+        row = f"{name:<10} {ours * 1e6:>7.0f} {bench_mlp(name, mlp_steps, True) * 1e6:>11.0f}"
         if torch:
-            theirs = bench_torch(torch, name, mlp_steps, foreach=False)
-            foreach = bench_torch(torch, name, mlp_steps, foreach=True)
-            row += f" {theirs * 1e6:>9.0f} {foreach * 1e6:>14.0f} {ours / min(theirs, foreach):>12.2f}"
+            theirs = [bench_torch(torch, name, mlp_steps, foreach=False),
+                      bench_torch(torch, name, mlp_steps, foreach=True),
+                      bench_torch(torch, name, mlp_steps, foreach=False, threads=1)]
+            row += "".join(f" {t * 1e6:>{w}.0f}" for t, w in zip(theirs, (7, 8, 7)))
+            row += f" {ours / min(theirs):>17.2f}"
         print(row)
 
 
