@@ -1,0 +1,15 @@
+"""A from-scratch numpy MLP: layers as forward/backward pairs, initialisations, the fused softmax loss."""
+from .activations import ACTIVATIONS, ELU, LeakyReLU, Maxout, PReLU, ReLU, Sigmoid, Tanh, make_activation
+from .blas import blas_threads, set_blas_threads
+from .gradcheck import numerical_gradient, relative_error
+from .init import INITS, init_std, init_weight
+from .layers import BatchNorm, Dropout, Layer, Linear
+from .loss import softmax, softmax_cross_entropy
+from .mlp import MLP, Block
+
+__all__ = [
+    "MLP", "Block", "Layer", "Linear", "BatchNorm", "Dropout",
+    "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "ELU", "Maxout", "ACTIVATIONS", "make_activation",
+    "INITS", "init_std", "init_weight", "softmax", "softmax_cross_entropy", "numerical_gradient", "relative_error",
+    "blas_threads", "set_blas_threads",
+]
