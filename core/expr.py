@@ -3,13 +3,18 @@
 Accepted: x, y, numbers, pi, e, + - * / ** (or ^), unary + and -, parentheses, and the functions
 sin cos tan exp log sqrt abs tanh sinh cosh atan (alias arctan). Typing conveniences: '^' is power,
 '²' '³' are squares and cubes, '−' is minus, '×' '·' are times, '÷' is division, 'π' is pi.
-Length, nesting, exponents and constants are bounded so no formula can make sympy compute something huge.
+'^' becomes '**' while tokenizing, before Python's ast parses the text; the tree is then whitelisted node by node.
+
+Length, nesting, exponents and constants are bounded, and constants are computed in float64 as they appear: sympy
+only ever sees x, y, small exact rationals, pi, e and opaque `Const` symbols, so no formula can make it compute
+something huge. Undefined values (log of a negative, 0/0 in the compiled code) are NaN, never an error.
 """
 from __future__ import annotations
 
 import ast
 import bisect
 import math
+import operator
 import re
 import threading
 from typing import NamedTuple
@@ -24,11 +29,38 @@ MAX_PARENS = 20  # nested parentheses
 MAX_NESTING = 8  # nested functions and powers: symbolic Hessians grow polynomially with it
 MAX_EXPONENT = 100  # |constant exponent|; (x+1)**100000 or 9**9**9 must never reach sympy
 MAX_NUMBER = 1e300  # |constant|: keeps every constant a finite float
+SMALL = 10**6  # rationals up to this size stay exact in sympy; other numbers become opaque Consts
 
 X, Y = sp.symbols("x y", real=True)
+
+
+class RealAbs(sp.Function):
+    """|u| for real u, whose derivative is sign(u) and whose second derivative is 0 (no DiracDelta)."""
+
+    @classmethod
+    def eval(cls, arg):
+        if arg.is_number:
+            return sp.Abs(arg)
+
+    def fdiff(self, argindex=1):
+        return RealSign(self.args[0])
+
+
+class RealSign(sp.Function):
+    """sign(u) for real u, with derivative 0."""
+
+    @classmethod
+    def eval(cls, arg):
+        if arg.is_number:
+            return sp.sign(arg)
+
+    def fdiff(self, argindex=1):
+        return sp.S.Zero
+
+
 NAMES = {"x": X, "y": Y, "pi": sp.pi, "e": sp.E}
 FUNCTIONS = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt,
-             "abs": sp.Abs, "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "atan": sp.atan, "arctan": sp.atan}
+             "abs": RealAbs, "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "atan": sp.atan, "arctan": sp.atan}
 FLOAT_FUNCTIONS = {"sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log, "sqrt": np.sqrt,
                    "abs": np.abs, "tanh": np.tanh, "sinh": np.sinh, "cosh": np.cosh, "atan": np.arctan,
                    "arctan": np.arctan}
@@ -142,32 +174,68 @@ def _tokens(text: str) -> list[Token]:
     return out
 
 
-def _constant(value: sp.Expr, col: int) -> sp.Expr:
-    """A constant kept within ±MAX_NUMBER (NaN stays NaN); anything with x or y passes through."""
-    if value.free_symbols or value is sp.nan:
-        return value
-    if value.has(sp.zoo):  # only exact arithmetic makes zoo: 1/0, 0**-1
-        _fail("division by zero", col)
-    number = float(value)  # cheap: constants are rationals, floats, pi and e under + - * / and integer powers
-    if number != number:
-        return sp.nan
-    if not math.isfinite(number) or abs(number) > MAX_NUMBER:
-        _fail(f"number too large or infinite (at most {MAX_NUMBER:g})", col)
-    return value
+class Const(sp.Symbol):
+    """A positive float that sympy sees as an opaque symbol, so it never computes with it; prints as the number.
 
-
-def _fold(function, *args: sp.Expr, col: int) -> sp.Expr:
-    """function(constants) computed in float64 like the compiled code would (NaN where undefined).
-
-    sympy never evaluates a function of a constant itself: that can be slow (exp(-1e300)) or even raise.
+    Only small exact rationals (and pi, e) reach sympy as numbers: exact work on anything else can be slow
+    (exp(-1e300)), raise, or send sympy's polynomial code into dense degree-10**300 arrays (1e-300 = 1/10**300).
     """
-    with np.errstate(all="ignore"):
-        number = float(function(*(np.float64(float(a)) for a in args)))
-    return sp.nan if number != number else _constant(sp.Float(number) if math.isfinite(number) else sp.oo, col)
+
+    def __new__(cls, value: float):
+        return super().__new__(cls, repr(float(value)), positive=True)
+
+    @property
+    def value(self) -> float:
+        return float(self.name)
+
+    def _eval_evalf(self, prec):
+        return sp.Float(self.value)
+
+    def _numpycode(self, printer):  # a numpy scalar, so (1e300)**2 overflows to inf instead of raising
+        return f"{printer._module_format('numpy.float64')}({self.value!r})"
+
+    def _pythoncode(self, printer):
+        return repr(self.value)
+
+
+Node = tuple  # (sympy expression, its float value if it is a constant, else None)
+
+
+def _small(e: sp.Expr) -> bool:
+    return e.is_Rational and abs(e.p) <= SMALL and e.q <= SMALL
+
+
+def _number(value: float, col: int) -> sp.Expr:
+    """The sympy form of a constant's float value: NaN, a small integer or ±Const; refuses ±inf and huge values."""
+    if value != value:
+        return sp.nan
+    if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        _fail(f"number too large or infinite (at most {MAX_NUMBER:g})", col)
+    if value == int(value) and abs(value) <= SMALL:
+        return sp.Integer(int(value))
+    return Const(value) if value > 0 else -Const(-value)
+
+
+def _symbolic(e: sp.Expr, col: int) -> Node:
+    """A result sympy built from x or y: refused if it divides by zero; a constant if x and y cancelled (x*0)."""
+    if e.has(sp.zoo):  # x/(x - x), (x - x)**-1
+        _fail("division by zero", col)
+    if e.has(X, Y):
+        return e, None
+    try:
+        with np.errstate(all="ignore"):
+            v = complex(e.evalf())
+    except (TypeError, ValueError):  # not a plain number after all: leave it to the compiled code
+        return e, None
+    v = v.real if v.imag == 0 else math.nan  # like numpy: (-1)**(1/3) is NaN
+    return _number(v, col), v
+
+
+_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 
 
 class _Builder:
-    """Turns a whitelisted Python AST into sympy, checking each constant as soon as it exists."""
+    """Turns a whitelisted Python AST into sympy; constants are computed in float64 as they appear and checked."""
 
     def __init__(self, tokens: list[Token]):
         self.tokens = tokens
@@ -186,51 +254,68 @@ class _Builder:
                 return tok.col
         return self.col(node.col_offset)
 
-    def build(self, node: ast.AST, nesting: int = 0) -> sp.Expr:
+    def build(self, node: ast.AST, nesting: int = 0) -> Node:
         col = self.col(getattr(node, "col_offset", 0))
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            return sp.Rational(self.tokens[self.offsets.index(node.col_offset)].text)  # exact: 0.1 is 1/10
+            exact = sp.Rational(self.tokens[self.offsets.index(node.col_offset)].text)  # 0.1 is 1/10
+            return (exact if _small(exact) else _number(float(exact), col)), float(exact)
         if isinstance(node, ast.Name) and node.id in NAMES:
-            return NAMES[node.id]
+            return NAMES[node.id], {"pi": math.pi, "e": math.e}.get(node.id)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
-            operand = self.build(node.operand, nesting)
-            return _constant(-operand if isinstance(node.op, ast.USub) else operand, col)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
-            left, right = self.build(node.left, nesting), self.build(node.right, nesting)
-            if isinstance(node.op, ast.Div):
-                right = _constant(right**-1, self.operator_col(node))
-            result = left + right if isinstance(node.op, ast.Add) else left - right if isinstance(
-                node.op, ast.Sub) else left * right
-            return _constant(result, self.operator_col(node))
+            e, v = self.build(node.operand, nesting)
+            if isinstance(node.op, ast.UAdd):
+                return e, v
+            return (-e if v is None or _small(e) else _number(-v, col)), (None if v is None else -v)
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+            return self.binary(node, nesting)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             return self.power(node, nesting + 1)
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS
                 and len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], ast.Starred)):
             if nesting + 1 > MAX_NESTING:
                 _fail(f"too deeply nested (at most {MAX_NESTING} functions and powers)", col)
-            arg = self.build(node.args[0], nesting + 1)
-            if arg.free_symbols:
-                return FUNCTIONS[node.func.id](arg)
-            return _fold(FLOAT_FUNCTIONS[node.func.id], arg, col=col)
+            e, v = self.build(node.args[0], nesting + 1)
+            if v is None:
+                return _symbolic(FUNCTIONS[node.func.id](e), col)
+            with np.errstate(all="ignore"):
+                v = float(FLOAT_FUNCTIONS[node.func.id](np.float64(v)))
+            return _number(v, col), v
         _fail("unexpected expression", col)  # unreachable: _tokens admits nothing else
 
-    def power(self, node: ast.BinOp, nesting: int) -> sp.Expr:
+    def binary(self, node: ast.BinOp, nesting: int) -> Node:
+        col, op = self.operator_col(node), _OPS[type(node.op)]
+        (a, av), (b, bv) = self.build(node.left, nesting), self.build(node.right, nesting)
+        if isinstance(node.op, ast.Div) and bv == 0:
+            _fail("division by zero", col)
+        if av is None or bv is None:
+            return _symbolic(op(a, b), col)
+        if _small(a) and _small(b) and _small(exact := op(a, b)):
+            return exact, float(exact)
+        with np.errstate(all="ignore"):
+            v = float(op(np.float64(av), np.float64(bv)))
+        return _number(v, col), v
+
+    def power(self, node: ast.BinOp, nesting: int) -> Node:
         col = self.operator_col(node)
         if nesting > MAX_NESTING:
             _fail(f"too deeply nested (at most {MAX_NESTING} functions and powers)", col)
-        base, exponent = self.build(node.left, nesting), self.build(node.right, nesting)
-        if exponent.free_symbols or exponent is sp.nan:
-            return base**exponent
-        p = float(exponent)
-        if abs(p) > MAX_EXPONENT:
-            _fail(f"exponent too large ({p:g}; at most ±{MAX_EXPONENT})", col)
-        if base.free_symbols or base is sp.nan:
-            return base**exponent
-        if not (base.is_Rational and exponent.is_Integer):
-            return _fold(np.power, base, exponent, col=col)
-        if base != 0 and abs(p * math.log10(abs(float(base)))) > math.log10(MAX_NUMBER):
+        (b, bv), (p, pv) = self.build(node.left, nesting), self.build(node.right, nesting)
+        if pv is None:  # (-1)**x is real only at integers: NaN, like numpy
+            return (sp.nan, None) if bv is not None and not bv >= 0 else _symbolic(b**p, col)
+        if abs(pv) > MAX_EXPONENT:
+            _fail(f"exponent too large ({pv:g}; at most ±{MAX_EXPONENT})", col)
+        if bv is None:  # exact exponents only where sympy's algebra stays cheap: integers, 1/2, 1/3, 3/4 ...
+            exact = p.is_Integer or (p.is_Rational and p.q <= 4)
+            return _symbolic(b**(p if exact else _number(pv, col)), col)
+        if bv == 0 and pv < 0:
+            _fail("division by zero", col)
+        if bv != 0 and abs(pv * math.log10(abs(bv))) > math.log10(MAX_NUMBER):
             _fail(f"number too large or infinite (at most {MAX_NUMBER:g})", col)
-        return _constant(base**exponent, col)  # exact, and small enough to compute
+        if _small(b) and p.is_Integer and _small(exact := b**p):
+            return exact, float(exact)
+        with np.errstate(all="ignore"):
+            v = float(np.power(np.float64(bv), np.float64(pv)))
+        return _number(v, col), v
 
 
 def parse_expression(text: str) -> sp.Expr:
@@ -245,31 +330,7 @@ def parse_expression(text: str) -> sp.Expr:
         tree = ast.parse(" ".join(tok.text for tok in tokens), mode="eval")
     except SyntaxError as exc:  # unreachable: _tokens checked the grammar
         _fail("cannot read this formula", builder.col((exc.offset or 1) - 1))
-    return builder.build(tree.body)
-
-
-class RealAbs(sp.Function):
-    """|u| for real u, whose derivative is sign(u) and whose second derivative is 0 (no DiracDelta)."""
-
-    @classmethod
-    def eval(cls, arg):
-        if arg.is_number:
-            return sp.Abs(arg)
-
-    def fdiff(self, argindex=1):
-        return RealSign(self.args[0])
-
-
-class RealSign(sp.Function):
-    """sign(u) for real u, with derivative 0."""
-
-    @classmethod
-    def eval(cls, arg):
-        if arg.is_number:
-            return sp.sign(arg)
-
-    def fdiff(self, argindex=1):
-        return sp.S.Zero
+    return builder.build(tree.body)[0]
 
 
 def _py_sign(u: float) -> float:
@@ -283,22 +344,28 @@ _MATH = [{"RealAbs": abs, "RealSign": _py_sign}, "math"]
 def _numeric(e: sp.Expr) -> sp.Expr:
     """The same expression, printable as float code: NaN where not real, huge rationals as floats."""
     e = e.replace(sp.DiracDelta, lambda *args: sp.S.Zero).xreplace({sp.I: sp.nan, sp.zoo: sp.nan})
+    e = e.replace(lambda a: a.is_Pow and a.base.is_Number and a.base < 0 and not a.exp.is_Integer, lambda a: sp.nan)
     return e.xreplace({r: sp.Float(r) for r in e.atoms(sp.Rational) if max(abs(r.p), r.q) > 2**53})
 
 
+class Lambdified(NamedTuple):
+    """f, (f, fx, fy) and (f, fxx, fxy, fyy): as sympy, as numpy functions and as plain-float (math) functions."""
+
+    exprs: tuple
+    numpy: tuple
+    floats: tuple
+
+
 class Compiled:
-    """f, ∇f and ∇²f of an expression in x, y: exact sympy derivatives lambdified (lazily) for numpy and for floats."""
+    """f, ∇f and ∇²f of an expression in x, y: exact sympy derivatives, lambdified once (lazily)."""
 
     def __init__(self, expr: sp.Expr):
         self.expr = expr
         self._lock = threading.Lock()
         self._built = None
 
-    def build(self):
-        """(exprs, numpy functions, float functions) for f, (f, fx, fy) and (f, fxx, fxy, fyy).
-
-        f rides along with the derivatives so callers can put NaN wherever f itself is undefined.
-        """
+    def build(self) -> Lambdified:
+        """Differentiate and lambdify once; f rides along with the derivatives to mark where f is undefined."""
         built = self._built
         if built is not None:
             return built
@@ -309,6 +376,6 @@ class Compiled:
                 exprs = (f, (f, *map(_numeric, (fx, fy))), (f, *map(_numeric, (fx.diff(X), fx.diff(Y), fy.diff(Y)))))
                 if any(d.has(sp.Derivative, sp.Subs) for d in (*exprs[1], *exprs[2])):
                     raise ExpressionError("cannot differentiate this formula exactly")
-                self._built = (exprs, tuple(sp.lambdify((X, Y), e, modules=_NUMPY, cse=True) for e in exprs),
-                               tuple(sp.lambdify((X, Y), e, modules=_MATH, cse=True) for e in exprs))
+                self._built = Lambdified(exprs, tuple(sp.lambdify((X, Y), e, modules=_NUMPY, cse=True) for e in exprs),
+                                         tuple(sp.lambdify((X, Y), e, modules=_MATH, cse=True) for e in exprs))
             return self._built

@@ -201,7 +201,33 @@ def test_constants_broadcast_to_the_input_shape():
     assert c.grid(6)[2].shape == (6, 6)
 
 
-GOOD = ["x", "y", "pi", "e", "1", "2.5", "0", "1e3", "1e300", "123456789", "pi/2", "(x*y)", "(x-1)", "(-1)"]
+# Once crashed (RecursionError, MemoryError, OverflowError) or ran for minutes inside sympy.
+FOUND_BY_FUZZING = [
+    "atan(tan(atan(tan(1e300))))",
+    "tanh(exp(((sqrt(1e300*x))+(-x))/(pi)))",
+    "abs(tanh((x+pi/2)^(-((1e-300)-(2)))))",
+    "cos(((-1)^(((e)+((x-x)))+((123456789)+(1e300*x))))/((1/3)))",
+    "sqrt(sqrt(sinh((123456789)^((1e300)-((x^0.5))))))",
+    "(cosh(exp(-(((x^0.5))-(123456789)))))+((log(exp(1e300*x)))*(e))",
+    "(exp(exp(((1e300)+(pi/2))*(cosh(y)))))+(abs(pi))",
+    "(sin((x)^(0.5)))-(((pi)+((log(e))^(1e-300)))^(cosh(((1/3))^((123456789)+(-x)))))",
+    "(-(exp((x*0))))^((1/3))*x",
+    "exp(-1e300) + x",
+]
+
+
+@pytest.mark.parametrize("text", FOUND_BY_FUZZING)
+def test_formulas_that_once_broke_sympy(text):
+    try:
+        s = from_expression(text)
+    except ExpressionError:
+        return
+    assert isinstance(s.value(0.3, 0.4), float)
+    s.gradient(np.array([0.3, -1.0]), 0.4), s.hessian(0.3, 0.4), s.grid(5)
+
+
+GOOD = ["x", "y", "pi", "e", "1", "2.5", "0", "1e3", "1e300", "1e-300", "0.123456", "123456789", "pi/2", "(x*y)",
+        "(x-1)", "(x-x)", "(-1)"]
 BINARY = ["+", "-", "*", "/", "**", "^", " × ", "−"]
 FUNCS = ["sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sinh", "cosh", "atan", "arctan"]
 NOISE = ["z", "_", ".", "[", "'", "lambda", "=", ",", "(", ")", "1j", "9**9**9", "**", " ", "²", "π", "100"]
