@@ -257,7 +257,11 @@ class _Builder:
     def build(self, node: ast.AST, nesting: int = 0) -> Node:
         col = self.col(getattr(node, "col_offset", 0))
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            exact = sp.Rational(self.tokens[self.offsets.index(node.col_offset)].text)  # 0.1 is 1/10
+            text = self.tokens[self.offsets.index(node.col_offset)].text
+            exponent = _NUMBER.fullmatch(text).group(2)
+            if exponent and abs(int(exponent[1:])) > 20:  # 1e-300100 would be a 300100-digit rational
+                return _number(float(text), col), float(text)
+            exact = sp.Rational(text)  # 0.1 is 1/10
             return (exact if _small(exact) else _number(float(exact), col)), float(exact)
         if isinstance(node, ast.Name) and node.id in NAMES:
             return NAMES[node.id], {"pi": math.pi, "e": math.e}.get(node.id)
@@ -319,7 +323,10 @@ class _Builder:
 
 
 def parse_expression(text: str) -> sp.Expr:
-    """The sympy expression of a typed formula in the real symbols x, y; raises ExpressionError."""
+    """The sympy expression of a typed formula in the real symbols x, y; raises ExpressionError.
+
+    Numbers other than small exact rationals, pi and e appear as `Const` symbols that print as their value.
+    """
     if not isinstance(text, str):
         _fail(f"a formula must be text, not {type(text).__name__}")
     if len(text) > MAX_LENGTH:

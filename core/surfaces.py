@@ -29,6 +29,10 @@ class CriticalPoint:
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"critical point kind must be one of {KINDS}, not {self.kind!r}")
+        if self.is_global and self.kind != "minimum":
+            raise ValueError("only a minimum can be global")
+        object.__setattr__(self, "x", float(self.x))
+        object.__setattr__(self, "y", float(self.y))
 
 
 def _check_view(view) -> tuple[float, float, float, float]:
@@ -174,6 +178,8 @@ def _points(*rows) -> tuple[CriticalPoint, ...]:
     return tuple(CriticalPoint(*row) for row in rows)
 
 
+# Critical points without a closed form: ∇f = 0 solved by resultants, polished with mpmath at 40 digits and rounded
+# to the nearest float (tests check ∇f ≈ 0 and the Hessian's signs there).
 _HIMMELBLAU_MINIMA = ((3.0, 2.0), (-2.805118086952745, 3.131312518250573),
                       (-3.779310253377747, -3.2831859912861696), (3.5844283403304917, -1.8481265269644036))
 _CAMEL = (  # (x, y, kind, is_global); the function is odd-symmetric, so each row stands for ±(x, y)
@@ -206,8 +212,8 @@ SURFACES: dict[str, Surface] = {s.key: s for s in (
     Surface(
         "saddle", "Saddle", "x^2 - y^2", "saddle", (-2, 2, -2, 2), ((-1.8, 0.001), (-1.5, 0.5), (1.8, -0.05)),
         _points((0, 0, "saddle")),
-        "Started almost on the ridge, the gradient has nearly no y component, so plain SGD stalls at the saddle "
-        "before it slides off; noise, momentum or adaptive steps get out faster."),
+        "Started almost on the line that leads into the saddle, the gradient has nearly no y component, so plain "
+        "SGD stalls at the saddle point before it slides off; noise, momentum or adaptive steps escape sooner."),
     Surface(
         "monkey_saddle", "Monkey saddle", "x^3 - 3*x*y^2", "saddle", (-1.5, 1.5, -1.5, 1.5),
         ((1.2, 0.01), (0.8, 1.0), (-0.5, -1.2)), _points((0, 0, "saddle")),
@@ -246,7 +252,7 @@ SURFACES: dict[str, Surface] = {s.key: s for s in (
         "plateau", "Plateau", "1 - exp(-(x^2 + y^2))", "plateau", (-4, 4, -4, 4), ((3, 2), (-2, -3), (1.5, 1)),
         _points((0, 0, "minimum", True)),
         "Far from the well the surface is flat to many decimals, like a saturated tanh unit: SGD barely moves, "
-        "Adam's normalised steps keep going, and Newton's method is pushed the wrong way by negative curvature.",
+        "Adam's normalized steps keep going, and Newton's method is pushed the wrong way by negative curvature.",
         fmin=0.0),
     Surface(
         "beale", "Beale", "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2", "classic",

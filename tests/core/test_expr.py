@@ -36,6 +36,7 @@ def numpy_warnings_are_errors():
     ("exp(x) + log(y) + sqrt(y)", 1.0, 4.0, math.e + math.log(4) + 2),
     ("abs(x) + tanh(y) + sinh(x) + cosh(y)", -2.0, 0.5, 2 + math.tanh(0.5) + math.sinh(-2) + math.cosh(0.5)),
     ("1e-3*x + .5*y + 2.5E2", 1000.0, 2.0, 252.0),
+    ("1e-400*x + 1e300*y", 1.0, 1e-300, 1.0),
     ("007 + x", 1.0, 0.0, 8.0),
     ("\tx\n+  y ", 1.0, 2.0, 3.0),
     ("((+x))", 4.0, 0.0, 4.0),
@@ -55,6 +56,22 @@ def test_parse_gives_sympy_in_real_x_and_y():
     assert parse_expression("x^3") == parse_expression("x**3") == parse_expression("x³")
     assert parse_expression("arctan(x)") == parse_expression("atan(x)") == sp.atan(X)
     assert parse_expression("0.1") == sp.Rational(1, 10)  # literals are exact
+
+
+@pytest.mark.parametrize("text", [
+    "abs(x - y)*sin(x) + atan(x*y)", "x^y + 2^x*pi^y", "sqrt(x^2 + y^2 + 1)", "tanh(x)*cosh(y)/sinh(2 + x)",
+    "log(x + 3)*tan(y/2)", "(x*y)^(1/3) + x^0.123456", "sin(1)*x^2*y + 1e-3*exp(x*y) + 1234.5678*x",
+])
+def test_typed_derivatives_match_finite_differences(text):
+    s = from_expression(text)
+    rng = np.random.default_rng(3)
+    for x, y in rng.uniform(0.2, 1.4, (20, 2)):
+        h = 1e-6
+        fd = [(s.value(x + h, y) - s.value(x - h, y)) / (2 * h), (s.value(x, y + h) - s.value(x, y - h)) / (2 * h)]
+        np.testing.assert_allclose(s.gradient(x, y), fd, rtol=1e-6, atol=1e-6)
+        fdh = [(s.gradient(x + h, y) - s.gradient(x - h, y)) / (2 * h),
+               (s.gradient(x, y + h) - s.gradient(x, y - h)) / (2 * h)]
+        np.testing.assert_allclose(s.hessian(x, y), fdh, rtol=1e-6, atol=1e-5)
 
 
 HOSTILE = [  # text, words the message must contain, 1-based column (None: the whole formula)
@@ -213,6 +230,7 @@ FOUND_BY_FUZZING = [
     "(sin((x)^(0.5)))-(((pi)+((log(e))^(1e-300)))^(cosh(((1/3))^((123456789)+(-x)))))",
     "(-(exp((x*0))))^((1/3))*x",
     "exp(-1e300) + x",
+    "-(1e-300 × 1e-301000)",
 ]
 
 

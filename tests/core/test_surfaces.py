@@ -176,9 +176,13 @@ def test_get_surface_names_the_choices():
         get_surface("banana")
 
 
-def test_critical_point_kind_is_checked():
+def test_critical_points_are_checked_and_hold_floats():
     with pytest.raises(ValueError, match="minimum"):
         CriticalPoint(0, 0, "valley")
+    with pytest.raises(ValueError, match="global"):
+        CriticalPoint(0, 0, "saddle", is_global=True)
+    p = CriticalPoint(1, 2, "maximum")
+    assert type(p.x) is float and type(p.y) is float
 
 
 def test_surface_rejects_bad_fields():
