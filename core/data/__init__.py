@@ -4,6 +4,7 @@ Images stay uint8 in memory; a Preprocessor turns each batch into float32.
 """
 from .bundled import load_bundled
 from .dataset import Dataset, stratified_split
+from .drawing import center_of_mass, preprocess_drawing
 from .download import (MIRRORS, MNIST_MD5, DownloadCancelled, DownloadError, default_cache_dir, download_mnist,
                        full_mnist_available, missing_mnist_files)
 from .folder import find_idx_files, load_idx_folder
@@ -18,4 +19,5 @@ __all__ = [
     "MIRRORS", "MNIST_MD5", "DownloadError", "DownloadCancelled", "default_cache_dir", "download_mnist",
     "full_mnist_available", "missing_mnist_files",
     "Preprocessor", "PREPROCESS_MODES",
+    "preprocess_drawing", "center_of_mass",
 ]

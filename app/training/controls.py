@@ -1,0 +1,306 @@
+"""The Training tab's settings: data, network, training, optimizer (switchable mid-run) and race entries."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.training.options import (
+    CUSTOM,
+    HIDDEN_PRESETS,
+    METHOD_LABELS,
+    format_hidden,
+    parse_hidden,
+    training_specs,
+)
+from app.training.racelist import RaceList
+from app.widgets import HyperparameterEditor, NumberBox
+from core.nn import ACTIVATIONS, INITS
+from core.optim import METHODS, NOTES
+from core.training import Schedule
+
+# torch's defaults, except plain SGD's lr 1e-3, which barely moves in a lecture's few hundred steps.
+START_HPARAMS = {"sgd": {"lr": 0.01}, "momentum": {"lr": 0.01}, "nesterov": {"lr": 0.01}}
+HPARAM_SETTLE_MS = 350  # a slider drag becomes one mid-run change (one marker), not fifty
+
+
+def _form(box: QGroupBox) -> QFormLayout:
+    form = QFormLayout(box)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
+def make_schedule(kind: str | None) -> Schedule:
+    """core's Schedule of `kind` with the defaults of its named constructor (Schedule.exponential() decays by
+    0.999 per step, while Schedule("exponential") would take the dataclass's gamma 0.1)."""
+    if not kind:
+        return Schedule()
+    return getattr(Schedule, kind)()
+
+
+def _compact(combo: QComboBox, letters: int = 12) -> QComboBox:
+    """Long entries (schedule formulas) must not widen the whole panel; the popup still shows them in full."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(letters)
+    return combo
+
+
+class Controls(QWidget):
+    """Everything a run is built from; network/data settings apply at the next run, optimizer ones at once."""
+
+    method_changed = Signal(str, dict)  # method, its hyperparameters: switch now
+    hparams_changed = Signal(dict)  # name -> value: apply now
+    settings_changed = Signal()  # anything that applies from the next run
+    download_requested = Signal()
+    folder_requested = Signal()
+    source_changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._data_box())
+        layout.addWidget(self._network_box())
+        layout.addWidget(self._training_box())
+        layout.addWidget(self._optimizer_box())
+        layout.addWidget(self._race_box())
+        layout.addStretch(1)
+        for combo in self.findChildren(QComboBox):
+            _compact(combo)
+        self._pending: dict = {}
+        self._settle = QTimer(self, singleShot=True, interval=HPARAM_SETTLE_MS)
+        self._settle.timeout.connect(self.flush_hparams)
+
+    # -- sections ------------------------------------------------------------------------------------------
+    def _data_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Data"), self)
+        form = _form(box)
+        self.source = QComboBox(box)
+        self.source.addItem(self.tr("Bundled digits (8,000 / 2,000)"), "bundled")
+        self.source.addItem(self.tr("Full MNIST (60,000 / 10,000)"), "full")
+        self.source.currentIndexChanged.connect(self.source_changed)
+        self.download_button = QPushButton(self.tr("Download MNIST…"), box)
+        self.download_button.clicked.connect(self.download_requested)
+        self.folder_button = QPushButton(self.tr("Open folder…"), box)
+        self.folder_button.clicked.connect(self.folder_requested)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.download_button)
+        buttons.addWidget(self.folder_button)
+        self.data_label = QLabel(box)
+        self.data_label.setWordWrap(True)
+        form.addRow(self.tr("Dataset"), self.source)
+        form.addRow(buttons)
+        form.addRow(self.data_label)
+        return box
+
+    def _network_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Network (applies on Reset)"), self)
+        form = _form(box)
+        self.hidden_preset = QComboBox(box)
+        for label, sizes in HIDDEN_PRESETS.items():
+            self.hidden_preset.addItem(label, sizes)
+        self.hidden_preset.addItem(self.tr(CUSTOM), None)
+        self.hidden_text = QLineEdit(format_hidden(HIDDEN_PRESETS["4 × 100 (lecture)"]), box)
+        self.hidden_text.setPlaceholderText("100,100,100,100")
+        self.hidden_text.setToolTip(self.tr("Hidden layer sizes, comma separated; empty = no hidden layer"))
+        self.hidden_error = QLabel(box)
+        self.hidden_error.setWordWrap(True)
+        self.hidden_error.setStyleSheet("color: #D55E00;")
+        self.hidden_error.hide()
+        self.hidden_preset.currentIndexChanged.connect(self._preset_chosen)
+        self.hidden_text.textEdited.connect(self._hidden_edited)
+        self.activation = QComboBox(box)
+        for key, (label, _alpha, formula) in ACTIVATIONS.items():
+            self.activation.addItem(f"{label}: {formula}", key)
+        self.activation.setCurrentIndex(self.activation.findData("relu"))
+        self.init = QComboBox(box)
+        for key, (label, note) in INITS.items():
+            self.init.addItem(label, key)
+            self.init.setItemData(self.init.count() - 1, note, Qt.ItemDataRole.ToolTipRole)
+        self.init.setCurrentIndex(self.init.findData("he"))
+        self.batch_norm = QCheckBox(self.tr("batch normalization"), box)
+        self.dropout = QDoubleSpinBox(box)
+        self.dropout.setRange(0.0, 0.9)
+        self.dropout.setSingleStep(0.1)
+        self.dropout.setToolTip(self.tr("Probability of dropping each hidden unit in training (inverted dropout)"))
+        self.weight_decay = NumberBox(0.0, 1.0, log=True, parent=box)
+        self.weight_decay.setValue(0.0)
+        self.weight_decay.setToolTip(self.tr("L2 regularization strength λ (adds ½λ‖W‖² to the loss)"))
+        form.addRow(self.tr("Hidden layers"), self.hidden_preset)
+        form.addRow("", self.hidden_text)
+        form.addRow(self.hidden_error)
+        form.addRow(self.tr("Activation"), self.activation)
+        form.addRow(self.tr("Initialization"), self.init)
+        form.addRow("", self.batch_norm)
+        form.addRow(self.tr("Dropout"), self.dropout)
+        form.addRow(self.tr("L2 λ"), self.weight_decay)
+        for signal in (self.activation.currentIndexChanged, self.init.currentIndexChanged, self.batch_norm.toggled,
+                       self.dropout.valueChanged, self.weight_decay.valueChanged):
+            signal.connect(self.settings_changed)
+        return box
+
+    def _training_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Training"), self)
+        form = _form(box)
+        self.batch_size = QSpinBox(box)
+        self.batch_size.setRange(1, 4096)
+        self.batch_size.setValue(64)
+        self.schedule = QComboBox(box)
+        self.iterations = QSpinBox(box)
+        self.iterations.setRange(10, 1_000_000)
+        self.iterations.setSingleStep(500)
+        self.iterations.setValue(3000)
+        self.seed = QSpinBox(box)
+        self.seed.setRange(0, 2**31 - 1)
+        self.eval_every = QSpinBox(box)
+        self.eval_every.setRange(1, 100_000)
+        self.eval_every.setValue(50)
+        self.eval_every.setSuffix(self.tr(" iterations"))
+        form.addRow(self.tr("Batch size"), self.batch_size)
+        form.addRow(self.tr("lr schedule"), self.schedule)
+        form.addRow(self.tr("Iterations"), self.iterations)
+        form.addRow(self.tr("Seed"), self.seed)
+        form.addRow(self.tr("Evaluate every"), self.eval_every)
+        for signal in (self.batch_size.valueChanged, self.schedule.currentIndexChanged, self.iterations.valueChanged,
+                       self.seed.valueChanged, self.eval_every.valueChanged):
+            signal.connect(self.settings_changed)
+        return box
+
+    def _optimizer_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Optimizer (switch any time)"), self)
+        layout = QVBoxLayout(box)
+        self.method = QComboBox(box)
+        for name in METHODS:
+            self.method.addItem(METHOD_LABELS.get(name, name), name)
+        self.method.setCurrentIndex(self.method.findData("sgd"))
+        self._shown = "sgd"
+        self._remembered: dict[str, dict] = {}  # method -> the values last used with it
+        self.editor = HyperparameterEditor(training_specs("sgd"), START_HPARAMS["sgd"], parent=box)
+        self.note = QLabel(NOTES.get("sgd", ""), box)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555555;")
+        layout.addWidget(self.method)
+        layout.addWidget(self.editor)
+        layout.addWidget(self.note)
+        self.method.activated.connect(self._method_chosen)
+        self.editor.changed.connect(self._hparams_edited)
+        return box
+
+    def _race_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Race entries"), self)
+        layout = QVBoxLayout(box)
+        self.race_list = RaceList(box)
+        layout.addWidget(self.race_list)
+        return box
+
+    # -- reading the settings ------------------------------------------------------------------------------
+    def hidden(self) -> tuple[int, ...]:
+        """The hidden sizes; ValueError (also shown under the field) when the custom text is not valid."""
+        sizes = self.hidden_preset.currentData()
+        if sizes is not None:
+            return tuple(sizes)
+        try:
+            sizes = parse_hidden(self.hidden_text.text())
+        except ValueError as exc:
+            self._show_hidden_error(str(exc))
+            raise
+        self._show_hidden_error("")
+        return sizes
+
+    def method_name(self) -> str:
+        return self.method.currentData()
+
+    def hparams(self) -> dict:
+        return self.editor.values()
+
+    def settings(self) -> dict:
+        """Network and training settings by TrainConfig's names (optimizer excluded); may raise ValueError."""
+        return {
+            "hidden": self.hidden(),
+            "activation": self.activation.currentData(),
+            "init": self.init.currentData(),
+            "batch_norm": self.batch_norm.isChecked(),
+            "dropout": float(self.dropout.value()),
+            "weight_decay": float(self.weight_decay.value()),
+            "batch_size": int(self.batch_size.value()),
+            "schedule": make_schedule(self.schedule.currentData()),
+            "iterations": int(self.iterations.value()),
+            "seed": int(self.seed.value()),
+            "eval_every": int(self.eval_every.value()),
+        }
+
+    def set_schedules(self, schedules: dict) -> None:
+        """key -> label, from core."""
+        self.schedule.clear()
+        for key, label in schedules.items():
+            self.schedule.addItem(label, key)
+
+    def set_method(self, name: str, hparams: dict | None = None) -> None:
+        """Show `name` and its hyperparameters without emitting anything."""
+        self._remembered[self._shown] = self.editor.values()
+        self.method.setCurrentIndex(self.method.findData(name))
+        self.editor.set_specs(training_specs(name), hparams or self._remembered.get(name, START_HPARAMS.get(name)))
+        self._shown = name
+        self.note.setText(NOTES.get(name, ""))
+
+    def choose_method(self, name: str) -> None:
+        """What picking `name` in the drop-down does (switches a running network)."""
+        self.method.setCurrentIndex(self.method.findData(name))
+        self._method_chosen(self.method.currentIndex())
+
+    # -- reacting ------------------------------------------------------------------------------------------
+    def _preset_chosen(self, index: int) -> None:
+        sizes = self.hidden_preset.itemData(index)
+        custom = sizes is None
+        if not custom:
+            self.hidden_text.setText(format_hidden(sizes))
+            self._show_hidden_error("")
+        self.settings_changed.emit()
+
+    def _hidden_edited(self, text: str) -> None:
+        self.hidden_preset.blockSignals(True)
+        self.hidden_preset.setCurrentIndex(self.hidden_preset.count() - 1)
+        self.hidden_preset.blockSignals(False)
+        try:
+            parse_hidden(text)
+        except ValueError as exc:
+            self._show_hidden_error(str(exc))
+        else:
+            self._show_hidden_error("")
+        self.settings_changed.emit()
+
+    def _show_hidden_error(self, text: str) -> None:
+        self.hidden_error.setText(text)
+        self.hidden_error.setVisible(bool(text))
+
+    def _method_chosen(self, index: int) -> None:
+        name = self.method.itemData(index)
+        self._remembered[self._shown] = self.editor.values()
+        self.editor.set_specs(training_specs(name), self._remembered.get(name, START_HPARAMS.get(name)))
+        self._shown = name
+        self.note.setText(NOTES.get(name, ""))
+        self._pending.clear()
+        self._settle.stop()
+        self.method_changed.emit(name, self.editor.values())
+
+    def _hparams_edited(self, changes: dict) -> None:
+        self._pending.update(changes)
+        self._settle.start()
+
+    def flush_hparams(self) -> None:
+        """Emit the hyperparameter changes gathered while the user was still dragging."""
+        self._settle.stop()
+        if self._pending:
+            changes, self._pending = dict(self._pending), {}
+            self.hparams_changed.emit(changes)

@@ -1,0 +1,193 @@
+"""What the worker thread steps: core's Trainer or Race, wrapped so each step yields one immutable payload.
+
+Everything here runs in the worker thread (construction included: loading data can take a second). The payloads
+hold core's frozen results and fresh arrays only, so the GUI may read them while training goes on.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from core.data import load_mnist
+from core.training import EvalResult, Race, Trainer, TrainConfig
+from core.training.summary import Smoother, confusion_matrix
+
+DIAGNOSTICS_EVERY_S = 0.25
+PREDICTIONS_EVERY_S = 0.5
+GRID = 48  # validation digits in the predictions grid
+CONFUSION_SIZE = 2000  # validation digits behind the confusion matrix
+SMOOTHING = 0.95  # about the last 20 minibatches
+
+
+class Wants:
+    """What the views ask for besides the steps; plain bools written by the GUI thread, read between steps."""
+
+    def __init__(self):
+        self.diagnostics = True  # always: the ratio and gradient charts are histories, gaps would mislead
+        self.predictions = False  # only while the Predictions page is shown (they cost a pass over 2,000 digits)
+
+
+@dataclass(frozen=True)
+class Started:
+    """A run is ready: its data, how it starts (initial check and evaluation at iteration 0)."""
+
+    dataset: Any
+    labels: tuple[str, ...]  # one per trainer (one for a single run)
+    initial: Any  # core InitialLoss (of the first trainer)
+    evals: tuple  # core EvalResult at iteration 0, per trainer
+    grid_images: np.ndarray
+    grid_labels: np.ndarray
+
+
+@dataclass(frozen=True)
+class Tick:
+    """One update of one trainer: core's StepResult plus the smoothed loss and the training time so far."""
+
+    label: str
+    result: Any  # core StepResult
+    smooth: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """The network's answers on the grid digits and the confusion matrix on validation digits."""
+
+    iteration: int
+    grid_predicted: np.ndarray
+    confusion: np.ndarray
+    confusion_size: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """An optimizer switch or hyperparameter change that took effect between two steps (core Event)."""
+
+    label: str
+    event: Any
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Probabilities for a drawn digit."""
+
+    digit: np.ndarray
+    probabilities: np.ndarray
+    predicted: int
+
+
+def load(source, cache_dir=None, seed: int = 0):
+    return load_mnist(source, cache_dir=cache_dir, seed=seed)
+
+
+class Solo:
+    """One Trainer; its steps come out as Ticks, with Predictions now and then."""
+
+    def __init__(self, dataset, config: TrainConfig, wants: Wants, label: str):
+        self.dataset = dataset
+        self.trainer = Trainer(dataset, config, name=label)
+        self.label = label
+        self.wants = wants
+        self.smoother = Smoother(SMOOTHING)
+        self._last_diagnostics = self._last_predictions = -np.inf
+        self._begun = False
+
+    @property
+    def done(self) -> bool:
+        return self.trainer.done
+
+    def begin(self) -> Started | None:
+        """The opening payload; None when a stopped run is continued in a new thread."""
+        if self._begun:
+            return None
+        self._begun = True
+        evals = (_eval_at(self.trainer.history, -1),)
+        return Started(self.dataset, (self.label,), self.trainer.initial, evals,
+                       self.dataset.val_x[:GRID], self.dataset.val_y[:GRID])
+
+    def step(self) -> list:
+        now = time.perf_counter()
+        if self.wants.diagnostics and now - self._last_diagnostics >= DIAGNOSTICS_EVERY_S:
+            self.trainer.request_diagnostics()
+            self._last_diagnostics = now
+        result = self.trainer.step()
+        out = [Tick(self.label, result, self.smoother(result.loss), self.trainer.seconds)]
+        due = self.wants.predictions and now - self._last_predictions >= PREDICTIONS_EVERY_S
+        if (result.eval is not None and due) or self.trainer.done:
+            out.append(self.predictions())
+        return out
+
+    def predictions(self) -> Predictions:
+        self._last_predictions = time.perf_counter()
+        data = self.dataset
+        n = min(CONFUSION_SIZE, len(data.val_y))
+        predicted = self.trainer.predict(data.val_x[:n])
+        grid = predicted[:GRID].copy()
+        return Predictions(self.trainer.iteration, grid, confusion_matrix(data.val_y[:n], predicted, data.classes), n)
+
+    # -- commands (run between steps, in the worker thread) ----------------------------------------------
+    def switch(self, name: str, hparams: dict) -> Change:
+        return Change(self.label, self.trainer.switch_optimizer(name, **hparams))
+
+    def set_hparams(self, hparams: dict) -> Change:
+        return Change(self.label, self.trainer.set_hparams(**hparams))
+
+    def answer(self, digit: np.ndarray) -> Answer:
+        probabilities = self.trainer.predict_proba(digit)[0].astype(float)
+        return Answer(digit, probabilities, int(self.trainer.predict(digit)[0]))
+
+    def extend(self, iterations: int) -> None:
+        self.trainer.extend(iterations)
+
+
+class Contest:
+    """A Race: every trainer makes one update per step, on the same minibatch; one Tick per trainer that moved."""
+
+    def __init__(self, dataset, entries: list[dict], config: TrainConfig):
+        self.dataset = dataset
+        self.race = Race(dataset, entries, config)
+        self.smoothers = {label: Smoother(SMOOTHING) for label in self.race.names}
+        self._seen = {label: 0 for label in self.race.names}
+        self._begun = False
+
+    @property
+    def done(self) -> bool:
+        return self.race.done
+
+    @property
+    def labels(self) -> list[str]:
+        return self.race.names
+
+    def begin(self) -> Started | None:
+        if self._begun:
+            return None
+        self._begun = True
+        trainers = self.race.trainers
+        evals = tuple(_eval_at(t.history, -1) for t in trainers.values())
+        first = next(iter(trainers.values()))
+        return Started(self.dataset, tuple(trainers), first.initial, evals,
+                       self.dataset.val_x[:GRID], self.dataset.val_y[:GRID])
+
+    def step(self) -> list:
+        out = []
+        for label, result in self.race.step().items():
+            if result.iteration == self._seen[label]:
+                continue  # this racer had already finished or diverged: nothing new
+            self._seen[label] = result.iteration
+            trainer = self.race.trainers[label]
+            out.append(Tick(label, result, self.smoothers[label](result.loss), trainer.seconds))
+        return out
+
+    def extend(self, iterations: int) -> None:
+        for trainer in self.race.trainers.values():
+            trainer.extend(iterations)
+
+
+def _eval_at(history, index: int) -> EvalResult:
+    """The index-th evaluation recorded in a History, as an EvalResult."""
+    return EvalResult(int(history.eval_iterations[index]), float(history.val_losses[index]),
+                      float(history.val_accs[index]), float(history.train_losses[index]),
+                      float(history.train_accs[index]))

@@ -1,0 +1,76 @@
+"""View ranges that follow growing curves in coarse steps, so axes (slow to redraw) change a few times per decade.
+
+pyqtgraph's auto-range moves the axes on every frame while a curve grows, and redrawing an axis with its tick
+labels costs more than drawing the curves; with steps of 1-1.5-2-3-4-5-6-8 × 10ᵏ the axes move ~9 times a decade.
+"""
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+
+STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest number m × 10ᵏ ≥ value with m in STEPS (1 for value ≤ 0 or not finite)."""
+    if not math.isfinite(value) or value <= 0:
+        return 1.0
+    exponent = math.floor(math.log10(value))
+    for m in STEPS:
+        candidate = m * 10.0**exponent
+        if candidate >= value * (1 - 1e-12):
+            return candidate
+    return 10.0 ** (exponent + 1)
+
+
+def decade_range(low: float, high: float) -> tuple[float, float]:
+    """(floor, ceil) of log10 of [low, high] for a log axis, at least one decade wide."""
+    lo = math.floor(math.log10(low))
+    hi = math.ceil(math.log10(high))
+    return lo, max(hi, lo + 1)
+
+
+class Follower:
+    """Keeps a PlotItem's view on the data until the user pans or zooms; its "A" button resumes following."""
+
+    def __init__(self, item: pg.PlotItem, x: bool = True, y: bool = True):
+        self.item = item
+        self.x, self.y = x, y
+        self.following = True
+        self._shown: tuple | None = None
+        view = item.getViewBox()
+        self._disable_auto_range()
+        view.sigRangeChangedManually.connect(self._user_moved)
+        item.autoBtn.clicked.connect(self.resume)
+
+    def _disable_auto_range(self) -> None:
+        """pyqtgraph's auto-range stays on for the axes this follower leaves alone."""
+        view = self.item.getViewBox()
+        for axis, ours in ((pg.ViewBox.XAxis, self.x), (pg.ViewBox.YAxis, self.y)):
+            if ours:
+                view.disableAutoRange(axis)
+
+    def _user_moved(self, *_args) -> None:
+        self.following = False
+
+    def resume(self) -> None:
+        """Follow the data again (after pyqtgraph's own handler of the "A" button turned auto-range on)."""
+        self._disable_auto_range()
+        self.following = True
+        self._shown = None
+        self.item.autoBtn.hide()
+
+    def show(self, x_range: tuple[float, float] | None, y_range: tuple[float, float] | None) -> None:
+        """Set the ranges (in view coordinates, log10 on log axes) if following and they changed."""
+        if not self.following:
+            return
+        wanted = (x_range if self.x else None, y_range if self.y else None)
+        if wanted == self._shown:
+            return
+        self._shown = wanted
+        view = self.item.getViewBox()
+        if wanted[0] is not None:
+            view.setXRange(*wanted[0], padding=0)
+        if wanted[1] is not None:
+            view.setYRange(*wanted[1], padding=0.02)

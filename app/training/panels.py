@@ -1,0 +1,162 @@
+"""The Training tab's toolbar and its side panels (predictions, race results), laid out; no logic of their own."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStyle,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.training.diagnostics import DiagnosticsPanel
+from app.training.drawpanel import DrawPanel
+from app.training.predictions import ConfusionView, DigitGrid
+from app.training.racetable import RaceTable
+from app.training.record import X_AXES
+
+TEXT_INPUTS = (QLineEdit, QAbstractSpinBox)
+SIDE_PAGES = ("diagnostics", "predictions", "draw", "race")
+
+
+def space_shortcut(widget: QWidget, slot) -> QShortcut:
+    """Space runs `slot` window-wide while `widget` is shown (a hidden tab's shortcuts are inactive), as on the
+    Landscape tab; a text field that has focus still gets its space."""
+    shortcut = QShortcut(QKeySequence("Space"), widget)
+    shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+    shortcut.setAutoRepeat(False)
+
+    def pressed():
+        focus = QApplication.focusWidget()
+        if isinstance(focus, TEXT_INPUTS):
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(focus, QKeyEvent(kind, Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier, " "))
+        else:
+            slot()
+
+    shortcut.activated.connect(pressed)
+    return shortcut
+
+
+class Toolbar(QWidget):
+    """Train/pause, stop, reset, race; x-axis and log-scale choices; a status line."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.play_button = QPushButton(self.tr("Train"), self)
+        self.play_button.setToolTip(self.tr("Start, pause or resume training (Space)"))
+        self.stop_button = QPushButton(self.tr("Stop"), self)
+        self.stop_button.setToolTip(self.tr("End the run (the network is kept: Train continues it)"))
+        self.reset_button = QPushButton(self.tr("Reset"), self)
+        self.reset_button.setToolTip(self.tr("Forget the network; the curves stay as faded ghosts"))
+        self.race_button = QPushButton(self.tr("Race"), self)
+        self.race_button.setToolTip(self.tr("Train every race entry in lockstep on identical minibatches"))
+        self.clear_button = QPushButton(self.tr("Clear ghosts"), self)
+        self.x_axis = QComboBox(self)
+        for label in X_AXES:
+            self.x_axis.addItem(self.tr(label), label)
+        self.log_scale = QCheckBox(self.tr("log loss"), self)
+        self.status = QLabel(self.tr("Press Space to train"), self)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        style = self.style()
+        icons = QStyle.StandardPixmap
+        self.icons = {"play": style.standardIcon(icons.SP_MediaPlay), "pause": style.standardIcon(icons.SP_MediaPause)}
+        self.play_button.setIcon(self.icons["play"])
+        self.stop_button.setIcon(style.standardIcon(icons.SP_MediaStop))
+        self.reset_button.setIcon(style.standardIcon(icons.SP_BrowserReload))
+        self.race_button.setIcon(style.standardIcon(icons.SP_MediaSeekForward))
+        for button in (self.play_button, self.stop_button, self.reset_button, self.race_button, self.clear_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space must reach the tab's shortcut, not a button
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.play_button, self.stop_button, self.reset_button, self.race_button):
+            layout.addWidget(widget)
+        layout.addSpacing(12)
+        layout.addWidget(QLabel(self.tr("x:"), self))
+        layout.addWidget(self.x_axis)
+        layout.addWidget(self.log_scale)
+        layout.addWidget(self.clear_button)
+        layout.addSpacing(12)
+        layout.addWidget(self.status, 1)
+
+
+class PredictionsPanel(QWidget):
+    """Validation digits with answers, and the confusion matrix."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.grid = DigitGrid(parent=self)
+        self.confusion = ConfusionView(self)
+        self.caption = QLabel(self.tr("Start a run to see the network's answers."), self)
+        self.caption.setWordWrap(True)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.grid)
+        splitter.addWidget(self.confusion)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.caption)
+        layout.addWidget(splitter, 1)
+
+    def clear(self) -> None:
+        self.grid.set_predicted(None)
+        self.confusion.set_matrix(None)
+        self.caption.setText(self.tr("Start a run to see the network's answers."))
+
+    def show_predictions(self, predictions) -> None:
+        self.grid.set_predicted(predictions.grid_predicted)
+        self.confusion.set_matrix(predictions.confusion)
+        self.caption.setText(self.tr("After {0:,} iterations. Mistakes are red: “3 ≠ 5” means the network said 3 for a 5; "
+                                     "the confusion matrix counts {1:,} validation digits.").format(
+            predictions.iteration, predictions.confusion_size))
+
+
+class RacePanel(QWidget):
+    """The race's comparison table with a caption."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.caption = QLabel(self.tr("Pick entries under “Race entries” and press Race: every optimizer "
+                                      "starts from the same weights and sees the same minibatches."), self)
+        self.caption.setWordWrap(True)
+        self.table = RaceTable(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.table, 1)
+
+    def show_records(self, records) -> None:
+        """One row per racer from its latest step (call once per frame, not per step)."""
+        for record in records:
+            tick = record.last
+            if tick is None:
+                continue
+            result = tick.result
+            status = "running" if result.status == "running" else result.message
+            self.table.set_row(record.key, tick.smooth, record.evals.last("val_acc"), result.iteration,
+                               tick.seconds, status)
+
+
+class SidePanel(QTabWidget):
+    """The pages beside the charts: diagnostics, predictions, the drawing pad, the race table."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.diagnostics = DiagnosticsPanel(self)
+        self.predictions = PredictionsPanel(self)
+        self.draw = DrawPanel(self)
+        self.race = RacePanel(self)
+        for page, title in zip((self.diagnostics, self.predictions, self.draw, self.race),
+                               (self.tr("Diagnostics"), self.tr("Predictions"), self.tr("Draw"), self.tr("Race"))):
+            self.addTab(page, title)
+
+    def page(self) -> str:
+        return SIDE_PAGES[self.currentIndex()]

@@ -1,0 +1,290 @@
+"""The Training tab trains in a worker thread: curves grow, switches are marked, stop/close end the thread,
+divergence shows a banner, races run in lockstep, Space toggles play/pause."""
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.training import TrainingTab
+from app.window import MainWindow
+from core.data import Dataset, load_mnist
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    """600 training and 150 validation digits from the bundled set: fast enough for many short runs."""
+    data = load_mnist("bundled")
+    return Dataset(name="tiny digits", train_x=data.train_x[:600], train_y=data.train_y[:600],
+                   val_x=data.val_x[:150], val_y=data.val_y[:150])
+
+
+@pytest.fixture
+def tab(qtbot, tiny):
+    tab = TrainingTab()
+    qtbot.addWidget(tab)
+    tab.resize(1300, 850)
+    tab.add_dataset(tiny)
+    tab.controls.hidden_text.setText("32,32")
+    tab.controls._hidden_edited("32,32")
+    tab.controls.batch_size.setValue(32)
+    tab.controls.eval_every.setValue(10)
+    tab.controls.iterations.setValue(100_000)
+    yield tab
+    thread = tab.thread
+    tab.shutdown()
+    assert thread is None or not thread.isRunning(), "a test left a training thread running"
+
+
+def _steps(tab, label=None):
+    record = next(iter(tab.records.values())) if label is None else tab.records[label]
+    return len(record.steps)
+
+
+def test_a_short_run_emits_metrics_and_the_charts_grow(qtbot, tab):
+    tab.controls.iterations.setValue(60)
+    with qtbot.waitSignal(tab.session.ended, timeout=20000) as ended:
+        tab.toggle_play()
+        assert tab.thread.isRunning()
+    assert ended.args == ["done"]
+    record = next(iter(tab.records.values()))
+    assert len(record.steps) == 60
+    np.testing.assert_array_equal(record.steps.col("iteration"), np.arange(1, 61))
+    assert np.all(np.isfinite(record.steps.col("loss")))
+    assert record.steps.col("smooth")[-1] < record.steps.col("smooth")[0]  # it learns
+    # evaluation at 0 (before training), every 10 iterations, and at the end
+    np.testing.assert_array_equal(record.evals.col("iteration"), [0, 10, 20, 30, 40, 50, 60])
+    group = tab.loss_chart._groups[id(record)]
+    smooth = group["items"]["smooth"]
+    assert len(smooth.xData) == 60 and np.allclose(smooth.yData, record.steps.col("smooth"))
+    assert len(tab.acc_chart._groups[id(record)]["items"]["val"].xData) == 7
+    assert "finished" in tab.toolbar.status.text()
+    assert tab.diagnostics.iteration > 0  # core's diagnostics arrived
+    assert "ln(10)" in tab.diagnostics.initial.text() and "✓" in tab.diagnostics.initial.text()
+
+
+def test_the_chart_grows_while_training_runs(qtbot, tab):
+    tab.toggle_play()
+    record = next(iter(tab.records.values()))
+    curve = tab.loss_chart._groups[id(record)]["items"]["raw"]
+    qtbot.waitUntil(lambda: curve.xData is not None and len(curve.xData) >= 5, timeout=10000)
+    first = len(curve.xData)
+    qtbot.waitUntil(lambda: len(curve.xData) > first + 5, timeout=10000)
+    assert tab.state == "running"
+
+
+def test_switching_optimizer_mid_run_marks_the_switch(qtbot, tab):
+    tab.toggle_play()
+    qtbot.waitUntil(lambda: _steps(tab) >= 15, timeout=10000)
+    tab.controls.choose_method("adam")
+    record = next(iter(tab.records.values()))
+    qtbot.waitUntil(lambda: len(record.events) == 1, timeout=5000)
+    group = tab.loss_chart._groups[id(record)]
+    qtbot.waitUntil(lambda: len(group["markers"]) == 1, timeout=2000)
+    marker = group["markers"][0]
+    assert "SGD → Adam" in marker.label.toPlainText()
+    assert marker.value() == pytest.approx(record.events[0][0])
+    qtbot.waitUntil(lambda: record.steps.last("iteration") > record.events[0][0] + 5, timeout=10000)
+    tab.stop()
+    events = tab.session.engine.trainer.events
+    assert [e.kind for e in events] == ["switch"]
+    assert events[0].before["name"] == "sgd" and events[0].after["name"] == "adam"
+    # the curve goes on past the switch, and the marker follows a change of x-axis
+    tab.toolbar.x_axis.setCurrentIndex(tab.toolbar.x_axis.findData("epochs"))
+    assert marker.value() == pytest.approx(record.position(events[0].iteration, "epoch"))
+    assert marker.value() < record.steps.last("epoch")
+
+
+def test_a_hyperparameter_change_mid_run_is_one_marker(qtbot, tab):
+    tab.toggle_play()
+    qtbot.waitUntil(lambda: _steps(tab) >= 5, timeout=10000)
+    tab.controls.editor.editor("lr").control.setValue(0.05)
+    tab.controls._hparams_edited({"lr": 0.03})
+    tab.controls._hparams_edited({"lr": 0.05})  # a drag: several edits, one change
+    record = next(iter(tab.records.values()))
+    qtbot.waitUntil(lambda: len(record.events) == 1, timeout=5000)
+    assert record.events[0][1] == "lr 0.01 → 0.05"
+    qtbot.waitUntil(lambda: _steps(tab) > record.events[0][0] + 2, timeout=5000)
+    assert len(record.events) == 1
+
+
+def test_stop_ends_the_thread_within_a_second(qtbot, tab):
+    tab.toggle_play()
+    qtbot.waitUntil(lambda: _steps(tab) >= 3, timeout=10000)
+    thread = tab.thread
+    tab.stop()
+    qtbot.waitUntil(lambda: not thread.isRunning(), timeout=1000)
+    assert tab.state == "finished" and tab.thread is None
+    steps = _steps(tab)
+    tab.toggle_play()  # continues the same network
+    qtbot.waitUntil(lambda: _steps(tab) > steps + 3, timeout=10000)
+    assert len(tab.records) == 1 and not tab.ghosts
+
+
+def test_pause_holds_the_thread_and_resume_goes_on(qtbot, tab):
+    tab.toggle_play()
+    qtbot.waitUntil(lambda: _steps(tab) >= 3, timeout=10000)
+    tab.toggle_play()
+    assert tab.state == "paused"
+    seen = []
+    tab.session.delivered.connect(seen.extend)
+    tab.session.post(lambda engine: ("paused at", engine.trainer.iteration))  # queued after the pause command
+    qtbot.waitUntil(lambda: any(isinstance(item, tuple) for item in seen), timeout=2000)
+    frozen = next(item for item in seen if isinstance(item, tuple))[1]
+    qtbot.wait(150)  # the event loop keeps running; the trainer must not move
+    assert tab.session.worker.engine.trainer.iteration == frozen and tab.thread.isRunning()
+    tab.toggle_play()
+    qtbot.waitUntil(lambda: tab.session.worker.engine.trainer.iteration > frozen + 3, timeout=10000)
+
+
+def test_reset_keeps_the_old_curves_as_ghosts_until_cleared(qtbot, tab):
+    tab.toggle_play()
+    qtbot.waitUntil(lambda: _steps(tab) >= 3, timeout=10000)
+    tab.reset()
+    assert tab.thread is None and len(tab.ghosts) == 1 and not tab.records
+    ghost = tab.ghosts[0]
+    assert tab.loss_chart._groups[id(ghost)]["items"]["smooth"].opts["pen"].color().alpha() < 255
+    tab.toggle_play()
+    qtbot.waitUntil(lambda: tab.records and _steps(tab) >= 3, timeout=10000)
+    assert next(iter(tab.records.values())).label.startswith("run 2")
+    tab.clear_ghosts()
+    assert not tab.ghosts and len(tab.loss_chart.records()) == 1
+
+
+def test_closing_the_window_mid_training_leaves_no_thread(qtbot, tiny):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.select_tab("training")
+    tab = window.tab("training")
+    tab.add_dataset(tiny)
+    tab.toggle_play()
+    qtbot.waitUntil(lambda: tab.records and _steps(tab) >= 2, timeout=10000)
+    thread = tab.thread
+    assert thread.isRunning()
+    window.close()
+    assert not thread.isRunning() and tab.thread is None
+
+
+def test_a_huge_learning_rate_diverges_with_a_banner_and_the_app_keeps_working(qtbot, tab):
+    tab.controls.editor.set_values({"lr": 1e6})
+    assert tab.controls.hparams()["lr"] == 1e6
+    with qtbot.waitSignal(tab.session.ended, timeout=20000) as ended:
+        tab.toggle_play()
+    assert ended.args == ["done"]
+    assert tab.banner.isVisibleTo(tab)
+    assert "diverged" in tab.banner.title.text().lower()
+    assert "NaN" in tab.banner.text.text() or "infinite" in tab.banner.text.text()
+    assert "too high" in tab.banner.text.text()
+    record = next(iter(tab.records.values()))
+    assert record.status == "diverged" and not math.isfinite(record.steps.last("loss"))
+    assert "diverged" in tab.toolbar.status.text()
+    # the suggested fix: reset with a typical lr, then training works again
+    assert tab.banner.action.isVisibleTo(tab)
+    tab.banner.action.click()
+    assert tab.controls.hparams()["lr"] == pytest.approx(0.1) and not tab.banner.isVisibleTo(tab)
+    tab.toggle_play()
+    qtbot.waitUntil(lambda: tab.records and _steps(tab) >= 5, timeout=10000)
+    assert np.all(np.isfinite(next(iter(tab.records.values())).steps.col("loss")))
+
+
+def test_invalid_hidden_sizes_explain_themselves_and_start_nothing(qtbot, tab):
+    tab.controls.hidden_text.setText("100,abc")
+    tab.controls._hidden_edited("100,abc")
+    assert tab.controls.hidden_error.isVisibleTo(tab)
+    assert "'abc' is not a whole number" in tab.controls.hidden_error.text()
+    tab.toggle_play()
+    assert tab.thread is None and tab.banner.isVisibleTo(tab)
+    assert "abc" in tab.banner.text.text()
+
+
+def test_a_race_of_two_runs_in_lockstep_and_the_table_fills(qtbot, tab):
+    tab.controls.race_list.set_entries([{"name": "sgd", "lr": 0.05}, {"name": "adam", "lr": 1e-3}])
+    tab.controls.iterations.setValue(40)
+    with qtbot.waitSignal(tab.session.ended, timeout=30000):
+        tab.start_race()
+    records = list(tab.records.values())
+    assert len(records) == 2
+    for record in records:
+        np.testing.assert_array_equal(record.steps.col("iteration"), np.arange(1, 41))
+        assert record.status == "finished"
+    # identical start (same weights, same first minibatch): the same first loss; then the optimizers differ
+    assert records[0].steps.col("loss")[0] == records[1].steps.col("loss")[0]
+    assert records[0].steps.col("loss")[-1] != records[1].steps.col("loss")[-1]
+    table = tab.race_panel.table
+    assert table.filled() and table.rowCount() == 2
+    assert table.item(0, 0).text().startswith("SGD") and table.item(1, 0).text().startswith("Adam")
+    assert table.item(0, 3).text() == "40" and "%" in table.item(1, 2).text()
+    assert len(tab.loss_chart.legend.items) == 2
+
+
+def test_space_toggles_play_and_pause_whichever_child_has_focus(qtbot, tiny):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.select_tab("training")
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    tab = window.tab("training")
+    tab.add_dataset(tiny)
+    check = tab.controls.batch_norm
+    for widget in (tab.loss_chart.plot, check, tab.toolbar.play_button):
+        widget.setFocus()
+        qtbot.keyClick(widget, Qt.Key.Key_Space)
+        assert tab.state == "running"
+        qtbot.keyClick(widget, Qt.Key.Key_Space)
+        assert tab.state == "paused"
+        tab.stop()
+    assert not check.isChecked()  # Space went to the tab, not to the check box
+    edit = tab.controls.hidden_text
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    qtbot.keyClick(edit, Qt.Key.Key_Space)
+    assert tab.state == "finished" and edit.text().endswith(" ")  # typing a space is not a shortcut
+    window.close()
+    assert tab.thread is None
+
+
+def test_the_schedule_and_settings_reach_the_trainer(qtbot, tab):
+    controls = tab.controls
+    controls.schedule.setCurrentIndex(controls.schedule.findData("exponential"))
+    controls.batch_norm.setChecked(True)
+    controls.activation.setCurrentIndex(controls.activation.findData("tanh"))
+    controls.seed.setValue(7)
+    tab.toggle_play()
+    qtbot.waitUntil(lambda: tab.records and _steps(tab) >= 2, timeout=10000)
+    tab.stop()
+    config = tab.session.engine.trainer.config
+    assert config.schedule.kind == "exponential" and config.schedule.gamma == 0.999  # not the dataclass's 0.1
+    assert config.batch_norm and config.activation == "tanh" and config.seed == 7 and config.hidden == (32, 32)
+    assert config.optimizer == "sgd" and config.hparams["lr"] == 0.01 and config.batch_size == 32
+
+
+def test_full_mnist_not_downloaded_offers_the_download(qtbot, tab, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    opened = []
+    monkeypatch.setattr(tab.data, "open_download", lambda: opened.append(True))
+    tab.controls.source.setCurrentIndex(tab.controls.source.findData("full"))
+    tab.toggle_play()
+    assert tab.thread is None and tab.banner.isVisibleTo(tab)
+    assert "not downloaded" in tab.banner.title.text()
+    tab.banner.action.click()
+    assert opened == [True] and not tab.banner.isVisibleTo(tab)
+
+
+def test_presentation_mode_scales_text_and_lines(qtbot, tab):
+    from app.theme import scale
+
+    tab.toggle_play()
+    qtbot.waitUntil(lambda: tab.records and _steps(tab) >= 2, timeout=10000)
+    record = next(iter(tab.records.values()))
+    smooth = tab.loss_chart._groups[id(record)]["items"]["smooth"]
+    tab.set_presentation(True)
+    assert smooth.opts["pen"].widthF() == scale(True).chart_width
+    assert tab.font().pixelSize() == 22
+    assert tab.loss_chart.item.getAxis("bottom").style["tickFont"].pixelSize() == scale(True).tick_px
+    tab.set_presentation(False)
+    assert smooth.opts["pen"].widthF() == scale(False).chart_width
+    assert tab.font().pixelSize() != 22

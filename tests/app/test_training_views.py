@@ -1,0 +1,86 @@
+"""Small pieces of the Training tab: view ranges that move in coarse steps, settings parsing, labels, colours."""
+import types
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+
+from app.theme import RACER_COLORS
+from app.training.charts import LogAxis
+from app.training.follow import Follower, decade_range, nice_ceiling
+from app.training.options import describe, parse_hidden, racer_colors, training_specs
+from app.training.runlog import change_label
+
+
+@pytest.mark.parametrize("value, expected", [(0.7, 0.8), (1.0, 1.0), (1.01, 1.5), (2.4, 3.0), (9.0, 10.0),
+                                             (101, 150), (1234, 1500), (0, 1.0), (float("nan"), 1.0)])
+def test_nice_ceiling_steps(value, expected):
+    assert nice_ceiling(value) == pytest.approx(expected)
+
+
+def test_a_growing_curve_moves_the_axis_only_a_few_times_per_decade():
+    tops = {nice_ceiling(x) for x in range(1, 10001)}
+    assert len(tops) <= 4 * 9 + 1
+
+
+def test_decade_range_spans_whole_decades():
+    assert decade_range(3e-4, 2e-2) == (-4, -1)
+    assert decade_range(0.5, 0.6) == (-1, 0)  # at least one decade
+
+
+def test_follower_stops_after_the_user_moves_the_view_and_resumes_on_request(qtbot):
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    item = plot.getPlotItem()
+    follower = Follower(item)
+    follower.show((0, 100), (0, 3))
+    assert item.getViewBox().viewRange()[0] == pytest.approx([0, 100])
+    item.getViewBox().sigRangeChangedManually.emit([True, True])
+    follower.show((0, 200), (0, 3))
+    assert item.getViewBox().viewRange()[0] == pytest.approx([0, 100])  # the user's zoom is kept
+    follower.resume()
+    follower.show((0, 200), (0, 3))
+    assert item.getViewBox().viewRange()[0] == pytest.approx([0, 200])
+
+
+def test_log_axis_labels_decades_when_there_are_several(qtbot):
+    axis = LogAxis("left")
+    axis.setLogMode(False, True)
+    values = list(np.log10([0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1]))
+    strings = axis.tickStrings(values, 1.0, 1.0)
+    assert [s != "" for s in strings] == [True, False, False, True, False, False, True]
+
+
+def test_hidden_sizes_are_parsed_or_explained():
+    assert parse_hidden("100, 100,100,100") == (100, 100, 100, 100)
+    assert parse_hidden("  ") == ()
+    assert parse_hidden("50,") == (50,)
+    with pytest.raises(ValueError, match="layer 2: 'x' is not a whole number"):
+        parse_hidden("10,x")
+    with pytest.raises(ValueError, match="layer 1: 0 units"):
+        parse_hidden("0")
+    with pytest.raises(ValueError, match="at most 20"):
+        parse_hidden(",".join(["10"] * 21))
+
+
+def test_training_specs_allow_a_huge_learning_rate_and_hide_maximize():
+    for method in ("sgd", "adam"):
+        specs = {s.name: s for s in training_specs(method)}
+        assert specs["lr"].max == 1e6 and "maximize" not in specs
+
+
+def test_race_entries_are_described_and_coloured_apart():
+    assert describe({"name": "adam", "lr": 1e-3, "beta1": 0.9}) == "Adam · lr 1e-3"
+    assert describe({"name": "sgd", "lr": 0.05, "momentum": 0.5}) == "SGD · lr 0.05, momentum 0.5"
+    colors = racer_colors([{"name": "sgd"}, {"name": "adam"}, {"name": "sgd"}])
+    assert colors[0] == RACER_COLORS["sgd"] and colors[1] == RACER_COLORS["adam"]
+    assert len(set(colors)) == 3
+
+
+def test_marker_labels_name_the_change():
+    switch = types.SimpleNamespace(kind="switch", before={"name": "sgd", "lr": 0.01},
+                                   after={"name": "adam", "lr": 0.001}, message="")
+    assert change_label(switch) == "SGD → Adam (lr 1e-3)"
+    change = types.SimpleNamespace(kind="hparams", before={"lr": 0.01, "momentum": 0.0},
+                                   after={"lr": 0.1, "momentum": 0.9}, message="")
+    assert change_label(change) == "lr 0.01 → 0.1, momentum 0 → 0.9"
