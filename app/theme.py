@@ -1,0 +1,145 @@
+"""Colours, marker shapes and projector scaling shared by every tab; every colour here is colour-blind safe."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = [
+    "OKABE_ITO",
+    "RACER_COLORS",
+    "RACER_SYMBOLS",
+    "RACER_HALOS",
+    "AID_COLORS",
+    "CRITICAL_SYMBOLS",
+    "Scale",
+    "scale",
+    "heat_colormap",
+    "qcolor",
+    "brush",
+    "pen",
+]
+
+# Okabe & Ito (2008), "Color Universal Design": eight colours distinguishable with every common colour
+# vision deficiency. https://jfly.uni-koeln.de/color/
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+}
+
+# One fixed colour per optimizer, the same in every view and chart. The yellow goes to L-BFGS, the racer
+# that takes the fewest steps, so its short trail is the one most often drawn over the pale end of the map.
+RACER_COLORS = {
+    "sgd": OKABE_ITO["blue"],
+    "momentum": OKABE_ITO["orange"],
+    "nesterov": OKABE_ITO["vermillion"],
+    "adagrad": OKABE_ITO["bluish green"],
+    "rmsprop": OKABE_ITO["sky blue"],
+    "adam": OKABE_ITO["reddish purple"],
+    "newton": OKABE_ITO["black"],
+    "lbfgs": OKABE_ITO["yellow"],
+}
+
+# Racers whose colour is too light for the pale end of the heatmap get a thin dark outline. Only these: an
+# outline doubles the cost of drawing a trail.
+RACER_HALOS = {"lbfgs": "#000000"}
+
+# A second, colour-free cue (pyqtgraph symbol names) so racers stay apart in greyscale prints too.
+RACER_SYMBOLS = {
+    "sgd": "o",
+    "momentum": "s",
+    "nesterov": "t1",
+    "adagrad": "d",
+    "rmsprop": "p",
+    "adam": "star",
+    "newton": "h",
+    "lbfgs": "t",
+}
+
+# Visual aids drawn for the selected racer (Paul Tol's "bright" scheme, plus white for halos).
+AID_COLORS = {
+    "gradient": "#EE6677",
+    "velocity": "#4477AA",
+    "step": "#222222",
+    "lookahead": "#AA3377",  # (Nesterov only; the quadratic model is for Newton and L-BFGS only)
+    "accum": "#228833",
+    "m_hat": "#66CCEE",
+    "quadratic": "#AA3377",
+    "trials": "#CCBB44",
+    "halo": "#FFFFFF",
+}
+
+CRITICAL_SYMBOLS = {"minimum": "star", "saddle": "x", "maximum": "t1"}
+
+# Lightening the map towards white keeps its lightness monotonic (so it stays perceptually ordered) while the
+# saturated racer colours stand out against it.
+HEAT_LIGHTEN = 0.35
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Sizes in pixels for one display mode; presentation mode keeps every label at least 20 px high."""
+
+    font_px: int
+    title_px: int
+    tick_px: int
+    trail_width: float
+    marker_size: float
+    contour_width: float
+    aid_width: float
+    chart_width: float
+
+
+NORMAL = Scale(font_px=13, title_px=17, tick_px=12, trail_width=2.0, marker_size=13, contour_width=1.0,
+               aid_width=2.5, chart_width=1.0)
+PRESENTATION = Scale(font_px=21, title_px=28, tick_px=20, trail_width=3.5, marker_size=22, contour_width=1.5,
+                     aid_width=4.0, chart_width=3.0)
+
+
+def scale(presentation: bool) -> Scale:
+    """The sizes for normal (laptop) or presentation (projector) mode."""
+    return PRESENTATION if presentation else NORMAL
+
+
+def heat_colormap(name: str = "viridis", lighten: float = HEAT_LIGHTEN):
+    """A perceptually uniform pyqtgraph ColorMap (viridis, cividis ...) blended towards white by `lighten`."""
+    import numpy as np
+    import pyqtgraph as pg
+
+    base = pg.colormap.get(name)
+    positions, colors = base.getStops(mode=pg.ColorMap.BYTE)
+    colors = np.asarray(colors, dtype=float)
+    rgb = colors[:, :3] * (1.0 - lighten) + 255.0 * lighten
+    blended = np.column_stack([rgb, colors[:, 3:4] if colors.shape[1] == 4 else np.full(len(rgb), 255.0)])
+    return pg.ColorMap(positions, blended.round().astype(np.ubyte), name=f"{name} (light)")
+
+
+@lru_cache(maxsize=256)
+def brush(color: str, alpha: int = 255):
+    """A shared, never-modified QBrush: pyqtgraph's symbol atlas caches by object identity, so scatter
+    items that get a fresh brush every frame would re-render (and keep) their symbols every frame."""
+    import pyqtgraph as pg
+
+    return pg.mkBrush(qcolor(color, alpha))
+
+
+@lru_cache(maxsize=256)
+def pen(color: str, width: float = 1.0, alpha: int = 255):
+    """A shared, never-modified cosmetic QPen (see `brush`)."""
+    import pyqtgraph as pg
+
+    return pg.mkPen(qcolor(color, alpha), width=width)
+
+
+def qcolor(hex_color: str, alpha: int = 255):
+    """A QColor from '#RRGGBB' with an alpha (0–255)."""
+    from PySide6.QtGui import QColor
+
+    color = QColor(hex_color)
+    color.setAlpha(alpha)
+    return color
