@@ -1,22 +1,15 @@
-"""The Landscape tab (being built; see the issue tracker)."""
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+"""The Landscape tab: optimizers race across 2-D loss surfaces (CS231n lecture 7's animations, live).
+
+`model`, `race` and `measures` are Qt-free (importing them loads no Qt); the views (`surface_view`, `trails`,
+`aids`, `charts`, `controls`, `playback`) only draw; `tab` wires them to a frame timer.
+"""
+__all__ = ["LandscapeTab"]
 
 
-class LandscapeTab(QWidget):
-    """Placeholder until the Landscape tab lands."""
+def __getattr__(name: str):
+    # Imported on first use so that `app.landscape.model` stays importable without Qt.
+    if name == "LandscapeTab":
+        from app.landscape.tab import LandscapeTab
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        label = QLabel(self.tr("The Landscape tab is under construction."), self)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(label)
-
-    def shutdown(self) -> None:
-        """Stop timers and threads (nothing runs yet)."""
-
-    def set_presentation(self, on: bool) -> None:
-        font = self.font()
-        font.setPointSize(20 if on else 10)
-        self.setFont(font)
+        return LandscapeTab
+    raise AttributeError(f"module 'app.landscape' has no attribute {name!r}")

@@ -1,0 +1,232 @@
+"""Three charts under the surface: loss, gradient norm and distance to the nearest minimum, per racer."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
+
+from app import theme
+from app.landscape.model import METHODS
+
+__all__ = ["Charts", "CHARTS", "decimate"]
+
+CHARTS = ("loss", "grad_norm", "distance")
+TITLES = {"loss": "loss f", "grad_norm": "gradient norm ‖∇f‖", "distance": "distance to nearest minimum"}
+LOG_FLOOR = 1e-16  # log charts show values down to here (float64 resolution of an O(1) loss)
+HUGE = 1e12  # values beyond this (a diverging racer) are left out so the other curves keep their scale
+
+
+def decimate(x: np.ndarray, y: np.ndarray, lo: float, hi: float, columns: int):
+    """For x ascending: the lowest and highest y of every screen column between lo and hi (as a zig-zag
+    x, y), so a 5,000-point curve costs two points per pixel; short curves come back unchanged."""
+    if len(x) <= 2 * columns or not hi > lo:
+        return x, y
+    bins = np.floor((x - lo) * (columns / (hi - lo)))
+    starts = np.flatnonzero(np.r_[True, bins[1:] != bins[:-1]])
+    with np.errstate(invalid="ignore"):
+        low, high = np.fmin.reduceat(y, starts), np.fmax.reduceat(y, starts)
+    return np.repeat(x[starts], 2), np.column_stack([low, high]).ravel()
+
+
+class Charts(pg.GraphicsLayoutWidget):
+    """Chart `name` has one curve per racer (created once), a dot per racer at the timeline position and,
+    when paused on the iteration axis, a vertical cursor. Log axes get log10 values (PlotCurveItems are
+    lighter than PlotDataItems: these charts are fed every frame)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setBackground("w")
+        self.plots: dict[str, pg.PlotItem] = {}
+        self.curves: dict[str, dict[str, pg.PlotCurveItem]] = {}
+        self.dots: dict[str, pg.ScatterPlotItem] = {}
+        self.cursors: dict[str, pg.InfiniteLine] = {}
+        self.notes: dict[str, pg.TextItem] = {}
+        self.log = {name: True for name in CHARTS}
+        for col, name in enumerate(CHARTS):
+            plot = self.addPlot(row=0, col=col)
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            plot.setMouseEnabled(x=False, y=False)
+            plot.getAxis("bottom").enableAutoSIPrefix(False)
+            plot.getAxis("left").enableAutoSIPrefix(False)
+            plot.disableAutoRange()  # y follows the data in whole steps (see _fit_y): axes stay cached
+            for axis in ("bottom", "left"):
+                plot.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            self.plots[name] = plot
+            self.curves[name] = {}
+            for method in METHODS:
+                curve = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True)
+                plot.addItem(curve)
+                self.curves[name][method] = curve
+            dots = pg.ScatterPlotItem(pxMode=True)
+            dots.setZValue(20)
+            plot.addItem(dots)
+            self.dots[name] = dots
+            cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(60, 60, 60, 160, width=1))
+            plot.addItem(cursor, ignoreBounds=True)
+            self.cursors[name] = cursor
+            note = pg.TextItem(color="#555", anchor=(0.5, 0.5))
+            note.setParentItem(plot.getViewBox())
+            note.hide()
+            self.notes[name] = note
+        self._dot_points: dict[str, dict[str, tuple[float, float]]] = {n: {} for n in CHARTS}
+        self._dirty: set[str] = set()  # charts whose dots moved since they were last pushed
+        self._right = None
+        self._scale = theme.scale(False)
+        self.set_axes(loss_log=True, loss_label="f − f*", distance_known=True, x_label="iteration")
+        self.apply_scale(self._scale)
+
+    def set_axes(self, loss_log: bool, loss_label: str, distance_known: bool, x_label: str,
+                 loss_range: tuple[float, float] | None = None) -> None:
+        """Per surface: log or linear loss axis, whether minima are known, and what the x axis counts.
+
+        A linear loss axis (f unbounded below) is fixed to `loss_range`, f's range over the view, so a racer
+        sliding off to −∞ leaves the chart instead of flattening everyone else's curve.
+        """
+        self.log["loss"] = bool(loss_log)
+        for name in CHARTS:
+            self.plots[name].getAxis("left").setLogMode(False, self.log[name])
+        self._fixed_y = None if loss_log or loss_range is None else tuple(loss_range)
+        self._extent = {name: {} for name in CHARTS}
+        self._ylim = {name: None for name in CHARTS}
+        if self._fixed_y is not None:
+            self.plots["loss"].setYRange(*self._fixed_y, padding=0.05)
+        self._titles = {name: TITLES[name] + (" (log)" if self.log[name] else "") for name in CHARTS}
+        self._titles["loss"] = f"loss {loss_label}" + (" (log)" if loss_log else "")
+        self._x_label = x_label
+        note = self.notes["distance"]
+        note.setText("" if distance_known else "this surface lists no minimum")
+        note.setVisible(not distance_known)
+        self._label_axes()
+
+    def _y(self, name: str, y) -> np.ndarray:
+        y = np.asarray(y, dtype=np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            y = np.where(np.abs(y) < HUGE, y, np.nan)
+            # An exact 0 (a racer sitting on the minimum) is drawn at the floor, not as a gap.
+            return np.log10(np.where(y >= 0, np.maximum(y, LOG_FLOOR), np.nan)) if self.log[name] else y
+
+    def show(self, name: str, method: str, x: np.ndarray, y: np.ndarray | None) -> None:
+        """Curve of `method` in chart `name` (raw values; log10 is taken here on log charts); None hides it."""
+        curve = self.curves[name][method]
+        if y is None or len(x) == 0:
+            curve.setData([], [])
+            return
+        columns = max(int(self.plots[name].getViewBox().width()), 50)
+        xs, ys = decimate(np.asarray(x, dtype=np.float64), self._y(name, y), 0.0, self._right or 10.0, columns)
+        ok = np.isfinite(ys)
+        curve.setData(xs, ys, connect="all" if ok.all() else "finite")  # "all" is pyqtgraph's fast path
+        finite = ys[ok]
+        self._extent[name][method] = (finite.min(), finite.max()) if finite.size else None
+        self._fit_y(name)
+
+    def _fit_y(self, name: str) -> None:
+        """Fit the y range to every curve, rounded out to whole decades (log) or nice steps (linear), so it
+        changes only now and then and the axes are redrawn rarely."""
+        if name == "loss" and self._fixed_y is not None:
+            return
+        extents = [e for e in self._extent[name].values() if e is not None]
+        if not extents:
+            return
+        lo, hi = min(e[0] for e in extents), max(e[1] for e in extents)
+        if self.log[name]:  # values are log10 already: whole decades
+            lo, hi = np.floor(lo), np.ceil(hi)
+            hi = hi if hi > lo else lo + 1
+        else:
+            step = 10.0 ** np.floor(np.log10(max(hi - lo, abs(hi), 1e-12)))
+            lo, hi = np.floor(lo / step) * step, np.ceil(hi / step) * step
+            hi = hi if hi > lo else lo + step
+        if self._ylim[name] != (lo, hi):
+            self._ylim[name] = (lo, hi)
+            self.plots[name].setYRange(lo, hi, padding=0.04)
+
+    def hide(self, method: str) -> None:
+        for name in CHARTS:
+            self.curves[name][method].setData([], [])
+            if self._extent[name].pop(method, None) is not None:
+                self._fit_y(name)
+            if self._dot_points[name].pop(method, None) is not None:
+                self._dirty.add(name)
+
+    def set_dot(self, name: str, method: str, x: float | None, y: float | None) -> None:
+        """Where `method` was at the timeline position in chart `name` (None hides the dot)."""
+        value = None if x is None or y is None else float(self._y(name, [y])[0])
+        points = self._dot_points[name]
+        new = None if value is None or not np.isfinite(value) else (float(x), value)
+        if points.get(method) != new:
+            self._dirty.add(name)
+            if new is None:
+                points.pop(method, None)
+            else:
+                points[method] = new
+
+    def set_cursor(self, x: float | None) -> None:
+        """The vertical line at the timeline position (None hides it)."""
+        for cursor in self.cursors.values():
+            if (x is not None) != cursor.isVisible():
+                cursor.setVisible(x is not None)
+            if x is not None and cursor.value() != x:
+                cursor.setValue(x)
+
+    def column(self, name: str, x: float) -> int:
+        """The screen column (pixel) of x in chart `name`."""
+        columns = max(int(self.plots[name].getViewBox().width()), 50)
+        return int(x * columns / (self._right or 10.0))
+
+    def set_x_range(self, right: float) -> bool:
+        """Show x from 0 to `right` on every chart; True if that changed (curves must then be re-decimated)."""
+        right = max(float(right), 10.0)
+        if right == self._right:
+            return False
+        self._right = right
+        for plot in self.plots.values():
+            plot.setXRange(0, right, padding=0.02)
+        return True
+
+    def refresh_dots(self, names=CHARTS, force: bool = False) -> None:
+        """Push the per-racer dots of the charts `names` whose dots moved (at most once per frame)."""
+        for name in names:
+            if name not in self._dirty and not force:
+                continue
+            self._dirty.discard(name)
+            points = self._dot_points[name]
+            methods = [m for m in METHODS if m in points]
+            self.dots[name].setData(
+                pos=np.array([points[m] for m in methods], dtype=float).reshape(-1, 2),
+                symbol=[theme.RACER_SYMBOLS[m] for m in methods],
+                brush=[theme.brush(theme.RACER_COLORS[m]) for m in methods],
+                pen=theme.pen("#000000", 1.0),
+                size=self._scale.marker_size * 0.7,
+            )
+
+    def _label_axes(self) -> None:
+        style = {"font-size": f"{self._scale.font_px}px", "color": "#222"}
+        for name, plot in self.plots.items():
+            plot.setTitle(self._titles[name], size=f"{self._scale.font_px}px", color="#222")
+            plot.setLabel("bottom", self._x_label, **style)
+        self._place_notes()
+
+    def _place_notes(self) -> None:
+        for name, plot in self.plots.items():
+            self.notes[name].setPos(plot.getViewBox().boundingRect().center())
+
+    def apply_scale(self, scale: theme.Scale) -> None:
+        self._scale = scale
+        font = self.font()
+        font.setPixelSize(scale.tick_px)
+        for name, plot in self.plots.items():
+            for axis_name in ("bottom", "left"):
+                axis = plot.getAxis(axis_name)
+                axis.setStyle(tickFont=font)
+                axis.setTextPen("#222")
+                axis.setPen("#444")
+            for method, curve in self.curves[name].items():
+                curve.setPen(pg.mkPen(theme.RACER_COLORS[method], width=scale.chart_width))
+            self.notes[name].setFont(font)
+        self._label_axes()
+        self.refresh_dots(force=True)
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if hasattr(self, "plots"):
+            self._place_notes()

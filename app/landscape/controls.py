@@ -1,0 +1,226 @@
+"""Side-panel controls: the surface picker, the racer legend (toggles, selection, status badges), the aid switches."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap, QStandardItem
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QLabel,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import theme
+from app.landscape.aids import applicable_aids
+from app.landscape.model import AID_LABELS, AIDS, LABELS, METHODS
+
+__all__ = ["SurfacePicker", "RacerList", "AidSwitches", "racer_icon"]
+
+CATEGORY_ORDER = ("saddle", "ravine", "local minima", "plateau", "classic", "custom")
+BADGE_COLORS = {"running": "#555555", "converged": "#00704F", "diverged": "#B34700", "failed": "#B34700"}
+BADGE_MARKS = {"running": "…", "converged": "✓", "diverged": "✗", "failed": "!"}
+
+
+def racer_icon(method: str, size: int = 18) -> QIcon:
+    """The racer's marker (pyqtgraph symbol, colour, black edge) as an icon for legends and menus."""
+    from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
+
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.translate(QPointF(size / 2, size / 2))
+    painter.scale(size * 0.8, -size * 0.8)
+    pen = QPen(QColor("#FFFFFF" if method == "newton" else "#000000"))
+    pen.setWidthF(1.5 / size)
+    painter.setPen(pen)
+    painter.setBrush(QColor(theme.RACER_COLORS[method]))
+    painter.drawPath(Symbols[theme.RACER_SYMBOLS[method]])
+    painter.end()
+    return QIcon(pixmap)
+
+
+class SurfacePicker(QWidget):
+    """A combo of surfaces grouped by category (header rows are not selectable), the lesson, start presets."""
+
+    surfaceChosen = Signal(str)  # noqa: N815 (Qt naming)
+    presetChosen = Signal(int)  # noqa: N815
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.combo = QComboBox(self)
+        self.combo.setMaxVisibleItems(30)
+        self.combo.activated.connect(self._activated)
+        self.lesson = QLabel(self)
+        self.lesson.setWordWrap(True)
+        self.presets = QComboBox(self)
+        self.presets.setToolTip(self.tr("Suggested start points for this surface"))
+        self.presets.activated.connect(self.presetChosen)
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(self.tr("Surface"), self), 0, 0)
+        layout.addWidget(self.combo, 0, 1)
+        layout.addWidget(QLabel(self.tr("Start at"), self), 0, 2)
+        layout.addWidget(self.presets, 0, 3)
+        layout.addWidget(self.lesson, 1, 0, 1, 5)
+        layout.setColumnStretch(4, 1)
+
+    def set_surfaces(self, surfaces) -> None:
+        """Fill the combo with `surfaces` (Surface objects) grouped by category, in CATEGORY_ORDER."""
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        model = self.combo.model()
+        categories = sorted({s.category for s in surfaces},
+                            key=lambda c: CATEGORY_ORDER.index(c) if c in CATEGORY_ORDER else len(CATEGORY_ORDER))
+        for category in categories:
+            header = QStandardItem(category.capitalize())
+            header.setFlags(Qt.ItemFlag.NoItemFlags)
+            font = QFont(self.font())
+            font.setBold(True)
+            header.setFont(font)
+            model.appendRow(header)
+            for surface in surfaces:
+                if surface.category == category:
+                    self.combo.addItem("    " + surface.name, surface.key)
+        self.combo.blockSignals(False)
+
+    def add_custom(self, surface) -> None:
+        """Show a custom surface as the chosen entry (one custom entry at most)."""
+        index = self.combo.findData("custom")
+        text = "    " + (surface.name or surface.formula)
+        if index < 0:
+            header = QStandardItem(self.tr("Custom"))
+            header.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.combo.model().appendRow(header)
+            self.combo.addItem(text, "custom")
+            index = self.combo.count() - 1
+        else:
+            self.combo.setItemText(index, text)
+        self.combo.blockSignals(True)
+        self.combo.setCurrentIndex(index)
+        self.combo.blockSignals(False)
+
+    def show_surface(self, surface, start_index: int | None) -> None:
+        """Select `surface` (silent), show its lesson and its start presets."""
+        index = self.combo.findData(surface.key)
+        if index >= 0:
+            self.combo.blockSignals(True)
+            self.combo.setCurrentIndex(index)
+            self.combo.blockSignals(False)
+        self.lesson.setText(surface.lesson)
+        self.presets.blockSignals(True)
+        self.presets.clear()
+        for i, (x, y) in enumerate(surface.starts):
+            self.presets.addItem(f"({x:g}, {y:g})", i)
+        if not surface.starts or start_index is None:
+            self.presets.addItem(self.tr("(clicked point)"), -1)
+            self.presets.setCurrentIndex(self.presets.count() - 1)
+        else:
+            self.presets.setCurrentIndex(start_index)
+        self.presets.blockSignals(False)
+
+    def current_key(self) -> str | None:
+        return self.combo.currentData()
+
+    def _activated(self, index: int) -> None:
+        key = self.combo.itemData(index)
+        if key:
+            self.surfaceChosen.emit(key)
+
+
+class RacerList(QWidget):
+    """The legend: per racer a check box (on/off, key 1–8), a radio button (selected racer) and a status badge."""
+
+    toggled = Signal(str, bool)
+    selected = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        self.checks: dict[str, QCheckBox] = {}
+        self.radios: dict[str, QRadioButton] = {}
+        self.badges: dict[str, QLabel] = {}
+        self.group = QButtonGroup(self)
+        for row, method in enumerate(METHODS):
+            radio = QRadioButton(self)
+            radio.setToolTip(self.tr("Select %s: its aids, equation and hyperparameters") % LABELS[method])
+            radio.toggled.connect(lambda on, m=method: on and self.selected.emit(m))
+            self.group.addButton(radio)
+            check = QCheckBox(f"{row + 1}  {LABELS[method]}", self)
+            check.setIcon(racer_icon(method))
+            check.setToolTip(self.tr("Race %s (key %d)") % (LABELS[method], row + 1))
+            check.toggled.connect(lambda on, m=method: self.toggled.emit(m, on))
+            badge = QLabel(self)
+            badge.setWordWrap(True)
+            badge.setTextFormat(Qt.TextFormat.PlainText)
+            grid.addWidget(radio, row, 0)
+            grid.addWidget(check, row, 1)
+            grid.addWidget(badge, row, 2)
+            self.checks[method], self.radios[method], self.badges[method] = check, radio, badge
+        grid.setColumnStretch(2, 1)
+
+    def set_enabled(self, method: str, on: bool) -> None:
+        check = self.checks[method]
+        check.blockSignals(True)
+        check.setChecked(on)
+        check.blockSignals(False)
+        if not on:
+            self.set_badge(method, "", "")
+
+    def select(self, method: str) -> None:
+        radio = self.radios[method]
+        radio.blockSignals(True)
+        radio.setChecked(True)
+        radio.blockSignals(False)
+
+    def set_badge(self, method: str, status: str, text: str) -> None:
+        """Status badge: "… step 12", "✓ converged at step 5: …", "✗ diverged at step 3: …"."""
+        badge = self.badges[method]
+        shown = f"{BADGE_MARKS.get(status, '')} {text}".strip() if status else ""
+        if badge.text() != shown:
+            badge.setText(shown)
+            badge.setToolTip(text)
+            palette = badge.palette()  # a palette, not a style sheet: style sheets stop font propagation
+            palette.setColor(QPalette.ColorRole.WindowText, QColor(BADGE_COLORS.get(status, "#555555")))
+            badge.setPalette(palette)
+
+    def set_icon_size(self, px: int) -> None:
+        for method, check in self.checks.items():
+            check.setIcon(racer_icon(method, px))
+            check.setIconSize(check.iconSize().scaled(px, px, Qt.AspectRatioMode.IgnoreAspectRatio))
+
+
+class AidSwitches(QWidget):
+    """One check box per visual aid; those that mean nothing for the selected racer are greyed out."""
+
+    changed = Signal(str, bool)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.checks: dict[str, QCheckBox] = {}
+        for aid in AIDS:
+            check = QCheckBox(AID_LABELS[aid], self)
+            check.toggled.connect(lambda on, a=aid: self.changed.emit(a, on))
+            layout.addWidget(check)
+            self.checks[aid] = check
+
+    def set_values(self, values: dict[str, bool]) -> None:
+        for aid, check in self.checks.items():
+            check.blockSignals(True)
+            check.setChecked(bool(values.get(aid)))
+            check.blockSignals(False)
+
+    def set_method(self, method: str) -> None:
+        usable = applicable_aids(method)
+        for aid, check in self.checks.items():
+            check.setEnabled(aid in usable)
+            check.setVisible(aid in usable)

@@ -1,0 +1,135 @@
+"""How core's numbers are put on screen: colour scale, chart axes, distances to known minima (Qt-free).
+
+These are display transforms of values core computed (a log colour scale, f − f*, the nearest of the
+surface's listed minima); nothing here evaluates a surface or an optimizer.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["Heat", "Series", "heat", "heat_box", "inner_columns", "contour_levels", "loss_for_chart",
+           "nearest_minimum_distance", "gradient_cost", "COST_LABEL"]
+
+LOG_EPS_RATIO = 1e-6  # log colours show f − f* + ε with ε = this · (range of f − f*): the floor stays finite
+COST_LABEL = "gradient evaluations (∇²f counts as 2)"
+
+
+class Heat:
+    """What the heatmap shows: `values` (float32, rows are y), colour `levels` and the colour bar's label."""
+
+    def __init__(self, values: np.ndarray, levels: tuple[float, float], label: str, log: bool):
+        self.values = values
+        self.levels = levels
+        self.label = label
+        self.log = log
+
+
+def heat_box(view, widen: float = 0.5) -> tuple[float, float, float, float]:
+    """The box the heatmap covers: the surface's view widened by `widen`·width on each side, so the usual
+    wide plot area is filled with the surface instead of white margins (colours still scale to the view)."""
+    xmin, xmax, ymin, ymax = view
+    pad = widen * (xmax - xmin)
+    return (xmin - pad, xmax + pad, ymin, ymax)
+
+
+def heat(z: np.ndarray, log_colors: bool, fmin: float | None, inner=slice(None)) -> Heat:
+    """Colour values for a surface grid Z: Z itself, or log10(Z − f* + ε) for steep surfaces (NaN stays NaN).
+
+    The colour levels and ε come from the columns `inner` (the surface's own view), so a widened grid does not
+    wash out the colours where the race happens.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    finite = np.isfinite(z)
+    if not finite[:, inner].any():
+        return Heat(np.full(z.shape, np.nan, np.float32), (0.0, 1.0), "f(x, y)", False)
+    if log_colors:
+        floor = float(np.min(z[finite]))
+        floor = floor if fmin is None else min(float(fmin), floor)
+        gap = np.where(finite, z - floor, np.nan)
+        eps = max(LOG_EPS_RATIO * float(np.nanmax(gap[:, inner])), 1e-12)
+        with np.errstate(invalid="ignore"):
+            values = np.log10(gap + eps)
+        label = "log₁₀(f − f*)" if fmin is not None else "log₁₀(f − min f)"
+    else:
+        values, label = np.where(finite, z, np.nan), "f(x, y)"
+    values = np.ascontiguousarray(values, dtype=np.float32)
+    lo, hi = float(np.nanmin(values[:, inner])), float(np.nanmax(values[:, inner]))
+    if not hi > lo:
+        hi = lo + 1.0
+    return Heat(values, (lo, hi), label, bool(log_colors))
+
+
+def inner_columns(xs: np.ndarray, view) -> slice:
+    """The columns of a heat_box grid that lie inside the surface's own view."""
+    inside = np.flatnonzero((xs >= view[0] - 1e-12) & (xs <= view[1] + 1e-12))
+    return slice(int(inside[0]), int(inside[-1]) + 1) if len(inside) else slice(None)
+
+
+def contour_levels(levels: tuple[float, float], count: int = 14) -> np.ndarray:
+    """`count` evenly spaced values strictly inside the colour range (log-spaced in f when colours are log)."""
+    lo, hi = levels
+    return np.linspace(lo, hi, count + 2)[1:-1]
+
+
+def loss_for_chart(losses: np.ndarray, fmin: float | None) -> tuple[np.ndarray, bool]:
+    """(y values, log axis?): f − f* on a log axis when f* is known, else f itself on a linear axis."""
+    losses = np.asarray(losses, dtype=np.float64)
+    if fmin is None:
+        return losses, False
+    with np.errstate(invalid="ignore"):
+        return np.maximum(losses - fmin, 1e-16), True
+
+
+def nearest_minimum_distance(points: np.ndarray, minima) -> np.ndarray | None:
+    """Euclidean distance from each point (n, 2) to the nearest listed minimum; None when none is known."""
+    centres = np.array([(m.x, m.y) for m in minima], dtype=np.float64).reshape(-1, 2)
+    if len(centres) == 0:
+        return None
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    with np.errstate(over="ignore", invalid="ignore"):
+        d = np.hypot(points[:, None, 0] - centres[None, :, 0], points[:, None, 1] - centres[None, :, 1])
+    return d.min(axis=1)
+
+
+def gradient_cost(evals: np.ndarray) -> np.ndarray:
+    """x values for the evaluation axis from core's cumulative (f, ∇f, ∇²f) counts, (n, 3) -> (n,).
+
+    In 2-D a Hessian costs about as much as two gradients (one per coordinate), and a line search's f values
+    come with their gradients, so the price of a step is max(#f, #∇f) + 2·#∇²f.
+    """
+    evals = np.asarray(evals, dtype=np.float64).reshape(-1, 3)
+    return np.maximum(evals[:, 0], evals[:, 1]) + 2.0 * evals[:, 2]
+
+
+class Series:
+    """One racer's chart values (x as evaluations, loss as charted, distance), extended as its track grows."""
+
+    def __init__(self, capacity: int, fmin: float | None, minima):
+        capacity = max(int(capacity), 1)
+        self.fmin = fmin
+        self.minima = tuple(minima)
+        self.cost = np.empty(capacity)
+        self.loss = np.empty(capacity)
+        self.distance = np.empty(capacity) if self.minima else None
+        self.n = 0
+
+    def extend(self, track) -> None:
+        """Add the values of the track's steps not seen yet (each step is converted once)."""
+        start, stop = self.n, track.n
+        if stop <= start:
+            return
+        if stop > len(self.cost):
+            self._grow(max(stop, 2 * len(self.cost)))
+        self.cost[start:stop] = gradient_cost(track.evals[start:stop])
+        self.loss[start:stop] = loss_for_chart(track.losses[start:stop], self.fmin)[0]
+        if self.distance is not None:
+            self.distance[start:stop] = nearest_minimum_distance(track.points[start:stop], self.minima)
+        self.n = stop
+
+    def _grow(self, capacity: int) -> None:
+        for name in ("cost", "loss", "distance"):
+            old = getattr(self, name)
+            if old is not None:
+                new = np.empty(capacity)
+                new[: self.n] = old[: self.n]
+                setattr(self, name, new)

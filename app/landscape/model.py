@@ -1,0 +1,235 @@
+"""The Landscape tab's whole state as one Qt-free, JSON-serializable scene (a lecture can be saved and replayed).
+
+Imports neither Qt nor pyqtgraph: tests and a future "save scene" feature use it without a display.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field, fields
+
+__all__ = [
+    "METHODS",
+    "FIRST_ORDER",
+    "LABELS",
+    "AIDS",
+    "AID_LABELS",
+    "SPEEDS",
+    "X_AXES",
+    "Scene",
+    "SceneError",
+    "display_lr",
+]
+
+# The racers, in keyboard order (keys 1–8); the same names as core.paths.ALL_METHODS.
+METHODS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton", "lbfgs")
+FIRST_ORDER = METHODS[:6]
+LABELS = {
+    "sgd": "SGD",
+    "momentum": "Momentum",
+    "nesterov": "Nesterov",
+    "adagrad": "AdaGrad",
+    "rmsprop": "RMSProp",
+    "adam": "Adam",
+    "newton": "Newton",
+    "lbfgs": "L-BFGS",
+}
+
+# Visual aids for the selected racer; each is drawn only when that racer's steps carry the quantity.
+AIDS = ("gradient", "velocity", "step", "lookahead", "accum", "m_hat", "quadratic", "trials")
+AID_LABELS = {
+    "gradient": "Gradient −∇f",
+    "velocity": "Velocity",
+    "step": "Actual step Δθ",
+    "lookahead": "Nesterov look-ahead",
+    "accum": "Per-axis √G and effective step",
+    "m_hat": "Adam m̂ beside ∇f",
+    "quadratic": "Newton's quadratic model",
+    "trials": "Line-search trial points",
+}
+
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0)  # optimizer steps per displayed frame
+X_AXES = ("iterations", "evaluations")
+MAX_STEPS_LIMIT = 20_000
+
+# Learning rates the tab starts with, per surface. torch's defaults (Adam 1e-3, RMSprop 1e-2, Adagrad 1e-2)
+# make a 2-D race crawl for thousands of frames, so the tab shows values tuned by running core.run on each
+# surface from its first start point: each racer visibly does what the surface's lesson says within about
+# 1,000 steps (SGD zig-zags in the bowls, crawls on Rosenbrock and the plateau, stalls at the saddle ...).
+# They are only the numbers passed to core; each editor's tooltip keeps torch's default.
+_LR_KEYS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+DISPLAY_LR = {key: dict(zip(_LR_KEYS, values)) for key, values in {
+    "*": (0.01, 0.01, 0.01, 0.3, 0.01, 0.03),
+    "bowl": (0.8, 0.1, 0.1, 1.0, 0.1, 0.3),
+    "rotated_ravine": (0.8, 0.1, 0.1, 1.0, 0.1, 0.3),
+    "rosenbrock": (1e-3, 1e-3, 1e-3, 1.0, 0.01, 0.1),
+    "saddle": (0.01, 0.01, 0.01, 0.1, 0.01, 0.01),
+    "flat_saddle": (0.1, 0.01, 0.01, 0.3, 0.03, 0.03),
+    "himmelblau": (0.01, 0.003, 0.003, 0.3, 0.03, 0.1),
+    "two_wells": (0.1, 0.03, 0.03, 0.3, 0.03, 0.1),
+    "six_hump_camel": (0.01, 0.01, 0.01, 0.1, 0.01, 0.03),
+    "plateau": (0.1, 0.1, 0.1, 0.3, 0.01, 0.03),
+    "beale": (0.01, 0.003, 0.003, 1.0, 0.01, 0.1),
+}.items()}
+
+
+def display_lr(method: str, surface_key: str) -> float | None:
+    """The learning rate the tab suggests for `method` on a surface (None: the method has no lr to choose)."""
+    table = DISPLAY_LR.get(surface_key, {})
+    return table.get(method, DISPLAY_LR["*"].get(method))
+
+
+class SceneError(ValueError):
+    """A scene dictionary that cannot be read; the message names the field and the problem."""
+
+
+def _default_aids() -> dict[str, bool]:
+    return {aid: aid in ("gradient", "step", "velocity") for aid in AIDS}
+
+
+@dataclass
+class Scene:
+    """Everything the Landscape tab shows, as plain values: `Scene.from_dict(s.to_dict()) == s` always holds.
+
+    `surface` is a key of core.SURFACES, or "custom" with `formula` and `domain` (the view box the formula
+    is defined on). `view` is the visible range (None: the surface's default), `start` the start point
+    (None: the surface's first preset). `hparams[method]` holds only what the user set; the rest comes from
+    core's defaults and `display_lr`. With `shared_lr` on, every first-order racer uses `lr`.
+    """
+
+    surface: str = "saddle"
+    formula: str = ""
+    domain: tuple[float, float, float, float] | None = None
+    view: tuple[float, float, float, float] | None = None
+    start: tuple[float, float] | None = None
+    enabled: list[str] = field(default_factory=lambda: list(METHODS))
+    hparams: dict[str, dict] = field(default_factory=dict)
+    shared_lr: bool = False
+    lr: float = 0.01
+    aids: dict[str, bool] = field(default_factory=_default_aids)
+    speed: float = 1.0
+    max_steps: int = 1000
+    noise: float = 0.0
+    selected: str = "momentum"
+    x_axis: str = "iterations"
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    # -- validation -------------------------------------------------------------------------------------
+    def validate(self) -> None:
+        """Raise SceneError naming the first field that is out of range or of the wrong type."""
+        if not isinstance(self.surface, str) or not self.surface:
+            raise SceneError("surface: expected a surface key")
+        if self.surface == "custom" and not self.formula.strip():
+            raise SceneError("formula: a custom surface needs a formula")
+        for name in ("domain", "view"):
+            box = getattr(self, name)
+            if box is not None:
+                box = _floats(name, box, 4)
+                if not (box[0] < box[1] and box[2] < box[3]):
+                    raise SceneError(f"{name}: expected (xmin, xmax, ymin, ymax) with xmin < xmax and ymin < ymax")
+                setattr(self, name, box)
+        if self.start is not None:
+            self.start = _floats("start", self.start, 2)
+        unknown = [m for m in self.enabled if m not in METHODS]
+        if unknown:
+            raise SceneError(f"enabled: unknown method {unknown[0]!r}")
+        self.enabled = [m for m in METHODS if m in self.enabled]
+        for method, values in self.hparams.items():
+            if method not in METHODS or not isinstance(values, dict):
+                raise SceneError(f"hparams: unknown method {method!r}")
+        if self.selected not in METHODS:
+            raise SceneError(f"selected: unknown method {self.selected!r}")
+        self.aids = {aid: bool(self.aids.get(aid, False)) for aid in AIDS}
+        self.lr = _positive("lr", self.lr)
+        self.speed = _positive("speed", self.speed)
+        self.noise = float(self.noise)
+        if not (math.isfinite(self.noise) and self.noise >= 0):
+            raise SceneError("noise: expected a gradient-noise σ ≥ 0")
+        if isinstance(self.max_steps, bool) or not isinstance(self.max_steps, int):
+            raise SceneError("max_steps: expected an integer")
+        if not 1 <= self.max_steps <= MAX_STEPS_LIMIT:
+            raise SceneError(f"max_steps: expected 1 … {MAX_STEPS_LIMIT}")
+        if self.x_axis not in X_AXES:
+            raise SceneError(f"x_axis: expected one of {', '.join(X_AXES)}")
+        self.shared_lr = bool(self.shared_lr)
+
+    # -- derived values (no math: just which numbers go to core) ----------------------------------------
+    def hparams_for(self, method: str, defaults: dict) -> dict:
+        """The hyperparameters to pass to core for `method`: `defaults`, then the user's edits, then the
+        shared lr (first-order methods only: Newton and L-BFGS take full steps)."""
+        values = dict(defaults)
+        values.update(self.hparams.get(method, {}))
+        if self.shared_lr and method in FIRST_ORDER:
+            values["lr"] = self.lr
+        return values
+
+    def is_enabled(self, method: str) -> bool:
+        return method in self.enabled
+
+    def set_enabled(self, method: str, on: bool) -> None:
+        if method not in METHODS:
+            raise SceneError(f"enabled: unknown method {method!r}")
+        chosen = set(self.enabled) | {method} if on else set(self.enabled) - {method}
+        self.enabled = [m for m in METHODS if m in chosen]
+
+    # -- JSON ------------------------------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        """Plain JSON types only (tuples become lists)."""
+        data = asdict(self)
+        for name in ("domain", "view", "start"):
+            if data[name] is not None:
+                data[name] = list(data[name])
+        return json.loads(json.dumps(data))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Scene":
+        """Read a dictionary written by to_dict (missing fields take their defaults; unknown ones are refused)."""
+        if not isinstance(data, dict):
+            raise SceneError("scene: expected a JSON object")
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise SceneError(f"{unknown[0]}: not a scene field")
+        values = dict(data)
+        for name in ("domain", "view", "start"):
+            if values.get(name) is not None:
+                values[name] = tuple(values[name])
+        if "hparams" in values:
+            values["hparams"] = {m: dict(v) if isinstance(v, dict) else v for m, v in values["hparams"].items()}
+        try:
+            return cls(**values)
+        except TypeError as exc:
+            raise SceneError(f"scene: {exc}") from None
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Scene":
+        try:
+            return cls.from_dict(json.loads(text))
+        except json.JSONDecodeError as exc:
+            raise SceneError(f"scene: not JSON ({exc.msg} at line {exc.lineno})") from None
+
+
+def _floats(name: str, values, n: int) -> tuple:
+    try:
+        out = tuple(float(v) for v in values)
+    except (TypeError, ValueError):
+        raise SceneError(f"{name}: expected {n} numbers") from None
+    if len(out) != n or not all(math.isfinite(v) for v in out):
+        raise SceneError(f"{name}: expected {n} finite numbers")
+    return out
+
+
+def _positive(name: str, value) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise SceneError(f"{name}: expected a number") from None
+    if not (math.isfinite(value) and value > 0):
+        raise SceneError(f"{name}: expected a number > 0")
+    return value

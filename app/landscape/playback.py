@@ -1,0 +1,92 @@
+"""The playback bar: play/pause, step, reset, speed, max steps and the timeline scrubber."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox, QWidget
+
+from app.landscape.model import MAX_STEPS_LIMIT, SPEEDS
+
+__all__ = ["PlaybackBar"]
+
+
+def speed_text(speed: float) -> str:
+    return f"{speed:g}×"
+
+
+class PlaybackBar(QWidget):
+    """Controls only: it emits what the user asked for and shows what the tab tells it (`show_state`)."""
+
+    playToggled = Signal()  # noqa: N815 (Qt naming)
+    stepRequested = Signal()  # noqa: N815
+    resetRequested = Signal()  # noqa: N815
+    speedChanged = Signal(float)  # noqa: N815
+    maxStepsChanged = Signal(int)  # noqa: N815
+    scrubbed = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.play_button = QPushButton(self)
+        self.play_button.setToolTip(self.tr("Play / pause (Space)"))
+        self.play_button.clicked.connect(self.playToggled)
+        self.step_button = QPushButton(self.tr("Step ▸"), self)
+        self.step_button.setToolTip(self.tr("One step of every racer (→)"))
+        self.step_button.clicked.connect(self.stepRequested)
+        self.reset_button = QPushButton(self.tr("Reset"), self)
+        self.reset_button.setToolTip(self.tr("Back to the start point (R)"))
+        self.reset_button.clicked.connect(self.resetRequested)
+        for button in (self.play_button, self.step_button, self.reset_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space must reach the tab's shortcut, not a button
+
+        self.speed = QComboBox(self)
+        for speed in SPEEDS:
+            self.speed.addItem(speed_text(speed), speed)
+        self.speed.setToolTip(self.tr("Optimizer steps per displayed frame"))
+        self.speed.currentIndexChanged.connect(lambda i: self.speedChanged.emit(float(self.speed.itemData(i))))
+        self.max_steps = QSpinBox(self)
+        self.max_steps.setRange(1, MAX_STEPS_LIMIT)
+        self.max_steps.setKeyboardTracking(False)
+        self.max_steps.setToolTip(self.tr("The race stops after this many iterations"))
+        self.max_steps.valueChanged.connect(self.maxStepsChanged)
+
+        self.timeline = QSlider(Qt.Orientation.Horizontal, self)
+        self.timeline.setRange(0, 0)
+        self.timeline.setToolTip(self.tr("Drag to any iteration; Play resumes from the end"))
+        self.timeline.valueChanged.connect(self._scrubbed)
+        self.position = QLabel(self)
+        self.position.setMinimumWidth(self.position.fontMetrics().horizontalAdvance("step 20000 / 20000") + 8)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        for widget in (self.play_button, self.step_button, self.reset_button):
+            layout.addWidget(widget)
+        layout.addSpacing(12)
+        layout.addWidget(QLabel(self.tr("Speed"), self))
+        layout.addWidget(self.speed)
+        layout.addWidget(QLabel(self.tr("Max steps"), self))
+        layout.addWidget(self.max_steps)
+        layout.addSpacing(12)
+        layout.addWidget(self.timeline, 1)
+        layout.addWidget(self.position)
+        self.show_state(False, 0, 0)
+
+    def set_values(self, speed: float, max_steps: int) -> None:
+        """Show the scene's speed and max steps (silent)."""
+        index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - speed))
+        for widget, apply in ((self.speed, lambda: self.speed.setCurrentIndex(index)),
+                              (self.max_steps, lambda: self.max_steps.setValue(int(max_steps)))):
+            widget.blockSignals(True)
+            apply()
+            widget.blockSignals(False)
+
+    def show_state(self, playing: bool, position: int, head: int) -> None:
+        """Show whether the race plays and where the timeline is (silent)."""
+        self.play_button.setText(self.tr("❚❚ Pause") if playing else self.tr("▶ Play"))
+        self.timeline.blockSignals(True)
+        self.timeline.setRange(0, max(int(head), 0))
+        self.timeline.setValue(int(position))
+        self.timeline.blockSignals(False)
+        self.position.setText(self.tr("step %d / %d") % (position, head))
+
+    def _scrubbed(self, value: int) -> None:
+        self.position.setText(self.tr("step %d / %d") % (value, self.timeline.maximum()))
+        self.scrubbed.emit(value)

@@ -1,0 +1,136 @@
+"""The race: one core Runner per enabled racer, stepped in lockstep, recorded into preallocated buffers (Qt-free).
+
+Every number recorded here comes from core (`Runner.step()` -> `Step`); this module only stores and indexes.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from app.landscape.model import METHODS
+
+__all__ = ["Track", "Race"]
+
+
+class Track:
+    """One racer's steps 0..n−1: `points[i]`, `losses[i]`, `grad_norms[i]`, `evals[i]` and `steps[i]` are Step i.
+
+    The arrays are allocated for the whole race up front and grow (by doubling) only if max_steps grows.
+    """
+
+    def __init__(self, method: str, runner, capacity: int):
+        self.method = method
+        self.runner = runner
+        capacity = max(int(capacity), 1)
+        self.points = np.empty((capacity, 2))
+        self.losses = np.empty(capacity)
+        self.grad_norms = np.empty(capacity)
+        self.evals = np.zeros((capacity, 3))
+        self.steps: list = []
+        self.n = 0
+        self.error = ""  # set when core raised (a bug, not a divergence): the racer stops, the race goes on
+        self.append(runner.last)
+
+    def append(self, step) -> None:
+        if self.n == len(self.points):
+            self._grow(2 * len(self.points))
+        i = self.n
+        self.points[i] = step.point
+        self.losses[i] = step.loss
+        self.grad_norms[i] = step.grad_norm
+        self.evals[i] = step.evals
+        self.steps.append(step)
+        self.n += 1
+
+    def _grow(self, capacity: int) -> None:
+        for name in ("points", "losses", "grad_norms", "evals"):
+            old = getattr(self, name)
+            new = np.empty((capacity,) + old.shape[1:])
+            new[: self.n] = old[: self.n]
+            setattr(self, name, new)
+
+    def reserve(self, capacity: int) -> None:
+        if capacity > len(self.points):
+            self._grow(capacity)
+
+    @property
+    def done(self) -> bool:
+        return bool(self.error) or self.steps[-1].status != "running"
+
+    @property
+    def status(self) -> str:
+        return "failed" if self.error else self.steps[-1].status
+
+    @property
+    def message(self) -> str:
+        return self.error or self.steps[-1].message
+
+    def at(self, k: int) -> int:
+        """The index of the step shown at timeline position k (a racer that stopped stays where it stopped)."""
+        return max(0, min(int(k), self.n - 1))
+
+    def status_at(self, k: int) -> tuple[str, str]:
+        """(status, message) as they were at timeline position k."""
+        if k >= self.n - 1 and self.done:
+            return self.status, self.message
+        return "running", ""
+
+    def step_forward(self) -> None:
+        try:
+            step = self.runner.step()
+        except Exception as exc:  # noqa: BLE001 — one racer's bug must not end the lecture
+            self.error = f"stopped at step {self.n}: core raised {type(exc).__name__}: {exc}"
+            return
+        self.append(step)
+
+
+class Race:
+    """Racers started together from `start` on `surface`; `head` is the last iteration computed by any of them.
+
+    `advance()` moves every running racer one iteration; a racer that converged, diverged or failed stays put.
+    A racer added mid-race is caught up to `head` at once, so every racer is always at the same iteration.
+    """
+
+    def __init__(self, surface, start, runner_factory, max_steps: int):
+        """`runner_factory(method, surface, start)` builds a core Runner (with the scene's hyperparameters)."""
+        self.surface = surface
+        self.start = (float(start[0]), float(start[1]))
+        self.factory = runner_factory
+        self.max_steps = int(max_steps)
+        self.tracks: dict[str, Track] = {}
+        self.head = 0
+
+    def add(self, method: str) -> Track:
+        """Start `method` (replacing its old run) and catch it up to `head`; raises ValueError on bad hparams."""
+        runner = self.factory(method, self.surface, self.start)
+        track = Track(method, runner, self.max_steps + 1)
+        while track.n - 1 < self.head and not track.done:
+            track.step_forward()
+        self.tracks[method] = track
+        return track
+
+    def remove(self, method: str) -> None:
+        self.tracks.pop(method, None)
+
+    def methods(self) -> list[str]:
+        return [m for m in METHODS if m in self.tracks]
+
+    @property
+    def finished(self) -> bool:
+        """No racer can move: all stopped, or `head` reached max_steps."""
+        return self.head >= self.max_steps or all(t.done for t in self.tracks.values())
+
+    def advance(self, iterations: int = 1) -> int:
+        """Up to `iterations` lockstep iterations; returns how many were done."""
+        done = 0
+        while done < iterations and not self.finished:
+            for track in self.tracks.values():
+                if not track.done:
+                    track.step_forward()
+            self.head += 1
+            done += 1
+        return done
+
+    def set_max_steps(self, max_steps: int) -> None:
+        self.max_steps = int(max_steps)
+        for track in self.tracks.values():
+            track.reserve(self.max_steps + 1)

@@ -1,0 +1,101 @@
+"""One frame: push the race's state at the timeline position into the views, touching only what changed."""
+from __future__ import annotations
+
+import numpy as np
+
+from app.landscape.charts import CHARTS
+from app.landscape.measures import Series, gradient_cost
+
+__all__ = ["Renderer", "nice_ceiling"]
+
+
+def nice_ceiling(value: float) -> float:
+    """The next of 10, 15, 20, 30, 40, 50, 60, 80, 100, 150 … at or above `value`: chart ranges change only now
+    and then, and never leave more than a third of a chart empty."""
+    decade = 10.0
+    while True:
+        for mantissa in (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0):
+            if decade * mantissa >= value:
+                return decade * mantissa
+        decade *= 10.0
+
+
+class Renderer:
+    """Remembers what each view shows per racer, so a frame costs setData only where something moved.
+
+    Playing, the three charts take turns (one per frame, ~20 Hz each), a chart is redrawn only when a racer
+    reaches a new pixel column, and the cursor line is hidden (the dots mark the present); paused, stepping or
+    scrubbing, everything is drawn exactly.
+    """
+
+    def __init__(self, trails, charts, aids, racers, playback, view):
+        self.trails, self.charts, self.aids = trails, charts, aids
+        self.racers, self.playback, self.view = racers, playback, view
+        self.series: dict[str, Series] = {}
+        self._drawn: dict[tuple[str, str], tuple] = {}  # (view, method) -> what it shows
+        self._frame = 0
+
+    def start(self, method: str, capacity: int, surface) -> None:
+        """A racer (re)joins: fresh chart series, nothing of it drawn yet."""
+        self.series[method] = Series(capacity, surface.fmin, surface.minima)
+        self.forget(method)
+
+    def stop(self, method: str) -> None:
+        """A racer leaves: its trail, marker and curves disappear."""
+        self.series.pop(method, None)
+        self.forget(method)
+        self.trails.hide(method)
+        self.charts.hide(method)
+
+    def clear(self, methods) -> None:
+        for method in methods:
+            self.stop(method)
+            self.racers.set_badge(method, "", "")
+
+    def forget(self, method: str | None = None, view: str | None = None) -> None:
+        """Redraw `method` (all racers if None) in `view` (all views if None) next frame."""
+        for key in [k for k in self._drawn if (method is None or k[1] == method) and (view is None or k[0] == view)]:
+            del self._drawn[key]
+
+    def draw(self, race, k: int, playing: bool, scene) -> None:
+        """Everything at timeline position k."""
+        due = (CHARTS[self._frame % len(CHARTS)],) if playing else CHARTS
+        self._frame += 1
+        iterations = scene.x_axis == "iterations"
+        if iterations:
+            right = 1.1 * race.head  # a margin, so the newest step's dots are not on the frame
+        else:
+            right = 1.1 * max((gradient_cost(t.evals[t.n - 1: t.n])[0] for t in race.tracks.values()), default=0)
+        if self.charts.set_x_range(nice_ceiling(right)):  # curves are decimated per pixel column: redo them
+            for name in CHARTS:
+                self.forget(view=name)
+        for method in race.methods():
+            self._draw_racer(method, race.tracks[method], k, playing, due, iterations)
+        self.trails.refresh_markers()
+        self.charts.refresh_dots(due)
+        self.charts.set_cursor(float(k) if iterations and not playing else None)
+        self.aids.show(scene.selected, race.tracks.get(scene.selected), k, scene.aids, self.view.visible_box())
+        self.playback.show_state(playing, k, race.head)
+
+    def _draw_racer(self, method, track, k, playing, due, iterations) -> None:
+        i = track.at(k)
+        state = (i, track.n)
+        series = self.series[method]
+        series.extend(track)
+        if self._drawn.get(("trail", method)) != state:
+            self.trails.show(method, track.points[: i + 1])
+            self._drawn[("trail", method)] = state
+        x = None
+        last_x = float(i) if iterations else float(series.cost[i])
+        for name in due:
+            drawn = ("column", self.charts.column(name, last_x)) if playing else state
+            if self._drawn.get((name, method)) == drawn:
+                continue
+            if x is None:
+                x = np.arange(i + 1, dtype=float) if iterations else series.cost[: i + 1]
+            y = {"loss": series.loss, "grad_norm": track.grad_norms, "distance": series.distance}[name]
+            self.charts.show(name, method, x, None if y is None else y[: i + 1])
+            self.charts.set_dot(name, method, last_x, None if y is None else y[i])
+            self._drawn[(name, method)] = drawn
+        status, message = track.status_at(k)
+        self.racers.set_badge(method, status, message or "running")

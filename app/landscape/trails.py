@@ -1,0 +1,144 @@
+"""Each racer's trail and current-position marker on the surface plot, updated with setData only."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from app import theme
+from app.landscape.model import LABELS, METHODS
+
+__all__ = ["Trails"]
+
+# Points farther than this many view widths from the view are not drawn: a diverging racer's 1e300
+# coordinates would make Qt's rasterizer crawl. Its trail simply leaves the picture.
+FAR = 1e3
+
+
+class Trails:
+    """One curve per racer (created once) and one scatter item holding every racer's current marker."""
+
+    def __init__(self, plot: pg.PlotItem):
+        self.plot = plot
+        self.curves: dict[str, pg.PlotCurveItem] = {}
+        self.halos: dict[str, pg.PlotCurveItem] = {}
+        for z, method in enumerate(METHODS):
+            curve = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True, name=LABELS[method])
+            curve.setZValue(20 + z)
+            plot.addItem(curve)
+            self.curves[method] = curve
+            if method in theme.RACER_HALOS:
+                halo = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True)
+                halo.setZValue(10 + z)
+                plot.addItem(halo)
+                self.halos[method] = halo
+        self.markers = pg.ScatterPlotItem(pxMode=True)
+        self.markers.setZValue(50)
+        plot.addItem(self.markers)
+        self._positions: dict[str, tuple[float, float] | None] = {m: None for m in METHODS}
+        self._thinned: dict[str, tuple] = {}  # method -> (pixel size, points seen, indices that start a pixel)
+        self._signatures: dict[str, tuple] = {}  # method -> what its curve shows (points, last pixel)
+        self._scale = theme.scale(False)
+        self._box = (-1.0, 1.0, -1.0, 1.0)
+        self.apply_scale(self._scale)
+
+    def set_box(self, box) -> None:
+        """The surface's view box, for deciding which points are too far out to draw."""
+        self._box = tuple(box)
+
+    def show(self, method: str, points: np.ndarray) -> None:
+        """Draw `method`'s trail through `points` (n, 2) and its marker at the last one (nothing if n = 0)."""
+        points = self._drawable(points)
+        thin = self._thin(method, points)
+        # Within the pixel where the trail already ends, a new point changes nothing visible: only the marker
+        # moves (converging racers thus cost nothing per frame).
+        signature = (len(thin), tuple(self._cell(thin[-1])) if len(thin) else None,
+                     tuple(self.plot.getViewBox().viewPixelSize()))
+        if signature != self._signatures.get(method):
+            self._signatures[method] = signature
+            connect = "all" if np.isfinite(thin).all() else "finite"  # "all" is pyqtgraph's fast path
+            self.curves[method].setData(thin[:, 0], thin[:, 1], connect=connect)
+            if method in theme.RACER_HALOS:
+                self.halos[method].setData(thin[:, 0], thin[:, 1], connect=connect)
+        last = points[-1] if len(points) else None
+        self._positions[method] = None if last is None or not np.all(np.isfinite(last)) else (last[0], last[1])
+
+    def _cell(self, point):
+        width, height = self.plot.getViewBox().viewPixelSize()
+        with np.errstate(invalid="ignore"):
+            return np.floor(np.asarray(point) / (width, height)) if width > 0 and height > 0 else point
+
+    def hide(self, method: str) -> None:
+        self._thinned.pop(method, None)
+        self._signatures.pop(method, None)
+        self.curves[method].setData([], [])
+        if method in self.halos:
+            self.halos[method].setData([], [])
+        self._positions[method] = None
+
+    def refresh_markers(self) -> None:
+        """Push every racer's current marker in one setData (call once per frame)."""
+        shown = [m for m in METHODS if self._positions[m] is not None]
+        size = self._scale.marker_size
+        self.markers.setData(
+            pos=np.array([self._positions[m] for m in shown], dtype=float).reshape(-1, 2),
+            symbol=[theme.RACER_SYMBOLS[m] for m in shown],
+            brush=[theme.brush(theme.RACER_COLORS[m]) for m in shown],
+            pen=[theme.pen("#FFFFFF" if m == "newton" else "#000000", 1.5) for m in shown],
+            size=size,
+            data=shown,
+        )
+
+    def marker_position(self, method: str) -> tuple[float, float] | None:
+        return self._positions[method]
+
+    def _drawable(self, points: np.ndarray) -> np.ndarray:
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        xmin, xmax, ymin, ymax = self._box
+        reach = FAR * max(xmax - xmin, ymax - ymin)
+        cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+        with np.errstate(invalid="ignore"):
+            near = (np.abs(points[:, 0] - cx) < reach) & (np.abs(points[:, 1] - cy) < reach)
+        if near.all():
+            return points
+        return np.where(near[:, None], points, np.nan)
+
+    def _thin(self, method: str, points: np.ndarray) -> np.ndarray:
+        """The points that start a new screen pixel: a racer spiralling in for 4,000 steps inside a few pixels
+        costs a few line segments, not 4,000 (the last point is always kept, NaN gaps stay gaps).
+
+        `points` only grows between calls (a race appends), so the cells of points already seen are kept
+        and only the new ones are classified; a zoom (new pixel size) or a restart starts over.
+        """
+        n = len(points)
+        pixel = tuple(self.plot.getViewBox().viewPixelSize())
+        if n < 3 or not (pixel[0] > 0 and pixel[1] > 0):
+            return points
+        cached = self._thinned.get(method)
+        if cached is None or cached[0] != pixel:
+            cached = (pixel, 0, np.zeros(0, dtype=np.int64))
+        _, seen, starts = cached
+        if n < seen:  # scrubbed back: the kept starts before n are still right
+            starts, seen = starts[starts < n], n
+        if n > seen:
+            first = max(seen - 1, 0)
+            with np.errstate(invalid="ignore"):
+                cells = np.floor(points[first:n] / pixel)
+            new = np.any(cells[1:] != cells[:-1], axis=1)
+            fresh = np.flatnonzero(new) + first + 1
+            if seen == 0:
+                fresh = np.r_[0, fresh]
+            starts = np.concatenate([starts, fresh])
+            seen = n
+        self._thinned[method] = (pixel, seen, starts)
+        keep = starts if len(starts) and starts[-1] == n - 1 else np.r_[starts, n - 1]
+        return points if len(keep) == n else points[keep]
+
+    def apply_scale(self, scale: theme.Scale) -> None:
+        self._scale = scale
+        for method in METHODS:
+            color = theme.RACER_COLORS[method]
+            self.curves[method].setPen(pg.mkPen(color, width=scale.trail_width))
+            if method in theme.RACER_HALOS:
+                halo = theme.qcolor(theme.RACER_HALOS[method], 170)
+                self.halos[method].setPen(pg.mkPen(halo, width=scale.trail_width + 2))
+        self.refresh_markers()

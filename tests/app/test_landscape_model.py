@@ -1,0 +1,169 @@
+"""The Landscape tab's Qt-free parts: the scene model (JSON round trip, validation), display measures, the race."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import core
+from app.landscape.measures import Series, gradient_cost, heat, loss_for_chart, nearest_minimum_distance
+from app.landscape.model import DISPLAY_LR, METHODS, Scene, SceneError, display_lr
+from app.landscape.race import Race
+
+
+def test_methods_are_cores_methods_in_keyboard_order():
+    assert METHODS == core.ALL_METHODS
+
+
+def test_model_race_measures_and_isolines_import_no_qt():
+    code = ("import sys, app.landscape.model, app.landscape.race, app.landscape.measures, app.landscape.isolines; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_scene_json_round_trip_keeps_every_field():
+    scene = Scene(surface="custom", formula="x**2 + 3*y**2", domain=(-2, 2, -1, 1), view=(-1.5, 1.5, -1, 1),
+                  start=(0.5, -0.25), enabled=["adam", "sgd", "newton"], hparams={"adam": {"lr": 0.2, "beta1": 0.8}},
+                  shared_lr=True, lr=0.05, aids={"velocity": True, "quadratic": True}, speed=5.0, max_steps=321,
+                  noise=0.3, selected="newton", x_axis="evaluations", seed=7)
+    text = scene.to_json()
+    json.loads(text)  # plain JSON
+    again = Scene.from_json(text)
+    assert again == scene
+    assert again.enabled == ["sgd", "adam", "newton"]  # kept in keyboard order
+    assert again.aids["velocity"] and again.aids["quadratic"] and not again.aids["trials"]
+
+
+def test_default_scene_round_trips_and_opens_on_the_saddle():
+    scene = Scene()
+    assert Scene.from_dict(scene.to_dict()) == scene
+    assert scene.surface in core.SURFACES and core.SURFACES[scene.surface].category == "saddle"
+    assert scene.enabled == list(METHODS)
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"speed": 0}, "speed"),
+    ({"max_steps": 0}, "max_steps"),
+    ({"enabled": ["sgd", "lion"]}, "enabled"),
+    ({"selected": "lion"}, "selected"),
+    ({"start": [1, "a"]}, "start"),
+    ({"view": [1, 0, 0, 1]}, "view"),
+    ({"noise": -1}, "noise"),
+    ({"x_axis": "seconds"}, "x_axis"),
+    ({"colour": "red"}, "colour"),
+    ({"surface": "custom", "formula": " "}, "formula"),
+])
+def test_bad_scene_fields_are_named_in_the_error(data, field):
+    with pytest.raises(SceneError) as info:
+        Scene.from_dict(data)
+    assert str(info.value).startswith(field)
+
+
+def test_broken_json_gives_a_scene_error():
+    with pytest.raises(SceneError, match="not JSON"):
+        Scene.from_json("{surface: ")
+
+
+def test_hparams_for_layers_defaults_edits_and_shared_lr():
+    scene = Scene(hparams={"adam": {"lr": 0.2}, "newton": {"damping": 1.0}})
+    assert scene.hparams_for("adam", {"lr": 0.001, "eps": 1e-8}) == {"lr": 0.2, "eps": 1e-8}
+    scene.shared_lr, scene.lr = True, 0.04
+    assert scene.hparams_for("adam", {"lr": 0.001})["lr"] == 0.04
+    # Newton and L-BFGS take full steps: the shared lr is for the first-order racers only.
+    assert scene.hparams_for("newton", {"lr": 1.0, "damping": 0.0}) == {"lr": 1.0, "damping": 1.0}
+
+
+def test_display_lrs_are_tabulated_for_known_surfaces_and_fall_back():
+    assert set(DISPLAY_LR) - {"*"} <= set(core.SURFACES)
+    assert display_lr("sgd", "rosenbrock") == DISPLAY_LR["rosenbrock"]["sgd"]
+    assert display_lr("adam", "custom") == DISPLAY_LR["*"]["adam"]
+    assert display_lr("newton", "bowl") is None
+
+
+def test_heat_is_the_grid_or_its_log_gap():
+    rosen = core.get_surface("rosenbrock")
+    _, _, z = rosen.grid(64)
+    shown = heat(z, True, rosen.fmin)
+    gap = z - rosen.fmin
+    eps = 1e-6 * gap.max()
+    np.testing.assert_allclose(shown.values, np.log10(gap + eps).astype(np.float32), rtol=1e-6)
+    assert shown.values.dtype == np.float32 and shown.values.flags.c_contiguous
+    assert shown.levels == (float(shown.values.min()), float(shown.values.max()))
+    plain = heat(z, False, None)
+    np.testing.assert_array_equal(plain.values, z.astype(np.float32))
+
+
+def test_heat_keeps_nan_where_f_is_undefined():
+    z = np.array([[1.0, np.nan], [2.0, 4.0]])
+    shown = heat(z, True, None)
+    assert np.isnan(shown.values[0, 1]) and np.isfinite(shown.values[1, 1])
+
+
+def test_loss_chart_is_the_gap_on_a_log_axis_only_when_fmin_is_known():
+    values, log = loss_for_chart(np.array([3.0, 1.0, 1.0]), 1.0)
+    assert log and values[0] == 2.0 and values[1] > 0
+    values, log = loss_for_chart(np.array([-3.0]), None)
+    assert not log and values[0] == -3.0
+
+
+def test_nearest_minimum_distance_and_gradient_cost():
+    minima = core.get_surface("himmelblau").minima
+    d = nearest_minimum_distance(np.array([[3.0, 2.0], [3.0, 5.0]]), minima)
+    np.testing.assert_allclose(d, [0.0, 3.0], atol=1e-12)
+    assert nearest_minimum_distance(np.zeros((2, 2)), ()) is None
+    np.testing.assert_array_equal(gradient_cost(np.array([[0, 3, 0], [5, 4, 0], [0, 2, 2]])), [3, 5, 6])
+
+
+def _factory(hparams):
+    return lambda method, surface, start: core.Runner(surface, method, start, **hparams.get(method, {}))
+
+
+def test_race_records_exactly_cores_paths_in_lockstep():
+    surface = core.get_surface("rosenbrock")
+    start = surface.starts[0]
+    hp = {"sgd": {"lr": 1e-3}, "adam": {"lr": 0.1}}
+    race = Race(surface, start, _factory(hp), max_steps=40)
+    for method in ("sgd", "adam", "newton"):
+        race.add(method)
+    assert race.advance(100) == 40 and race.head == 40 and race.finished
+    for method, track in race.tracks.items():
+        path = core.run(surface, method, start, 40, **hp.get(method, {}))
+        np.testing.assert_array_equal(track.points[: track.n], path.points)
+        np.testing.assert_array_equal(track.losses[: track.n], path.losses)
+        np.testing.assert_array_equal(track.evals[: track.n], path.evals)
+    newton = race.tracks["newton"]
+    assert newton.n < 41 and newton.status == "converged"
+    assert newton.at(30) == newton.n - 1 and newton.status_at(30)[0] == "converged"
+    assert newton.status_at(0) == ("running", "")
+
+
+def test_a_racer_added_mid_race_is_caught_up_and_buffers_grow_with_max_steps():
+    surface = core.get_surface("bowl")
+    race = Race(surface, surface.starts[0], _factory({}), max_steps=5)
+    race.add("sgd")
+    race.advance(5)
+    race.add("momentum")
+    assert race.tracks["momentum"].n == 6
+    race.set_max_steps(50)
+    race.advance(45)
+    assert race.tracks["sgd"].n == 51 and len(race.tracks["sgd"].points) >= 51
+    series = Series(3, surface.fmin, surface.minima)
+    series.extend(race.tracks["sgd"])
+    assert series.n == 51 and np.all(np.diff(series.cost[:51]) == 1)
+
+
+def test_a_racer_whose_core_raises_stops_with_a_message_and_the_race_goes_on():
+    surface = core.get_surface("bowl")
+    race = Race(surface, surface.starts[0], _factory({}), max_steps=10)
+    race.add("sgd")
+    race.add("adam")
+
+    def broken():
+        raise RuntimeError("boom")
+
+    race.tracks["sgd"].runner.step = broken
+    race.advance(3)
+    assert race.tracks["sgd"].status == "failed" and "boom" in race.tracks["sgd"].message
+    assert race.tracks["adam"].n == 4
