@@ -2,9 +2,21 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QTabWidget
+from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from app import ASSETS
+
+
+def _landscape(parent):
+    from app.landscape import LandscapeTab
+
+    return LandscapeTab(parent)
+
+
+def _training(parent):
+    from app.training import TrainingTab
+
+    return TrainingTab(parent)
 
 
 class MainWindow(QMainWindow):
@@ -19,30 +31,56 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self._tab_keys: list[str] = []
+        self._factories: dict[str, object] = {}
+        self._built: dict[str, QWidget] = {}
         self.presentation = False
 
-        from app.landscape import LandscapeTab
-        from app.training import TrainingTab
-
-        self.add_tab("landscape", LandscapeTab(self), self.tr("Landscape"))
-        self.add_tab("training", TrainingTab(self), self.tr("Training"))
+        # Tabs are built when first shown, so launch pays only for the tab on screen.
+        self.add_tab("landscape", _landscape, self.tr("Landscape"))
+        self.add_tab("training", _training, self.tr("Training"))
+        self.tabs.currentChanged.connect(self._on_current_changed)
         self._build_menus()
 
-    def add_tab(self, key: str, widget, title: str) -> None:
+    def add_tab(self, key: str, factory, title: str) -> None:
+        """Register a tab; `factory(parent)` builds its widget on first show."""
+        holder = QWidget(self.tabs)
+        QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
         self._tab_keys.append(key)
-        self.tabs.addTab(widget, title)
+        self._factories[key] = factory
+        self.tabs.addTab(holder, title)
 
-    def tab(self, key: str):
-        return self.tabs.widget(self._tab_keys.index(key))
+    def tab(self, key: str) -> QWidget:
+        """The tab's widget, built now if it was not yet."""
+        if key not in self._built:
+            holder = self.tabs.widget(self._tab_keys.index(key))
+            widget = self._factories[key](holder)
+            holder.layout().addWidget(widget)
+            widget.show()  # a child added to a visible parent stays hidden until shown
+            self._built[key] = widget
+            if self.presentation and hasattr(widget, "set_presentation"):
+                widget.set_presentation(True)
+        return self._built[key]
+
+    def built_tabs(self) -> list[str]:
+        return [k for k in self._tab_keys if k in self._built]
 
     def tab_keys(self) -> list[str]:
         return list(self._tab_keys)
 
     def select_tab(self, key: str) -> None:
         self.tabs.setCurrentIndex(self._tab_keys.index(key))
+        self.tab(key)
 
     def current_tab_key(self) -> str:
         return self._tab_keys[self.tabs.currentIndex()]
+
+    def showEvent(self, event):  # noqa: N802 (Qt name)
+        self.tab(self.current_tab_key())
+        super().showEvent(event)
+
+    def _on_current_changed(self, index: int) -> None:
+        if 0 <= index < len(self._tab_keys):
+            self.tab(self._tab_keys[index])
 
     def _build_menus(self) -> None:
         view = self.menuBar().addMenu(self.tr("&View"))
@@ -73,8 +111,7 @@ class MainWindow(QMainWindow):
         if self.presentation_action.isChecked() != self.presentation:
             self.presentation_action.setChecked(self.presentation)
             return
-        for i in range(self.tabs.count()):
-            widget = self.tabs.widget(i)
+        for widget in self._built.values():
             if hasattr(widget, "set_presentation"):
                 widget.set_presentation(self.presentation)
 
@@ -86,8 +123,7 @@ class MainWindow(QMainWindow):
         return self._about
 
     def closeEvent(self, event):  # noqa: N802 (Qt name)
-        for i in range(self.tabs.count()):
-            widget = self.tabs.widget(i)
+        for widget in self._built.values():
             if hasattr(widget, "shutdown"):
                 widget.shutdown()
         super().closeEvent(event)

@@ -52,3 +52,17 @@ def test_presentation_toggle_reaches_every_tab(qtbot):
     assert window.presentation and window.presentation_action.isChecked()
     window.presentation_action.setChecked(False)
     assert not window.presentation
+
+
+def test_only_the_shown_tab_is_built_until_another_is_selected(qtbot):
+    window = create_window(build_parser().parse_args(["--tab", "training"]))
+    qtbot.addWidget(window)
+    window.show()
+    assert window.built_tabs() == ["training"]
+    window.set_presentation(True)
+    window.tabs.setCurrentIndex(window.tab_keys().index("landscape"))
+    assert window.built_tabs() == ["landscape", "training"]
+    landscape = window.tab("landscape")
+    assert landscape.isVisibleTo(window)
+    # A tab built after projector mode was switched on comes up in projector mode too.
+    assert landscape.font().pixelSize() >= 20 or landscape.font().pointSize() >= 15
