@@ -8,7 +8,8 @@ from __future__ import annotations
 import importlib
 
 # Searched in this order for a public name (each module's ``__all__``).
-_SUBMODULES = ("optim", "paths", "surfaces", "expr", "second_order", "data", "nn", "training", "experiments")
+_SUBMODULES = ("optim", "paths", "surfaces", "expr", "second_order", "data", "nn", "training", "experiments",
+               "contours", "measures", "quadratic", "line_search", "derivatives")
 
 
 def __getattr__(name: str):

@@ -1,4 +1,4 @@
-"""Typed formulas in x and y: a whitelisted parser (never eval) and exact derivatives compiled to numpy.
+"""Typed formulas in x and y: a whitelisted parser (never eval); core.derivatives compiles them to numpy.
 
 Accepted: x, y, numbers, pi, e, + - * / ** (or ^), unary + and -, parentheses, and the functions
 sin cos tan exp log sqrt abs tanh sinh cosh atan (alias arctan). Typing conveniences: '^' is power,
@@ -16,7 +16,6 @@ import bisect
 import math
 import operator
 import re
-import threading
 from typing import NamedTuple
 
 import numpy as np
@@ -338,51 +337,3 @@ def parse_expression(text: str) -> sp.Expr:
     except SyntaxError as exc:  # unreachable: _tokens checked the grammar
         _fail("cannot read this formula", builder.col((exc.offset or 1) - 1))
     return builder.build(tree.body)[0]
-
-
-def _py_sign(u: float) -> float:
-    return u if u != u else 0.0 if u == 0 else math.copysign(1.0, u)
-
-
-_NUMPY = [{"RealAbs": np.abs, "RealSign": np.sign}, "numpy"]
-_MATH = [{"RealAbs": abs, "RealSign": _py_sign}, "math"]
-
-
-def _numeric(e: sp.Expr) -> sp.Expr:
-    """The same expression, printable as float code: NaN where not real, huge rationals as floats."""
-    e = e.replace(sp.DiracDelta, lambda *args: sp.S.Zero).xreplace({sp.I: sp.nan, sp.zoo: sp.nan})
-    e = e.replace(lambda a: a.is_Pow and a.base.is_Number and a.base < 0 and not a.exp.is_Integer, lambda a: sp.nan)
-    return e.xreplace({r: sp.Float(r) for r in e.atoms(sp.Rational) if max(abs(r.p), r.q) > 2**53})
-
-
-class Lambdified(NamedTuple):
-    """f, (f, fx, fy) and (f, fxx, fxy, fyy): as sympy, as numpy functions and as plain-float (math) functions."""
-
-    exprs: tuple
-    numpy: tuple
-    floats: tuple
-
-
-class Compiled:
-    """f, ∇f and ∇²f of an expression in x, y: exact sympy derivatives, lambdified once (lazily)."""
-
-    def __init__(self, expr: sp.Expr):
-        self.expr = expr
-        self._lock = threading.Lock()
-        self._built = None
-
-    def build(self) -> Lambdified:
-        """Differentiate and lambdify once; f rides along with the derivatives to mark where f is undefined."""
-        built = self._built
-        if built is not None:
-            return built
-        with self._lock:
-            if self._built is None:
-                f = _numeric(self.expr.replace(sp.Abs, RealAbs).replace(sp.sign, RealSign))
-                fx, fy = f.diff(X), f.diff(Y)
-                exprs = (f, (f, *map(_numeric, (fx, fy))), (f, *map(_numeric, (fx.diff(X), fx.diff(Y), fy.diff(Y)))))
-                if any(d.has(sp.Derivative, sp.Subs) for d in (*exprs[1], *exprs[2])):
-                    raise ExpressionError("cannot differentiate this formula exactly")
-                self._built = Lambdified(exprs, tuple(sp.lambdify((X, Y), e, modules=_NUMPY, cse=True) for e in exprs),
-                                         tuple(sp.lambdify((X, Y), e, modules=_MATH, cse=True) for e in exprs))
-            return self._built

@@ -7,23 +7,16 @@ A step that cannot be taken (singular Hessian, no decrease found) returns the po
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
+from core.line_search import F_NOISE, LineSearch, backtracking, decreases, strong_wolfe  # noqa: F401 (re-exported)
 from core.optim import HParamSpec
+from core.quadratic import SINGULAR_RTOL, QuadraticModel, at, is_singular  # noqa: F401 (re-exported)
 
-__all__ = ["QuadraticModel", "Oracle", "Newton", "LBFGS", "LineSearch", "strong_wolfe", "SECOND_ORDER",
-           "SECOND_ORDER_SPECS", "SECOND_ORDER_EQUATIONS", "SECOND_ORDER_NOTES"]
+__all__ = ["Oracle", "Newton", "LBFGS", "SECOND_ORDER", "SECOND_ORDER_SPECS", "SECOND_ORDER_EQUATIONS",
+           "SECOND_ORDER_NOTES"]
 
-SINGULAR_RTOL = 1e-12  # |λ|min ≤ this · |λ|max counts as singular: the solve would be rounding noise
-F_NOISE = 1e-10  # relative differences of f below this are rounding: the line search lets slopes decide
 CURVATURE_EPS = 1e-10  # (s, y) pairs with yᵀs below this are skipped (as torch does)
-
-
-def at(p) -> str:
-    """A point as the messages show it: (x, y) to 3 significant digits."""
-    return f"({p[0]:.3g}, {p[1]:.3g})"
 
 
 def _evaluate(fn, p, shape):
@@ -73,161 +66,6 @@ class Oracle:
     def peek(self, p) -> float:
         """f(p) for pictures only (the model's level); not charged."""
         return f_at(self.surface, p)
-
-
-def _frozen(a, shape) -> np.ndarray:
-    a = np.array(a, dtype=float).reshape(shape)
-    a.setflags(write=False)
-    return a
-
-
-class QuadraticModel:
-    """m(p) = f₀ + gᵀ(p − c) + ½ (p − c)ᵀ B (p − c): the local model a second-order step trusts (read-only)."""
-
-    def __init__(self, center, value, gradient, hessian, eigvals=None, eigvecs=None):
-        self.center = _frozen(center, (2,))
-        self.level = float(value)  # f₀, the model's value at the centre (named apart from the method .value)
-        self.gradient = _frozen(gradient, (2,))
-        hessian = np.asarray(hessian, dtype=float).reshape(2, 2)
-        self.hessian = _frozen(0.5 * (hessian + hessian.T), (2, 2))
-        if eigvals is None or eigvecs is None:
-            if np.all(np.isfinite(self.hessian)):
-                eigvals, eigvecs = np.linalg.eigh(self.hessian)
-            else:
-                eigvals, eigvecs = np.full(2, np.nan), np.full((2, 2), np.nan)
-        self.eigvals = _frozen(eigvals, (2,))  # ascending
-        self.eigvecs = _frozen(eigvecs, (2, 2))  # columns are the unit eigen-directions
-
-    def value(self, x, y):
-        """m at (x, y): a float for floats, an array (broadcast) for arrays."""
-        dx = np.asarray(x, dtype=float) - self.center[0]
-        dy = np.asarray(y, dtype=float) - self.center[1]
-        (a, b), (_, c) = self.hessian
-        g0, g1 = self.gradient
-        with np.errstate(all="ignore"):
-            out = self.level + g0 * dx + g1 * dy + 0.5 * (a * dx * dx + 2.0 * b * dx * dy + c * dy * dy)
-        return float(out) if np.ndim(out) == 0 else out
-
-    @property
-    def singular(self) -> bool:
-        return is_singular(self.eigvals)
-
-    @property
-    def kind(self) -> str:
-        """'minimum', 'saddle' or 'maximum' (the model's stationary point), or 'degenerate' when B is singular."""
-        if self.singular:
-            return "degenerate"
-        lo, hi = self.eigvals
-        return "minimum" if lo > 0 else "maximum" if hi < 0 else "saddle"
-
-    @property
-    def stationary_point(self) -> np.ndarray | None:
-        """c − B⁻¹g, where the model's gradient vanishes (Newton's target); None when B is singular."""
-        if self.singular:
-            return None
-        v, lam = self.eigvecs, self.eigvals
-        return self.center - v @ ((v.T @ self.gradient) / lam)
-
-    def __repr__(self):
-        return f"QuadraticModel(center={at(self.center)}, level={self.level:.4g}, eigvals={self.eigvals})"
-
-
-def is_singular(eigvals) -> bool:
-    """True when a symmetric 2×2 matrix with these eigenvalues cannot be solved with meaning."""
-    lam = np.abs(np.asarray(eigvals, dtype=float))
-    if not np.all(np.isfinite(lam)):
-        return True
-    return lam.max() == 0.0 or lam.min() <= SINGULAR_RTOL * lam.max()
-
-
-# ── line search ───────────────────────────────────────────────────────────────────────────────────────────────
-
-
-@dataclass
-class LineSearch:
-    """Outcome of a line search along d: step t (0 = no decrease found), f, ∇f and ∇f·d there, every trial t."""
-    t: float
-    f: float
-    g: np.ndarray | None
-    gtd: float
-    trials: list = field(default_factory=list)
-    wolfe: bool = False  # both strong Wolfe conditions hold at t
-    curvature: bool = False  # |f′(t)| ≤ c₂·|f′(0)| holds (with f(t) ≤ f₀ up to rounding: approximate Wolfe)
-
-
-def decreases(f, f0, required) -> bool:
-    """Armijo's test f ≤ f₀ + required (required < 0), up to rounding: within F_NOISE·|f₀|, or exactly f₀ (f
-    saturated in floating point) counts as enough, so the slope can decide. False for NaN (undefined = too far)."""
-    return f <= f0 + required + F_NOISE * abs(f0) or f == f0
-
-
-def _cubic_min(a, b, lo, hi) -> float:
-    """Minimizer of the cubic through (t, f, f') at a and b, clipped to [lo, hi]; the midpoint if none is finite."""
-    (t1, f1, _, d1), (t2, f2, _, d2) = a, b
-    with np.errstate(all="ignore"):
-        theta = d1 + d2 - 3.0 * (f1 - f2) / (t1 - t2)
-        disc = theta * theta - d1 * d2
-        t = np.nan
-        if disc >= 0:
-            root = np.copysign(np.sqrt(disc), t2 - t1)
-            t = t2 - (t2 - t1) * (d2 + root - theta) / (d2 - d1 + 2.0 * root)  # Nocedal–Wright (3.59)
-    return float(min(max(t, lo), hi)) if np.isfinite(t) else 0.5 * (lo + hi)
-
-
-def strong_wolfe(phi, f0, gtd0, t, c1=1e-4, c2=0.9, max_evals=25, xtol=1e-9) -> LineSearch:
-    """A step meeting f(t) ≤ f₀ + c₁·t·f′(0) and |f′(t)| ≤ c₂·|f′(0)| (Nocedal–Wright Alg. 3.5 + 3.6, cubic steps).
-
-    ``phi(t) -> (f, g, gtd)`` evaluates the objective at x + t·d; ``gtd0`` = ∇f(x)·d must be negative. The zoom
-    stops when its interval is shorter than ``xtol`` (in t). If evaluations or interval run out, the best
-    sufficient-decrease point found is returned with ``wolfe=False`` (t = 0 if none decreased f).
-
-    Values of f within F_NOISE·|f₀| of each other (or exactly f₀) count as ties, settled by the slope: near a
-    minimum rounding hides the decrease in f while ∇f is still accurate. A step may then be accepted by the
-    curvature condition alone, with f(t) ≤ f₀ up to that tie (in the spirit of Hager–Zhang's approximate Wolfe
-    conditions); ``wolfe`` reports the exact conditions, ``curvature`` the one that was met.
-    """
-    trials = []
-    noise = F_NOISE * abs(f0)
-
-    def probe(s):
-        f, g, gtd = phi(s)
-        trials.append(s)
-        return (s, f, g, gtd)
-
-    def armijo(p):
-        return decreases(p[1], f0, c1 * p[0] * gtd0)
-
-    def done(p, curvature):
-        wolfe = curvature and p[1] <= f0 + c1 * p[0] * gtd0
-        return LineSearch(t=p[0], f=p[1], g=p[2], gtd=p[3], trials=trials, wolfe=wolfe, curvature=curvature)
-
-    prev, cur = (0.0, f0, None, gtd0), probe(t)
-    while True:  # bracketing (Alg. 3.5): grow t until the interval holds a Wolfe point
-        if not armijo(cur) or (len(trials) > 1 and cur[1] > prev[1] + noise):
-            lo, hi = prev, cur
-            break
-        if abs(cur[3]) <= -c2 * gtd0:
-            return done(cur, True)
-        if cur[3] >= 0:
-            lo, hi = cur, prev
-            break
-        if len(trials) >= max_evals:
-            return done(cur, False)
-        grow = cur[0] - prev[0]  # extrapolate to [t + 1.1·Δ, t + 4·Δ] (Moré–Thuente's bounds): Δ grows each time
-        prev, cur = cur, probe(_cubic_min(prev, cur, cur[0] + 1.1 * grow, cur[0] + 4.0 * grow))
-    while len(trials) < max_evals and abs(hi[0] - lo[0]) > xtol:  # zoom (Alg. 3.6)
-        left, right = sorted((lo[0], hi[0]))
-        margin = 0.1 * (right - left)  # keep trials off the ends so the interval always shrinks
-        cur = probe(_cubic_min(lo, hi, left + margin, right - margin))
-        if not armijo(cur) or cur[1] > lo[1] + noise:
-            hi = cur
-            continue
-        if abs(cur[3]) <= -c2 * gtd0:
-            return done(cur, True)
-        if cur[3] * (hi[0] - lo[0]) >= 0:
-            hi = lo
-        lo = cur
-    return done(lo, False)
 
 
 # ── methods ───────────────────────────────────────────────────────────────────────────────────────────────────
@@ -325,19 +163,13 @@ class Newton(_Method):
             if not gtd < 0:
                 d, gtd = -g, -float(g @ g)
                 info["fallback"] = "Newton's direction points uphill here (indefinite Hessian): this step follows −∇f"
-            f0 = oracle.f(point)
-            trials = []
-            for _ in range(hp["max_ls"]):
-                trials.append(point + t * d)
-                if decreases(oracle.f(trials[-1]), f0, hp["c1"] * t * gtd):
-                    break
-                t *= 0.5
-            else:
-                info["trials"] = np.array(trials)
+            ls = backtracking(lambda s: oracle.f(point + s * d), oracle.f(point), gtd, t, hp["c1"], hp["max_ls"])
+            info["trials"] = point + np.outer(ls.trials, d)
+            if ls.t == 0.0:
                 info["failure"] = (f"the line search found no decrease along Newton's direction at {at(point)} "
                                    f"after {hp['max_ls']} halvings")
                 return point, info
-            info["trials"] = np.array(trials)
+            t = ls.t
         info.update(direction=d, t=t)
         return point + t * d, info
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from core.expr import Compiled, ExpressionError, parse_expression
+from core.derivatives import Compiled
+from core.expr import ExpressionError, parse_expression
 
 __all__ = ["CriticalPoint", "Surface", "SURFACES", "get_surface", "from_expression"]
 
@@ -94,7 +95,7 @@ class Surface:
         x, y, shape = _arrays(x, y)
         out = np.empty(shape)
         with np.errstate(all="ignore"):
-            out[...] = self._compiled.build().numpy[0](x, y)
+            out[...] = self._compiled.numpy(0)(x, y)
         return out
 
     def gradient(self, x, y) -> np.ndarray:
@@ -104,7 +105,7 @@ class Surface:
         x, y, shape = _arrays(x, y)
         out = np.empty((3, *shape))
         with np.errstate(all="ignore"):
-            out[0], out[1], out[2] = self._compiled.build().numpy[1](x, y)
+            out[0], out[1], out[2] = self._compiled.numpy(1)(x, y)
         out[1:, np.isnan(out[0])] = np.nan
         return out[1:]
 
@@ -115,19 +116,19 @@ class Surface:
         x, y, shape = _arrays(x, y)
         out = np.empty((4, *shape))
         with np.errstate(all="ignore"):
-            out[0], out[1], out[2], out[3] = self._compiled.build().numpy[2](x, y)
+            out[0], out[1], out[2], out[3] = self._compiled.numpy(2)(x, y)
         out[1:, np.isnan(out[0])] = np.nan
         return np.stack((out[1:3], out[2:4]))
 
     def _scalars(self, which: int, x, y) -> tuple[float, ...]:
         """f (which=0), (f, fx, fy) (1) or (f, fxx, fxy, fyy) (2) at one point, as floats."""
-        fns = self._compiled.build()
+        floats, numpy = self._compiled.floats(which), self._compiled.numpy(which)
         try:  # plain floats through math are several times faster than numpy scalars
-            out = fns.floats[which](float(x), float(y))
+            out = floats(float(x), float(y))
             return (float(out),) if which == 0 else tuple(float(v) for v in out)
         except (ArithmeticError, ValueError, TypeError):  # math's domain errors, overflow, complex powers
             with np.errstate(all="ignore"):
-                out = fns.numpy[which](np.float64(x), np.float64(y))
+                out = numpy(np.float64(x), np.float64(y))
             return (float(out),) if which == 0 else tuple(float(v) for v in out)
 
     def grid(self, n: int = 512, view=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -138,7 +139,7 @@ class Surface:
         xs, ys = np.linspace(xmin, xmax, int(n)), np.linspace(ymin, ymax, int(n))
         Z = np.empty((int(n), int(n)))
         with np.errstate(all="ignore"):  # broadcasting keeps x-only and y-only terms 1-D: cheap
-            Z[...] = self._compiled.build().numpy[0](xs[np.newaxis, :], ys[:, np.newaxis])
+            Z[...] = self._compiled.numpy(0)(xs[np.newaxis, :], ys[:, np.newaxis])
         return xs, ys, Z
 
 

@@ -1,6 +1,6 @@
 """The Landscape tab: optimizers race across 2-D loss surfaces (CS231n lecture 7's animations, live).
 
-`model`, `race` and `measures` are Qt-free (importing them loads no Qt); the views (`surface_view`, `trails`,
+`model` and `race` are Qt-free (importing them loads no Qt); the views (`surface_view`, `trails`,
 `aids`, `charts`, `controls`, `playback`) only draw; `tab` wires them to a frame timer.
 """
 __all__ = ["LandscapeTab"]

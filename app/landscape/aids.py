@@ -1,7 +1,8 @@
 """Visual aids for the selected racer: arrows, the look-ahead point, √G boxes, Newton's quadratic model, trials.
 
-Every vector and point drawn comes from core's Step (`grad`, `info[...]`) or the recorded points; the only
-arithmetic here is display scaling (vectors in gradient units share one on-screen length scale).
+Every vector, point, contour and number drawn comes from core (the Step's `grad` and `info[...]`, the recorded
+points, QuadraticModel's contours, core.measures); the only arithmetic here is display scaling (vectors in
+gradient units share one on-screen length scale).
 """
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 
 from app import theme
-from app.landscape.isolines import isolines
 from app.widgets.logslider import format_number
+from core.measures import root_accumulator
 
 __all__ = ["Aids", "applicable_aids"]
 
 ARROW_FRACTION = 0.14  # the longest gradient-unit arrow spans this fraction of the visible view
 BOX_FRACTION = 0.08  # half-side of the √G box along its larger axis, as a fraction of the view
-MODEL_GRID = 80  # samples per axis for the quadratic model's contours (values from core's QuadraticModel.value)
+MODEL_GRID = 80  # samples per axis for the quadratic model's contours (traced by core's QuadraticModel)
 ADAPTIVE = ("adagrad", "rmsprop", "adam")
 
 
@@ -206,11 +207,8 @@ class Aids:
             self._show_model(track, i, span)
 
     def _show_accum(self, method, info, here, span) -> None:
-        g2 = info.get("v_hat" if method == "adam" else "accum")
-        if g2 is None:
-            return
-        root = np.sqrt(np.maximum(np.asarray(g2, dtype=float), 0.0))  # √G per axis, as the brief's boxes
-        if not np.all(np.isfinite(root)) or root.max() <= 0:
+        root = root_accumulator(info, method)  # √G per axis, as the brief's boxes
+        if root is None or not np.all(np.isfinite(root)) or root.max() <= 0:
             return
         half = BOX_FRACTION * span * root / root.max()
         x, y = here
@@ -229,17 +227,16 @@ class Aids:
         model = self._model(track, i)
         if model is None:
             return
-        centre = np.asarray(model.center, dtype=float)
-        target = model.stationary_point
-        middle = centre if target is None else (centre + np.asarray(target)) / 2
-        reach = 0.15 * span if target is None else max(1.6 * float(np.hypot(*(target - centre))), 0.08 * span)
+        middle, reach = model.contour_frame(span)
         key = (id(model), round(reach, 12))
         if self._model_cache[0] != key:
-            self._model_cache = (key, self._trace_model(model, middle, reach, target))
+            segments = model.contours(middle, reach, MODEL_GRID)
+            self._model_cache = (key, (segments[..., 0].ravel(), segments[..., 1].ravel()))
         xs, ys = self._model_cache[1]
         if len(xs):
             self._show(self.model_lines, xs, ys)
-        anchor = centre if target is None else np.asarray(target, dtype=float)
+        target = model.stationary_point
+        anchor = np.asarray(model.center if target is None else target, dtype=float)
         vecs, lams = np.asarray(model.eigvecs, dtype=float), np.asarray(model.eigvals, dtype=float)
         if np.all(np.isfinite(vecs)):
             ends = [anchor + s * 0.12 * span * vecs[:, j] for j in range(2) for s in (-1, 1)]
@@ -258,25 +255,6 @@ class Aids:
             return track.runner.model()
         except Exception:  # noqa: BLE001 — no model to draw is not worth stopping the lecture for
             return None
-
-    @staticmethod
-    def _trace_model(model, middle, reach, target):
-        xs = np.linspace(middle[0] - reach, middle[0] + reach, MODEL_GRID)
-        ys = np.linspace(middle[1] - reach, middle[1] + reach, MODEL_GRID)
-        values = np.asarray(model.value(xs[None, :], ys[:, None]), dtype=float)
-        if not np.all(np.isfinite(values)):
-            return np.zeros(0), np.zeros(0)
-        base = model.value(*target) if target is not None else float(np.median(values))
-        gap = model.level - base
-        if not gap or not math.isfinite(gap):
-            gap = float(np.ptp(values)) / 4 or 1.0
-        ratios = (0.25, 1.0, 2.25) if model.kind == "minimum" else (-2.25, -1.0, -0.25, 0.25, 1.0, 2.25)
-        segments = isolines(values, [base + r * abs(gap) for r in ratios])
-        if len(segments) == 0:
-            return np.zeros(0), np.zeros(0)
-        rc = segments.reshape(-1, 2)
-        step = 2 * reach / (MODEL_GRID - 1)
-        return xs[0] + rc[:, 1] * step, ys[0] + rc[:, 0] * step
 
     def _reveal(self, item) -> None:
         self._shown.add(item)

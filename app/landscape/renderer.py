@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.landscape.charts import CHARTS
-from app.landscape.measures import Series, gradient_cost
+from core.measures import Series, gradient_cost
 
 __all__ = ["Renderer", "nice_ceiling"]
 

@@ -10,8 +10,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from app import theme
-from app.landscape.isolines import isolines
-from app.landscape.measures import Heat, contour_levels
+from core.contours import contour_levels, contour_segments
+from core.measures import Heat
 
 __all__ = ["SurfaceView"]
 
@@ -85,15 +85,10 @@ class SurfaceView(pg.PlotWidget):
         self._critical_points = tuple(critical_points)
         self._show_critical()
 
-    def _trace_contours(self, xs, ys, heat: Heat):
-        step = max(1, int(np.ceil(max(heat.values.shape) / CONTOUR_GRID)))
-        segments = isolines(heat.values[::step, ::step], contour_levels(heat.levels))
-        if len(segments) == 0:
-            return np.zeros(0), np.zeros(0)
-        rows_cols = segments.reshape(-1, 2) * step  # back to indices of the full grid
-        dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
-        dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
-        return xs[0] + rows_cols[:, 1] * dx, ys[0] + rows_cols[:, 0] * dy
+    @staticmethod
+    def _trace_contours(xs, ys, heat: Heat):
+        segments = contour_segments(xs, ys, heat.values, contour_levels(heat.levels), max_samples=CONTOUR_GRID)
+        return segments[..., 0].ravel(), segments[..., 1].ravel()
 
     def _show_critical(self) -> None:
         points = self._critical_points

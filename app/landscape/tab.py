@@ -18,7 +18,6 @@ from app.landscape.aids import Aids
 from app.landscape.charts import Charts
 from app.landscape.controls import SurfacePicker
 from app.landscape.keys import install_shortcuts
-from app.landscape.measures import COST_LABEL, heat, heat_box, inner_columns, loss_for_chart
 from app.landscape.model import FIRST_ORDER, LABELS, METHODS, Scene, display_lr
 from app.landscape.playback import PlaybackBar
 from app.landscape.race import Race
@@ -27,6 +26,7 @@ from app.landscape.side_panel import SidePanel
 from app.landscape.surface_view import SurfaceView
 from app.landscape.trails import Trails
 from app.widgets import scale_fonts
+from core.measures import COST_LABEL, heat, heat_box, inner_columns, loss_for_chart, value_range
 
 __all__ = ["LandscapeTab"]
 
@@ -172,8 +172,7 @@ class LandscapeTab(QWidget):
         self.trails.set_box(surface.view)
         self.view.set_start(*self.start_point())
         self._show_picker()
-        finite = z[:, inner][np.isfinite(z[:, inner])]
-        self._loss_range = (float(finite.min()), float(finite.max())) if finite.size else None
+        self._loss_range = value_range(z, inner)
         self._set_chart_axes()
         self._show_method()
         self.restart()

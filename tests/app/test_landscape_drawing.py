@@ -5,7 +5,7 @@ import pyqtgraph as pg
 import pytest
 
 from app.landscape.charts import decimate
-from app.landscape.isolines import isolines
+from core.contours import isolines
 
 
 def canonical(segments):
@@ -31,18 +31,6 @@ def test_isolines_match_pyqtgraphs_isocurve_outside_ambiguous_cells():
             return segments[~ambiguous[cells[:, 0], cells[:, 1]]]
         assert canonical(plain(ours)) == canonical(plain(theirs))
         assert len(ours) == len(theirs)
-
-
-def test_isolines_of_a_cone_are_circles_and_skip_nan_cells():
-    x = np.linspace(-1, 1, 101)
-    r = np.hypot(*np.meshgrid(x, x))
-    z = r.copy()
-    z[:, :10] = np.nan
-    segments = isolines(z, [0.5])
-    ends = segments.reshape(-1, 2) / 50.0 - 1.0  # index → coordinate (grid step 0.02)
-    np.testing.assert_allclose(np.hypot(ends[:, 0], ends[:, 1]), 0.5, atol=2e-3)
-    assert np.all(segments[..., 1] >= 9)  # no segment in the NaN columns
-    assert isolines(z, [5.0]).shape == (0, 2, 2)
 
 
 def test_decimation_keeps_each_columns_extremes():

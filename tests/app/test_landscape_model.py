@@ -1,4 +1,4 @@
-"""The Landscape tab's Qt-free parts: the scene model (JSON round trip, validation), display measures, the race."""
+"""The Landscape tab's Qt-free parts: the scene model (JSON round trip, validation) and the race."""
 import json
 import subprocess
 import sys
@@ -7,17 +7,17 @@ import numpy as np
 import pytest
 
 import core
-from app.landscape.measures import Series, gradient_cost, heat, loss_for_chart, nearest_minimum_distance
 from app.landscape.model import DISPLAY_LR, METHODS, Scene, SceneError, display_lr
 from app.landscape.race import Race
+from core.measures import Series
 
 
 def test_methods_are_cores_methods_in_keyboard_order():
     assert METHODS == core.ALL_METHODS
 
 
-def test_model_race_measures_and_isolines_import_no_qt():
-    code = ("import sys, app.landscape.model, app.landscape.race, app.landscape.measures, app.landscape.isolines; "
+def test_model_and_race_import_no_qt():
+    code = ("import sys, app.landscape.model, app.landscape.race; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -80,40 +80,6 @@ def test_display_lrs_are_tabulated_for_known_surfaces_and_fall_back():
     assert display_lr("sgd", "rosenbrock") == DISPLAY_LR["rosenbrock"]["sgd"]
     assert display_lr("adam", "custom") == DISPLAY_LR["*"]["adam"]
     assert display_lr("newton", "bowl") is None
-
-
-def test_heat_is_the_grid_or_its_log_gap():
-    rosen = core.get_surface("rosenbrock")
-    _, _, z = rosen.grid(64)
-    shown = heat(z, True, rosen.fmin)
-    gap = z - rosen.fmin
-    eps = 1e-6 * gap.max()
-    np.testing.assert_allclose(shown.values, np.log10(gap + eps).astype(np.float32), rtol=1e-6)
-    assert shown.values.dtype == np.float32 and shown.values.flags.c_contiguous
-    assert shown.levels == (float(shown.values.min()), float(shown.values.max()))
-    plain = heat(z, False, None)
-    np.testing.assert_array_equal(plain.values, z.astype(np.float32))
-
-
-def test_heat_keeps_nan_where_f_is_undefined():
-    z = np.array([[1.0, np.nan], [2.0, 4.0]])
-    shown = heat(z, True, None)
-    assert np.isnan(shown.values[0, 1]) and np.isfinite(shown.values[1, 1])
-
-
-def test_loss_chart_is_the_gap_on_a_log_axis_only_when_fmin_is_known():
-    values, log = loss_for_chart(np.array([3.0, 1.0, 1.0]), 1.0)
-    assert log and values[0] == 2.0 and values[1] > 0
-    values, log = loss_for_chart(np.array([-3.0]), None)
-    assert not log and values[0] == -3.0
-
-
-def test_nearest_minimum_distance_and_gradient_cost():
-    minima = core.get_surface("himmelblau").minima
-    d = nearest_minimum_distance(np.array([[3.0, 2.0], [3.0, 5.0]]), minima)
-    np.testing.assert_allclose(d, [0.0, 3.0], atol=1e-12)
-    assert nearest_minimum_distance(np.zeros((2, 2)), ()) is None
-    np.testing.assert_array_equal(gradient_cost(np.array([[0, 3, 0], [5, 4, 0], [0, 2, 2]])), [3, 5, 6])
 
 
 def _factory(hparams):

@@ -1,12 +1,12 @@
 """Newton and L-BFGS against small exact oracles, SciPy's L-BFGS-B, and the Wolfe conditions themselves."""
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import minimize
 
 import core
-from core.second_order import LBFGS, Newton, Oracle, QuadraticModel, strong_wolfe
+from core.second_order import LBFGS, Newton, Oracle, QuadraticModel
 
 
 class Quadratic:
@@ -203,31 +203,6 @@ def test_every_accepted_lbfgs_step_satisfies_the_strong_wolfe_conditions(surface
         np.testing.assert_allclose(info["trials"][-1], new)  # the accepted point was the last trial
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.floats(0.05, 50.0), st.floats(-3.0, 3.0), st.floats(1e-3, 100.0), st.floats(0.0, 2.0))
-def test_strong_wolfe_finds_a_wolfe_point_on_one_dimensional_functions(scale, shift, t0, wiggle):
-    def phi(t):  # convex along t plus a bounded wiggle (so possibly several local minima)
-        f = scale * (t - 4.0 - shift) ** 2 + wiggle * np.sin(t)
-        df = 2 * scale * (t - 4.0 - shift) + wiggle * np.cos(t)
-        return f, np.array([df]), df
-
-    f0, _, d0 = phi(0.0)
-    assume(d0 < -1e-3)  # the search needs a descent direction
-    ls = strong_wolfe(phi, f0, d0, t0, max_evals=40)
-    assert ls.wolfe, ls
-    f, _, df = phi(ls.t)
-    assert f <= f0 + 1e-4 * ls.t * d0 and abs(df) <= 0.9 * abs(d0)
-    assert ls.trials[-1] == ls.t
-
-
-def test_strong_wolfe_never_accepts_nan():
-    def phi(t):  # undefined beyond t = 1: the search must come back
-        return (np.nan, np.array([np.nan]), np.nan) if t > 1 else ((t - 0.8) ** 2, np.array([0.0]), 2 * (t - 0.8))
-
-    ls = strong_wolfe(phi, 0.64, -1.6, 5.0)
-    assert np.isfinite(ls.f) and 0 < ls.t <= 1
-
-
 def test_dense_hessian_is_the_inverse_of_the_two_loop_recursion():
     method, oracle, p = LBFGS(history_size=5), Oracle(Rosenbrock()), ROSEN_START.copy()
     for _ in range(12):
@@ -285,16 +260,6 @@ def test_lbfgs_validates_its_hyperparameters():
             LBFGS(**bad)
     assert LBFGS(line_search=None).hparams["line_search"] is False
     assert LBFGS(line_search="strong_wolfe").hparams["line_search"] is True
-
-
-def test_quadratic_model_vectorizes_and_classifies():
-    model = QuadraticModel((1.0, 2.0), 3.0, (0.0, 0.0), [[2.0, 0.0], [0.0, -4.0]])
-    assert model.kind == "saddle" and model.value(1.0, 2.0) == 3.0
-    np.testing.assert_allclose(model.value(np.array([2.0, 1.0]), np.array([2.0, 3.0])), [4.0, 1.0])
-    np.testing.assert_allclose(model.eigvals, [-4.0, 2.0])
-    assert QuadraticModel((0, 0), 0, (1, 1), [[1, 1], [1, 1]]).stationary_point is None
-    with pytest.raises(ValueError):
-        model.center[0] = 5.0  # read-only: safe to share with the GUI thread
 
 
 def test_the_model_is_reachable_from_core():

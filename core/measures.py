@@ -1,14 +1,14 @@
-"""How core's numbers are put on screen: colour scale, chart axes, distances to known minima (Qt-free).
+"""What the Landscape pictures and charts show, from values core computed: colour scale, chart axes, distances.
 
-These are display transforms of values core computed (a log colour scale, f − f*, the nearest of the
-surface's listed minima); nothing here evaluates a surface or an optimizer.
+These are display transforms of a surface grid and of runners' steps (a log colour scale, f − f*, the nearest
+of the surface's listed minima, an evaluation count, √G); nothing here evaluates a surface or an optimizer.
 """
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Heat", "Series", "heat", "heat_box", "inner_columns", "contour_levels", "loss_for_chart",
-           "nearest_minimum_distance", "gradient_cost", "COST_LABEL"]
+__all__ = ["Heat", "Series", "heat", "heat_box", "inner_columns", "value_range", "loss_for_chart",
+           "nearest_minimum_distance", "gradient_cost", "root_accumulator", "COST_LABEL"]
 
 LOG_EPS_RATIO = 1e-6  # log colours show f − f* + ε with ε = this · (range of f − f*): the floor stays finite
 COST_LABEL = "gradient evaluations (∇²f counts as 2)"
@@ -65,10 +65,11 @@ def inner_columns(xs: np.ndarray, view) -> slice:
     return slice(int(inside[0]), int(inside[-1]) + 1) if len(inside) else slice(None)
 
 
-def contour_levels(levels: tuple[float, float], count: int = 14) -> np.ndarray:
-    """`count` evenly spaced values strictly inside the colour range (log-spaced in f when colours are log)."""
-    lo, hi = levels
-    return np.linspace(lo, hi, count + 2)[1:-1]
+def value_range(z: np.ndarray, inner=slice(None)) -> tuple[float, float] | None:
+    """(min, max) of the finite values of a grid's columns `inner` (f's range over the view); None if none is."""
+    values = np.asarray(z)[:, inner]
+    finite = values[np.isfinite(values)]
+    return (float(finite.min()), float(finite.max())) if finite.size else None
 
 
 def loss_for_chart(losses: np.ndarray, fmin: float | None) -> tuple[np.ndarray, bool]:
@@ -99,6 +100,15 @@ def gradient_cost(evals: np.ndarray) -> np.ndarray:
     """
     evals = np.asarray(evals, dtype=np.float64).reshape(-1, 3)
     return np.maximum(evals[:, 0], evals[:, 1]) + 2.0 * evals[:, 2]
+
+
+def root_accumulator(info: dict, method: str) -> np.ndarray | None:
+    """√G per axis from a step's info: √v̂ for Adam, √(accumulated squares) for Adagrad and RMSprop; None if the
+    step has none (negative rounding noise counts as 0)."""
+    g2 = info.get("v_hat" if method == "adam" else "accum")
+    if g2 is None:
+        return None
+    return np.sqrt(np.maximum(np.asarray(g2, dtype=float), 0.0))
 
 
 class Series:
