@@ -43,11 +43,8 @@ def _form(box: QGroupBox) -> QFormLayout:
 
 
 def make_schedule(kind: str | None) -> Schedule:
-    """core's Schedule of `kind` with the defaults of its named constructor (Schedule.exponential() decays by
-    0.999 per step, while Schedule("exponential") would take the dataclass's gamma 0.1)."""
-    if not kind:
-        return Schedule()
-    return getattr(Schedule, kind)()
+    """core's Schedule of `kind` with that kind's defaults."""
+    return Schedule(kind or "constant")
 
 
 def _compact(combo: QComboBox, letters: int = 12) -> QComboBox:

@@ -53,27 +53,30 @@ class Linear(Layer):
         self.add_param("W", weight)
         if bias is not None:
             self.add_param("b", bias)
+        # The same arrays as in params/grads (updated in place), kept as attributes for the hot path.
+        self.W, self.dW = self.params["W"], self.grads["W"]
+        self.b, self.db = self.params.get("b"), self.grads.get("b")
         self.need_input_grad = need_input_grad
         self.x: np.ndarray | None = None
 
     def forward(self, x, train):
         self.x = x
-        out = self.buf("out", (x.shape[0], self.params["W"].shape[1]))
-        np.dot(x, self.params["W"], out=out)
-        if "b" in self.params:
-            out += self.params["b"]
+        out = self.buf("out", (x.shape[0], self.W.shape[1]))
+        np.dot(x, self.W, out=out)
+        if self.b is not None:
+            out += self.b
         return out
 
     def backward(self, dout):
-        x, w = self.x, self.params["W"]
-        np.dot(x.T, dout, out=self.grads["W"])
-        if "b" in self.params:
+        x = self.x
+        np.dot(x.T, dout, out=self.dW)
+        if self.b is not None:
             # ones·dout is a BLAS gemv, several times faster than dout.sum(axis=0) for small batches.
-            np.dot(self.ones(dout.shape[0]), dout, out=self.grads["b"])
+            np.dot(self.ones(dout.shape[0]), dout, out=self.db)
         if not self.need_input_grad:
             return None
         dx = self.buf("dx", x.shape)
-        np.dot(dout, w.T, out=dx)
+        np.dot(dout, self.W.T, out=dx)
         return dx
 
 

@@ -17,6 +17,9 @@ SCHEDULES: dict[str, str] = {
 }
 
 
+_DEFAULT_GAMMA = {"step": 0.1, "exponential": 0.999}
+
+
 @dataclass(frozen=True)
 class Schedule:
     """A decay rule: `lr(lr0, t)` is the rate of update t (t = 0 is the first); it never goes below 0.
@@ -27,7 +30,7 @@ class Schedule:
 
     kind: str = "constant"
     step_size: int = 1000
-    gamma: float = 0.1
+    gamma: float | None = None  # None: the kind's own default (step 0.1, exponential 0.999)
     k: float = 1e-3
     t_max: int | None = None
     lr_min: float = 0.0
@@ -35,6 +38,9 @@ class Schedule:
     def __post_init__(self):
         if self.kind not in SCHEDULES:
             raise ValueError(f"unknown schedule {self.kind!r}; choose one of {', '.join(SCHEDULES)}")
+        if self.gamma is None:
+            # γ = 0.1 per update would end an exponential schedule within a few steps.
+            object.__setattr__(self, "gamma", _DEFAULT_GAMMA.get(self.kind, 0.1))
         if not (isinstance(self.step_size, Integral) and self.step_size >= 1):
             raise ValueError(f"step_size must be a positive integer, got {self.step_size!r}")
         if not (math.isfinite(self.gamma) and 0.0 < self.gamma <= 1.0):

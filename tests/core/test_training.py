@@ -8,7 +8,7 @@ import pytest
 
 from core.training import Schedule, StepResult, TrainConfig, Trainer, train
 
-from .training_data import blobs
+from .test_training_data import blobs
 
 SMALL = dict(hidden=(32, 16), batch_size=32, eval_every=10, eval_size=100, probe_size=50)
 
@@ -230,3 +230,10 @@ def test_batches_are_the_same_whether_transformed_up_front_or_per_batch(data, mo
         assert np.array_equal(xa, xb) and np.array_equal(ya, yb) and not xa.flags.writeable
     epoch0 = np.concatenate([up_front.batch(t)[1] for t in range(18)])
     assert len(epoch0) == 18 * 32 and not np.array_equal(epoch0, up_front.batch(18)[1])
+
+
+def test_each_schedule_kind_has_its_own_default_decay():
+    # An exponential schedule with step decay's γ = 0.1 would end training within a few updates.
+    assert Schedule("exponential").gamma == Schedule.exponential().gamma == 0.999
+    assert Schedule("step").gamma == Schedule.step().gamma == 0.1
+    assert Schedule("exponential").lr(0.1, 100) > 0.09

@@ -8,7 +8,7 @@ from core.data import load_mnist
 from core.nn import blas_threads, set_blas_threads
 from core.training import TrainConfig, Trainer, diagnose_divergence, initial_loss_check, overfit_check, race
 
-from .training_data import blobs
+from .test_training_data import blobs
 
 
 @pytest.fixture(scope="module", autouse=True)

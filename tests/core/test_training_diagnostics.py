@@ -6,7 +6,7 @@ import pytest
 
 from core.training import TrainConfig, Trainer, histogram_range
 
-from .training_data import blobs
+from .test_training_data import blobs
 
 BASE = dict(hidden=(32, 16), batch_size=32, iterations=20, eval_every=10, eval_size=100, probe_size=60)
 

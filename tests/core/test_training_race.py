@@ -4,7 +4,7 @@ import pytest
 
 from core.training import Race, TrainConfig, race
 
-from .training_data import blobs
+from .test_training_data import blobs
 
 BASE = TrainConfig(hidden=(32, 16), batch_size=32, iterations=30, eval_every=10, eval_size=100, probe_size=50)
 
