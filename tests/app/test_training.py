@@ -288,3 +288,27 @@ def test_presentation_mode_scales_text_and_lines(qtbot, tab):
     tab.set_presentation(False)
     assert smooth.opts["pen"].widthF() == scale(False).chart_width
     assert tab.font().pixelSize() != 22
+
+
+def test_a_corrupt_data_folder_shows_a_banner_and_the_bundled_digits_still_train(qtbot, tab, tiny, tmp_path):
+    import gzip
+
+    from core.data import write_idx
+
+    write_idx(tmp_path / "train-images-idx3-ubyte.gz", tiny.train_x[:50].reshape(-1, 28, 28))
+    write_idx(tmp_path / "train-labels-idx1-ubyte.gz", tiny.train_y[:50])
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", tiny.val_y[:20])
+    good = gzip.compress(b"\x00\x00\x08\x03" + (20).to_bytes(4, "big") + (28).to_bytes(4, "big") * 2
+                         + tiny.val_x[:20].tobytes())
+    (tmp_path / "t10k-images-idx3-ubyte.gz").write_bytes(good[: len(good) // 2])  # cut short, as a broken copy
+    tab.data.add_folder(str(tmp_path))
+    with qtbot.waitSignal(tab.session.ended, timeout=20000) as ended:
+        tab.toggle_play()
+    assert ended.args == ["failed"]
+    assert tab.banner.isVisibleTo(tab)
+    assert "t10k-images-idx3-ubyte.gz" in tab.banner.text.text()
+    assert tab.thread is None or not tab.thread.isRunning()
+    # Nothing is lost: pick the digits again and training works.
+    tab.add_dataset(tiny)
+    tab.toggle_play()
+    qtbot.waitUntil(lambda: any(len(r.steps) >= 5 for r in tab.records.values()), timeout=10000)
