@@ -12,6 +12,7 @@ __all__ = ["Charts", "CHARTS", "decimate"]
 
 CHARTS = ("loss", "grad_norm", "distance")
 TITLES = {"loss": "loss f", "grad_norm": "gradient norm ‖∇f‖", "distance": "distance to nearest minimum"}
+SHORT_TITLES = {"loss": "loss f", "grad_norm": "‖∇f‖", "distance": "distance to min"}  # projector widths
 LOG_FLOOR = 1e-16  # log charts show values down to here (float64 resolution of an O(1) loss)
 HUGE = 1e12  # values beyond this (a diverging racer) are left out so the other curves keep their scale
 
@@ -26,6 +27,15 @@ def decimate(x: np.ndarray, y: np.ndarray, lo: float, hi: float, columns: int):
     with np.errstate(invalid="ignore"):
         low, high = np.fmin.reduceat(y, starts), np.fmax.reduceat(y, starts)
     return np.repeat(x[starts], 2), np.column_stack([low, high]).ravel()
+
+
+class DecadeAxis(pg.AxisItem):
+    """A log axis that labels whole decades only: the 2…9 minor ticks of a one-decade range keep their tick
+    marks but no text (stacked labels on a short chart would overlap)."""
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
+        strings = super().logTickStrings(values, scale, spacing)
+        return [text if abs(v - round(v)) < 1e-9 else "" for v, text in zip(values, strings)]
 
 
 class Charts(pg.GraphicsLayoutWidget):
@@ -43,7 +53,9 @@ class Charts(pg.GraphicsLayoutWidget):
         self.notes: dict[str, pg.TextItem] = {}
         self.log = {name: True for name in CHARTS}
         for col, name in enumerate(CHARTS):
-            plot = self.addPlot(row=0, col=col)
+            plot = self.addPlot(row=0, col=col, axisItems={"left": DecadeAxis("left")})
+            self.ci.layout.setColumnStretchFactor(col, 1)
+            plot.setPreferredWidth(100)  # equal preferred widths: the three columns then share the row equally
             plot.setMenuEnabled(False)
             plot.hideButtons()
             plot.setMouseEnabled(x=False, y=False)
@@ -91,11 +103,10 @@ class Charts(pg.GraphicsLayoutWidget):
         self._ylim = {name: None for name in CHARTS}
         if self._fixed_y is not None:
             self.plots["loss"].setYRange(*self._fixed_y, padding=0.05)
-        self._titles = {name: TITLES[name] + (" (log)" if self.log[name] else "") for name in CHARTS}
-        self._titles["loss"] = f"loss {loss_label}" + (" (log)" if loss_log else "")
+        self._loss_label = loss_label
         self._x_label = x_label
         note = self.notes["distance"]
-        note.setText("" if distance_known else "this surface lists no minimum")
+        note.setText("" if distance_known else "no known minimum")
         note.setVisible(not distance_known)
         self._label_axes()
 
@@ -199,10 +210,17 @@ class Charts(pg.GraphicsLayoutWidget):
                 size=self._scale.marker_size * 0.7,
             )
 
+    def title(self, name: str) -> str:
+        """The chart's title; shorter at projector sizes so three fit side by side."""
+        short = self._scale.font_px > theme.scale(False).font_px
+        text = f"loss {self._loss_label}" if name == "loss" else (SHORT_TITLES if short else TITLES)[name]
+        return text + (" (log)" if self.log[name] else "")
+
     def _label_axes(self) -> None:
         style = {"font-size": f"{self._scale.font_px}px", "color": "#222"}
         for name, plot in self.plots.items():
-            plot.setTitle(self._titles[name], size=f"{self._scale.font_px}px", color="#222")
+            plot.setTitle(self.title(name), size=f"{self._scale.font_px}px", color="#222")
+            plot.titleLabel.setMinimumWidth(0)  # a long title must not widen its column (it is clipped instead)
             plot.setLabel("bottom", self._x_label, **style)
         self._place_notes()
 
@@ -212,6 +230,7 @@ class Charts(pg.GraphicsLayoutWidget):
 
     def apply_scale(self, scale: theme.Scale) -> None:
         self._scale = scale
+        self.setMinimumHeight(12 * scale.font_px)  # title, ticks and axis label with room for a curve
         font = self.font()
         font.setPixelSize(scale.tick_px)
         for name, plot in self.plots.items():

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox, QWidget
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QSpacerItem,
+                               QSpinBox, QVBoxLayout, QWidget)
 
 from app.landscape.model import MAX_STEPS_LIMIT, SPEEDS
 
 __all__ = ["PlaybackBar"]
+
+TIMELINE_MIN_WIDTH = 200  # px: below this the scrubber is too fine to aim at
 
 
 def speed_text(speed: float) -> str:
@@ -52,22 +55,41 @@ class PlaybackBar(QWidget):
         self.timeline.setRange(0, 0)
         self.timeline.setToolTip(self.tr("Drag to any iteration; Play resumes from the end"))
         self.timeline.valueChanged.connect(self._scrubbed)
+        self.timeline.setMinimumWidth(TIMELINE_MIN_WIDTH)
         self.position = QLabel(self)
-        self.position.setMinimumWidth(self.position.fontMetrics().horizontalAdvance("step 20000 / 20000") + 8)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 2, 4, 2)
+        self.controls = QHBoxLayout()
         for widget in (self.play_button, self.step_button, self.reset_button):
-            layout.addWidget(widget)
-        layout.addSpacing(12)
-        layout.addWidget(QLabel(self.tr("Speed"), self))
-        layout.addWidget(self.speed)
-        layout.addWidget(QLabel(self.tr("Max steps"), self))
-        layout.addWidget(self.max_steps)
-        layout.addSpacing(12)
-        layout.addWidget(self.timeline, 1)
-        layout.addWidget(self.position)
+            self.controls.addWidget(widget)
+        self.controls.addSpacing(12)
+        self.controls.addWidget(QLabel(self.tr("Speed"), self))
+        self.controls.addWidget(self.speed)
+        self.controls.addWidget(QLabel(self.tr("Max steps"), self))
+        self.controls.addWidget(self.max_steps)
+        self.controls.addSpacing(12)
+        self.fill = QSpacerItem(0, 0)  # takes the row's spare width once the timeline has its own row
+        self.controls.addItem(self.fill)
+        self.scrubber = QHBoxLayout()  # the timeline's own row in presentation mode (set_presentation)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addLayout(self.controls)
+        layout.addLayout(self.scrubber)
+        self.set_presentation(False)
         self.show_state(False, 0, 0)
+
+    def set_presentation(self, on: bool) -> None:
+        """At projector font sizes one row cannot hold the buttons and a usable timeline: it gets its own row.
+        Call after the fonts are scaled (the position label is sized for its widest text)."""
+        for widget in (self.timeline, self.position):
+            self.controls.removeWidget(widget)
+            self.scrubber.removeWidget(widget)
+        grow = QSizePolicy.Policy.Expanding if on else QSizePolicy.Policy.Fixed
+        self.fill.changeSize(0, 0, grow, QSizePolicy.Policy.Minimum)
+        self.controls.invalidate()
+        row = self.scrubber if on else self.controls
+        row.addWidget(self.timeline, 1)
+        row.addWidget(self.position)
+        self.position.setMinimumWidth(self.position.fontMetrics().horizontalAdvance("step 20000 / 20000") + 8)
 
     def set_values(self, speed: float, max_steps: int) -> None:
         """Show the scene's speed and max steps (silent)."""

@@ -23,7 +23,7 @@ from app.widgets import EquationPanel, FormulaBox, HyperparameterEditor, LogSlid
 
 __all__ = ["SidePanel"]
 
-WIDTH, PRESENTATION_WIDTH = 440, 640
+WIDTH, PRESENTATION_WIDTH = 440, 540  # 540: the Race page's widest row at 21 px, plus its scroll bar
 
 
 class SidePanel(QWidget):

@@ -422,6 +422,10 @@ class LandscapeTab(QWidget):
         scale_fonts(self, on, scale.font_px)
         self._apply_lesson_font(scale)
         self.racers.set_icon_size(int(scale.font_px * 1.2))
+        self.playback.set_presentation(on)
+        total = sum(self.split.sizes())
+        side = self.side.minimumWidth()
+        self.split.setSizes([max(total - side, side), side])  # the surface gets every pixel the panel can spare
         for view in (self.view, self.trails, self.charts, self.aids):
             view.apply_scale(scale)
         self.renderer.forget()

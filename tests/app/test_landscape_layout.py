@@ -1,0 +1,47 @@
+"""The Landscape tab's layout stays usable on a projector: equal charts, a wide timeline, readable log ticks."""
+import pytest
+
+from app.landscape import LandscapeTab
+from app.landscape.charts import CHARTS
+
+
+@pytest.fixture
+def tab(qtbot):
+    widget = LandscapeTab()
+    qtbot.addWidget(widget)
+    widget.resize(1460, 860)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    widget.shutdown()
+
+
+def chart_widths(tab):
+    return [tab.charts.plots[name].geometry().width() for name in CHARTS]
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_charts_share_the_row_equally_and_the_timeline_stays_wide(tab, qtbot, presentation):
+    tab.set_presentation(presentation)
+    qtbot.waitUntil(lambda: min(chart_widths(tab)) > 0)
+    qtbot.waitUntil(lambda: max(chart_widths(tab)) <= 1.2 * min(chart_widths(tab)))
+    assert tab.playback.timeline.width() >= 200
+    assert tab.playback.timeline.isVisible()
+    if presentation:
+        assert tab.charts.height() >= 240  # titles, ticks and the axis label all fit at 20+ px
+        assert tab.view.width() > tab.side.width()  # the surface gets the larger share
+
+
+def labelled_ticks(axis, lo, hi):
+    return [v for _spacing, values in axis.tickValues(lo, hi, 60) for v in values
+            if axis.tickStrings([v], 1.0, 1.0)[0].strip()]
+
+
+def test_log_axes_label_only_whole_decades_when_the_range_is_tiny(tab):
+    plot = tab.charts.plots["grad_norm"]  # at step 0 every racer has one gradient norm: a one-decade range
+    lo, hi = plot.viewRange()[1]
+    assert hi - lo >= 1.0
+    labelled = labelled_ticks(plot.getAxis("left"), lo, hi)
+    assert len(labelled) >= 1 and all(abs(v - round(v)) < 1e-9 for v in labelled)
+    axis = tab.charts.plots["distance"].getAxis("left")
+    assert all(abs(v - round(v)) < 1e-9 for v in labelled_ticks(axis, 0.0, 0.9))
