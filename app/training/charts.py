@@ -43,6 +43,8 @@ def make_plot(title: str, y_label: str, parent=None) -> pg.PlotWidget:
         axis.setPen(pg.mkPen("#444444"))
         axis.setTextPen(pg.mkPen("#222222"))
         axis.enableAutoSIPrefix(False)  # "ratio (x0.001)" reads badly; ticks say 1e-3 themselves
+        # grow-only room for tick labels: shrinking it when labels get shorter re-lays and repaints the whole plot
+        axis.setStyle(autoReduceTextSpace=False)
         cache_axis(axis)
     return plot
 

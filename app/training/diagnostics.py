@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from app.theme import qcolor, scale
-from app.training.charts import make_plot, scale_plot
+from app.training.charts import cache_axis, make_plot, scale_plot
 from app.training.follow import Follower, decade_range, nice_ceiling
 from app.training.record import Columns
 
@@ -32,6 +32,15 @@ def _summary(stats) -> str:
     elif stats.saturated_fraction is not None:
         text += f", saturated {stats.saturated_fraction:.0%}"
     return text
+
+
+def settled(shown: tuple[float, float] | None, wanted: tuple[float, float]) -> tuple[float, float]:
+    """`shown` while `wanted` fits inside it and spans at least half of it, else `wanted`."""
+    if shown is None:
+        return wanted
+    (lo, hi), (new_lo, new_hi) = shown, wanted
+    inside = lo <= new_lo and new_hi <= hi
+    return shown if inside and (new_hi - new_lo) >= 0.5 * (hi - lo) else wanted
 
 
 class Histograms(pg.GraphicsLayoutWidget):
@@ -59,7 +68,11 @@ class Histograms(pg.GraphicsLayoutWidget):
             curve.setData(stats.hist_edges, stats.hist_counts)
             lo, hi = float(stats.hist_edges[0]), float(stats.hist_edges[-1])
             top = nice_ceiling(float(np.max(stats.hist_counts))) if len(stats.hist_counts) else 1.0
-            follower.show((-nice_ceiling(-lo) if lo < 0 else lo, nice_ceiling(hi) if hi > 0 else hi), (0.0, top))
+            x_range = (-nice_ceiling(-lo) if lo < 0 else lo, nice_ceiling(hi) if hi > 0 else hi)
+            shown = follower.shown()
+            if shown is not None:  # keep the axes while the data still fills them well: a redrawn axis is costly
+                x_range, (_, top) = settled(shown[0], x_range), settled(shown[1], (0.0, top))
+            follower.show(x_range, (0.0, top))
             if plot.titleLabel.text != stats.name:
                 plot.setTitle(stats.name, color="#222222", size="8pt")
 
@@ -71,6 +84,11 @@ class Histograms(pg.GraphicsLayoutWidget):
             plot.hideAxis("left")
             plot.setMouseEnabled(False, False)
             plot.hideButtons()
+            axis = plot.getAxis("bottom")
+            axis.enableAutoSIPrefix(False)
+            # fixed room for tick labels: a relayout on new labels would repaint all four histograms
+            axis.setStyle(autoExpandTextSpace=False, autoReduceTextSpace=False)
+            cache_axis(axis)
             color = layer_color(i)
             curve = plot.plot(stepMode="center", fillLevel=0, pen=pg.mkPen(color, width=1), brush=qcolor(color, 110))
             self.plots.append(plot)
@@ -192,6 +210,7 @@ class DiagnosticsPanel(QWidget):
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self._draw)
         self._drawn_at = -math.inf
+        self._units_layout: tuple | None = None  # (title, ticks) of the units chart as last set
 
     def clear(self) -> None:
         self._layer_names = []
@@ -203,6 +222,7 @@ class DiagnosticsPanel(QWidget):
         self.dead_bars.setOpts(x=[], height=[])
         self.legend.clear()
         self.stats.clear()
+        self.stats.setMinimumHeight(0)
         self.empty.show()
         self.initial.setText(self.tr("Initial loss: start a run to check it against ln 10."))
 
@@ -243,6 +263,10 @@ class DiagnosticsPanel(QWidget):
         self.histograms.show_layers(hidden)
         self.stats.setText(self.tr("Activations on the probe batch, iteration {0:,}: ").format(diagnostics.iteration)
                            + ";  ".join(_summary(stats) for stats in hidden))
+        # The label only grows: one line fewer would resize the charts above it, and resized charts redraw their axes.
+        height = self.stats.heightForWidth(self.stats.width()) if self.stats.width() > 0 else -1
+        if height > self.stats.minimumHeight():
+            self.stats.setMinimumHeight(height)
         self.ratios.draw()
         self.grads.draw()
         self._show_units(hidden)
@@ -256,11 +280,14 @@ class DiagnosticsPanel(QWidget):
                 fraction, title = stats.saturated_fraction, "Saturated units"
             if fraction is not None:
                 bars.append((i, 100.0 * fraction))
-        self.dead.getPlotItem().setTitle(title if bars else "Dead or saturated units: none for this activation",
-                                         color="#222222")
+        title = title if bars else "Dead or saturated units: none for this activation"
+        ticks = [[(i, stats.name) for i, stats in enumerate(hidden)]]
+        if (title, ticks) != self._units_layout:  # a new title or ticks re-lays the plot and repaints its axis
+            self._units_layout = (title, ticks)
+            self.dead.getPlotItem().setTitle(title, color="#222222")
+            self.dead.getPlotItem().getAxis("bottom").setTicks(ticks)
         self.dead_bars.setOpts(x=[i for i, _ in bars], height=[h for _, h in bars],
                                brushes=[layer_color(i) for i, _ in bars])
-        self.dead.getPlotItem().getAxis("bottom").setTicks([[(i, stats.name) for i, stats in enumerate(hidden)]])
 
     def set_presentation(self, on: bool) -> None:
         self.ratios.set_presentation(on)

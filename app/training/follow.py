@@ -61,6 +61,10 @@ class Follower:
         self._shown = None
         self.item.autoBtn.hide()
 
+    def shown(self) -> tuple | None:
+        """The (x, y) ranges last set (None for an axis left alone), or None when not following."""
+        return self._shown if self.following else None
+
     def show(self, x_range: tuple[float, float] | None, y_range: tuple[float, float] | None) -> None:
         """Set the ranges (in view coordinates, log10 on log axes) if following and they changed."""
         if not self.following:

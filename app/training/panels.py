@@ -1,8 +1,8 @@
 """The Training tab's toolbar and its side panels (predictions, race results), laid out; no logic of their own."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -67,8 +67,7 @@ class Toolbar(QWidget):
         for label in X_AXES:
             self.x_axis.addItem(self.tr(label), label)
         self.log_scale = QCheckBox(self.tr("log loss"), self)
-        self.status = QLabel(self.tr("Press Space to train"), self)
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status = StatusLine(self.tr("Press Space to train"), self)
         style = self.style()
         icons = QStyle.StandardPixmap
         self.icons = {"play": style.standardIcon(icons.SP_MediaPlay), "pause": style.standardIcon(icons.SP_MediaPause)}
@@ -89,6 +88,45 @@ class Toolbar(QWidget):
         layout.addWidget(self.clear_button)
         layout.addSpacing(12)
         layout.addWidget(self.status, 1)
+
+
+class StatusLine(QWidget):
+    """One line of text, elided to the width; a new text repaints it without asking the window for a new layout.
+
+    QLabel.setText re-lays out every ancestor: several times per second while training, that relayout and the
+    repaints it causes cost the GUI thread (and through the GIL, the trainer) more than the charts.
+    """
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(parent)
+        self._text = text
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:  # noqa: N802 (QLabel's name)
+        if text != self._text:
+            self._text = text
+            self.update()
+
+    def sizeHint(self):  # noqa: N802 (Qt name)
+        metrics = self.fontMetrics()
+        return QSize(metrics.horizontalAdvance(self._text), metrics.height() + 4)
+
+    def minimumSizeHint(self):  # noqa: N802 (Qt name)
+        return QSize(0, self.fontMetrics().height() + 4)
+
+    def changeEvent(self, event):  # noqa: N802 (Qt name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.updateGeometry()  # presentation mode: a taller line
+
+    def paintEvent(self, event):  # noqa: N802 (Qt name)
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        text = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight, self.width())
+        painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
 
 
 class PredictionsPanel(QWidget):

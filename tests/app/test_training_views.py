@@ -84,3 +84,44 @@ def test_marker_labels_name_the_change():
     change = types.SimpleNamespace(kind="hparams", before={"lr": 0.01, "momentum": 0.0},
                                    after={"lr": 0.1, "momentum": 0.9}, message="")
     assert change_label(change) == "lr 0.01 → 0.1, momentum 0 → 0.9"
+
+
+def test_histogram_ranges_stay_while_the_data_fill_them_well():
+    from app.training.diagnostics import settled
+    assert settled((-2.0, 4.0), (-1.5, 3.0)) == (-2.0, 4.0)  # inside and more than half as wide: kept
+    assert settled((-2.0, 4.0), (-0.5, 1.5)) == (-0.5, 1.5)  # much narrower: the axes follow
+    assert settled((-2.0, 4.0), (-2.0, 5.0)) == (-2.0, 5.0)  # outside: the axes follow
+    assert settled(None, (0.0, 1.0)) == (0.0, 1.0)
+
+
+def test_status_line_shows_new_text_without_asking_for_a_new_layout(qtbot):
+    from app.training.panels import StatusLine
+    line = StatusLine("start")
+    qtbot.addWidget(line)
+    line.show()
+    height = line.sizeHint().height()
+    line.setText("running · iteration 1,234 · loss 0.31")
+    assert line.text() == "running · iteration 1,234 · loss 0.31"
+    assert line.sizeHint().height() == height
+    assert line.sizePolicy().horizontalPolicy() == line.sizePolicy().Policy.Ignored
+
+
+def test_diagnostics_are_drawn_only_while_their_page_is_shown(qtbot):
+    from app.training.diagnostics import DiagnosticsPanel
+    panel = DiagnosticsPanel()
+    qtbot.addWidget(panel)
+    drawn = []
+    panel.histograms.show_layers = lambda layers, original=panel.histograms.show_layers: (
+        drawn.append(len(layers)), original(layers))
+    layer = types.SimpleNamespace(name="hidden 1", activation="relu", mean=0.3, std=0.4, dead_fraction=0.1,
+                                  saturated_fraction=None, update_ratio=1e-3, grad_norm=0.5,
+                                  hist_edges=np.linspace(0.0, 2.0, 11), hist_counts=np.arange(10.0))
+    logits = types.SimpleNamespace(**{**vars(layer), "name": "output", "activation": "logits", "dead_fraction": None})
+    panel.show_diagnostics(types.SimpleNamespace(iteration=10, layers=(layer, logits)))
+    qtbot.wait(20)  # let any (wrongly) scheduled draw run
+    assert drawn == [] and panel.iteration == 10  # hidden: recorded, not drawn
+    panel.show()
+    qtbot.waitUntil(lambda: drawn == [1])
+    assert "iteration 10" in panel.stats.text()
+    panel.show_diagnostics(types.SimpleNamespace(iteration=20, layers=(layer, logits)))
+    qtbot.waitUntil(lambda: drawn == [1, 1])  # shown: drawn on its own timer
