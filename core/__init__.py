@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import importlib
 
-# Searched in this order for a public name (each module's ``__all__``).
-_SUBMODULES = ("optim", "paths", "surfaces", "expr", "second_order", "data", "nn", "training", "experiments",
-               "contours", "measures", "quadratic", "line_search", "derivatives")
+# Searched in this order for a public name (each module's ``__all__``): the numpy-only modules first, so that
+# ``core.race`` or ``core.load_mnist`` never pays for importing sympy; the formula modules last.
+_SUBMODULES = ("optim", "data", "nn", "training", "paths", "second_order", "quadratic", "line_search", "measures",
+               "contours", "surfaces", "expr", "derivatives")
 
 
 def __getattr__(name: str):

@@ -14,3 +14,9 @@ print(' '.join(sorted({k.split('.')[0] for k in sys.modules} & {'PySide6', 'pyqt
 def test_importing_core_loads_no_qt():
     out = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"core pulled in: {out.stdout.strip()}"
+
+
+def test_training_names_resolve_without_importing_sympy():
+    code = "import sys, core; core.race; core.load_mnist; print('sympy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
