@@ -5,18 +5,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = [
-    "OKABE_ITO",
-    "RACER_COLORS",
-    "RACER_SYMBOLS",
-    "RACER_HALOS",
     "AID_COLORS",
     "CRITICAL_SYMBOLS",
+    "OKABE_ITO",
+    "RACER_COLORS",
+    "RACER_HALOS",
+    "RACER_SYMBOLS",
     "Scale",
-    "scale",
-    "heat_colormap",
-    "qcolor",
     "brush",
+    "heat_colormap",
     "pen",
+    "qcolor",
+    "scale",
 ]
 
 # Okabe & Ito (2008), "Color Universal Design": eight colours distinguishable with every common colour

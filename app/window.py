@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
     def current_tab_key(self) -> str:
         return self._tab_keys[self.tabs.currentIndex()]
 
-    def showEvent(self, event):  # noqa: N802 (Qt name)
+    def showEvent(self, event):
         self.tab(self.current_tab_key())
         super().showEvent(event)
 
@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         self._about.show()
         return self._about
 
-    def closeEvent(self, event):  # noqa: N802 (Qt name)
+    def closeEvent(self, event):
         for widget in self._built.values():
             if hasattr(widget, "shutdown"):
                 widget.shutdown()

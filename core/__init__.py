@@ -5,6 +5,7 @@ The public names of the submodules are reachable as ``core.<name>`` (``core.run`
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 
 # Searched in this order for a public name (each module's ``__all__``): the numpy-only modules first, so that
@@ -33,8 +34,6 @@ def __getattr__(name: str):
 def __dir__():
     names = set(globals())
     for sub in _SUBMODULES:
-        try:
+        with contextlib.suppress(ModuleNotFoundError):
             names.update(getattr(importlib.import_module(f"{__name__}.{sub}"), "__all__", ()))
-        except ModuleNotFoundError:
-            pass
     return sorted(names)

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-__all__ = ["isolines", "contour_levels", "contour_segments"]
+__all__ = ["contour_levels", "contour_segments", "isolines"]
 
 
 def contour_levels(levels: tuple[float, float], count: int = 14) -> np.ndarray:

@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 import sympy as sp
 
-from core.expr import X, Y, ExpressionError, RealAbs, RealSign
+from core.expr import ExpressionError, RealAbs, RealSign, X, Y
 
 __all__ = ["Compiled", "Lambdified"]
 

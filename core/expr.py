@@ -248,7 +248,7 @@ class _Builder:
         return self.tokens[max(bisect.bisect_right(self.offsets, offset) - 1, 0)].col
 
     def operator_col(self, node: ast.BinOp) -> int:
-        for offset, tok in zip(self.offsets, self.tokens):
+        for offset, tok in zip(self.offsets, self.tokens, strict=False):
             if offset >= node.left.end_col_offset and tok.kind == "op":
                 return tok.col
         return self.col(node.col_offset)

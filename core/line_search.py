@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["LineSearch", "strong_wolfe", "backtracking"]
+__all__ = ["LineSearch", "backtracking", "strong_wolfe"]
 
 F_NOISE = 1e-10  # relative differences of f below this are rounding: the line search lets slopes decide
 

@@ -7,8 +7,19 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Heat", "Series", "heat", "heat_box", "inner_columns", "value_range", "loss_for_chart",
-           "nearest_minimum_distance", "gradient_cost", "root_accumulator", "COST_LABEL"]
+__all__ = [
+    "COST_LABEL",
+    "Heat",
+    "Series",
+    "gradient_cost",
+    "heat",
+    "heat_box",
+    "inner_columns",
+    "loss_for_chart",
+    "nearest_minimum_distance",
+    "root_accumulator",
+    "value_range",
+]
 
 LOG_EPS_RATIO = 1e-6  # log colours show f − f* + ε with ε = this · (range of f − f*): the floor stays finite
 COST_LABEL = "gradient evaluations (∇²f counts as 2)"

@@ -19,11 +19,31 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.optim import EQUATIONS, HPARAM_SPECS, METHODS, NOTES, make_optimizer
-from core.second_order import (SECOND_ORDER, SECOND_ORDER_EQUATIONS, SECOND_ORDER_NOTES, SECOND_ORDER_SPECS,
-                               Oracle, QuadraticModel, at, f_at, grad_at, hess_at)
+from core.second_order import (
+    SECOND_ORDER,
+    SECOND_ORDER_EQUATIONS,
+    SECOND_ORDER_NOTES,
+    SECOND_ORDER_SPECS,
+    Oracle,
+    QuadraticModel,
+    at,
+    f_at,
+    grad_at,
+    hess_at,
+)
 
-__all__ = ["ALL_METHODS", "STATUSES", "Step", "Path", "Runner", "iterate", "run", "method_specs", "method_equation",
-           "method_note"]
+__all__ = [
+    "ALL_METHODS",
+    "STATUSES",
+    "Path",
+    "Runner",
+    "Step",
+    "iterate",
+    "method_equation",
+    "method_note",
+    "method_specs",
+    "run",
+]
 
 ALL_METHODS = (*METHODS, *SECOND_ORDER)  # sgd momentum nesterov adagrad rmsprop adam newton lbfgs
 STATUSES = ("running", "converged", "diverged", "failed")

@@ -7,14 +7,23 @@ A step that cannot be taken (singular Hessian, no decrease found) returns the po
 """
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from core.line_search import F_NOISE, LineSearch, backtracking, decreases, strong_wolfe  # noqa: F401 (re-exported)
 from core.optim import HParamSpec
 from core.quadratic import SINGULAR_RTOL, QuadraticModel, at, is_singular  # noqa: F401 (re-exported)
 
-__all__ = ["Oracle", "Newton", "LBFGS", "SECOND_ORDER", "SECOND_ORDER_SPECS", "SECOND_ORDER_EQUATIONS",
-           "SECOND_ORDER_NOTES"]
+__all__ = [
+    "LBFGS",
+    "SECOND_ORDER",
+    "SECOND_ORDER_EQUATIONS",
+    "SECOND_ORDER_NOTES",
+    "SECOND_ORDER_SPECS",
+    "Newton",
+    "Oracle",
+]
 
 CURVATURE_EPS = 1e-10  # (s, y) pairs with yᵀs below this are skipped (as torch does)
 
@@ -75,8 +84,8 @@ class _Method:
     """Hyperparameters validated against ``limits`` (kind, min, max); ``set`` applies from the next step."""
 
     name = ""
-    defaults: dict = {}
-    limits: dict = {}
+    defaults: ClassVar[dict] = {}
+    limits: ClassVar[dict] = {}
 
     def __init__(self, **hparams):
         self.hparams = dict(self.defaults)
@@ -133,8 +142,8 @@ class Newton(_Method):
     """
 
     name = "newton"
-    defaults = dict(lr=1.0, damping=0.0, line_search=False, c1=1e-4, max_ls=30)
-    limits = dict(lr=("float", 1e-6, 10.0), damping=("float", 0.0, 1e6), line_search=("bool", 0, 1),
+    defaults: ClassVar[dict] = dict(lr=1.0, damping=0.0, line_search=False, c1=1e-4, max_ls=30)
+    limits: ClassVar[dict] = dict(lr=("float", 1e-6, 10.0), damping=("float", 0.0, 1e6), line_search=("bool", 0, 1),
                   c1=("float", 1e-8, 0.5), max_ls=("int", 1, 100))
 
     def model(self, point, surface) -> QuadraticModel:
@@ -201,9 +210,9 @@ class LBFGS(_Method):
     """
 
     name = "lbfgs"
-    defaults = dict(lr=1.0, history_size=10, line_search=True, c1=1e-4, c2=0.9, max_ls=25,
+    defaults: ClassVar[dict] = dict(lr=1.0, history_size=10, line_search=True, c1=1e-4, c2=0.9, max_ls=25,
                     tolerance_change=1e-14)
-    limits = dict(lr=("float", 1e-6, 10.0), history_size=("int", 1, 20), line_search=("bool", 0, 1),
+    limits: ClassVar[dict] = dict(lr=("float", 1e-6, 10.0), history_size=("int", 1, 20), line_search=("bool", 0, 1),
                   c1=("float", 1e-8, 0.5), c2=("float", 1e-4, 1.0 - 1e-9), max_ls=("int", 1, 100),
                   tolerance_change=("float", 0.0, 1.0))
 
@@ -238,7 +247,7 @@ class LBFGS(_Method):
             q -= alphas[-1] * y
         s, y, _ = self.pairs[-1]
         r = (s @ y) / (y @ y) * q
-        for (s, y, rho), alpha in zip(self.pairs, reversed(alphas)):
+        for (s, y, rho), alpha in zip(self.pairs, reversed(alphas), strict=False):
             r += (alpha - rho * (y @ r)) * s
         return r
 

@@ -11,7 +11,7 @@ import sympy as sp
 from core.derivatives import Compiled
 from core.expr import ExpressionError, parse_expression
 
-__all__ = ["CriticalPoint", "Surface", "SURFACES", "get_surface", "from_expression"]
+__all__ = ["SURFACES", "CriticalPoint", "Surface", "from_expression", "get_surface"]
 
 KINDS = ("minimum", "saddle", "maximum")
 CATEGORIES = ("ravine", "saddle", "local minima", "plateau", "classic", "custom")

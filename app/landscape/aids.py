@@ -253,7 +253,7 @@ class Aids:
             return (track.steps[i + 1].info or {}).get("model")
         try:
             return track.runner.model()
-        except Exception:  # noqa: BLE001 — no model to draw is not worth stopping the lecture for
+        except Exception:
             return None
 
     def _reveal(self, item) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from app import theme
 from app.landscape.model import METHODS
 
-__all__ = ["Charts", "CHARTS", "decimate"]
+__all__ = ["CHARTS", "Charts", "decimate"]
 
 CHARTS = ("loss", "grad_norm", "distance")
 TITLES = {"loss": "loss f", "grad_norm": "gradient norm ‖∇f‖", "distance": "distance to nearest minimum"}
@@ -33,9 +33,9 @@ class DecadeAxis(pg.AxisItem):
     """A log axis that labels whole decades only: the 2…9 minor ticks of a one-decade range keep their tick
     marks but no text (stacked labels on a short chart would overlap)."""
 
-    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
+    def logTickStrings(self, values, scale, spacing):
         strings = super().logTickStrings(values, scale, spacing)
-        return [text if abs(v - round(v)) < 1e-9 else "" for v, text in zip(values, strings)]
+        return [text if abs(v - round(v)) < 1e-9 else "" for v, text in zip(values, strings, strict=False)]
 
 
 class Charts(pg.GraphicsLayoutWidget):
@@ -51,7 +51,7 @@ class Charts(pg.GraphicsLayoutWidget):
         self.dots: dict[str, pg.ScatterPlotItem] = {}
         self.cursors: dict[str, pg.InfiniteLine] = {}
         self.notes: dict[str, pg.TextItem] = {}
-        self.log = {name: True for name in CHARTS}
+        self.log = dict.fromkeys(CHARTS, True)
         for col, name in enumerate(CHARTS):
             plot = self.addPlot(row=0, col=col, axisItems={"left": DecadeAxis("left")})
             self.ci.layout.setColumnStretchFactor(col, 1)
@@ -100,7 +100,7 @@ class Charts(pg.GraphicsLayoutWidget):
             self.plots[name].getAxis("left").setLogMode(False, self.log[name])
         self._fixed_y = None if loss_log or loss_range is None else tuple(loss_range)
         self._extent = {name: {} for name in CHARTS}
-        self._ylim = {name: None for name in CHARTS}
+        self._ylim = dict.fromkeys(CHARTS)
         if self._fixed_y is not None:
             self.plots["loss"].setYRange(*self._fixed_y, padding=0.05)
         self._loss_label = loss_label
@@ -245,7 +245,7 @@ class Charts(pg.GraphicsLayoutWidget):
         self._label_axes()
         self.refresh_dots(force=True)
 
-    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+    def resizeEvent(self, event):
         super().resizeEvent(event)
         if hasattr(self, "plots"):
             self._place_notes()

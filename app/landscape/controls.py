@@ -18,7 +18,7 @@ from app import theme
 from app.landscape.aids import applicable_aids
 from app.landscape.model import AID_LABELS, AIDS, LABELS, METHODS
 
-__all__ = ["SurfacePicker", "RacerList", "AidSwitches", "racer_icon"]
+__all__ = ["AidSwitches", "RacerList", "SurfacePicker", "racer_icon"]
 
 CATEGORY_ORDER = ("saddle", "ravine", "local minima", "plateau", "classic", "custom")
 BADGE_COLORS = {"running": "#555555", "converged": "#00704F", "diverged": "#B34700", "failed": "#B34700"}
@@ -47,8 +47,8 @@ def racer_icon(method: str, size: int = 18) -> QIcon:
 class SurfacePicker(QWidget):
     """A combo of surfaces grouped by category (header rows are not selectable), the lesson, start presets."""
 
-    surfaceChosen = Signal(str)  # noqa: N815 (Qt naming)
-    presetChosen = Signal(int)  # noqa: N815
+    surfaceChosen = Signal(str)
+    presetChosen = Signal(int)
 
     def __init__(self, parent=None):
         super().__init__(parent)

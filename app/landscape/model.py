@@ -9,11 +9,11 @@ import math
 from dataclasses import asdict, dataclass, field, fields
 
 __all__ = [
-    "METHODS",
-    "FIRST_ORDER",
-    "LABELS",
     "AIDS",
     "AID_LABELS",
+    "FIRST_ORDER",
+    "LABELS",
+    "METHODS",
     "SPEEDS",
     "X_AXES",
     "Scene",
@@ -58,7 +58,7 @@ MAX_STEPS_LIMIT = 20_000
 # 1,000 steps (SGD zig-zags in the bowls, crawls on Rosenbrock and the plateau, stalls at the saddle ...).
 # They are only the numbers passed to core; each editor's tooltip keeps torch's default.
 _LR_KEYS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
-DISPLAY_LR = {key: dict(zip(_LR_KEYS, values)) for key, values in {
+DISPLAY_LR = {key: dict(zip(_LR_KEYS, values, strict=False)) for key, values in {
     "*": (0.01, 0.01, 0.01, 0.3, 0.01, 0.03),
     "bowl": (0.8, 0.1, 0.1, 1.0, 0.1, 0.3),
     "rotated_ravine": (0.8, 0.1, 0.1, 1.0, 0.1, 0.3),
@@ -185,7 +185,7 @@ class Scene:
         return json.loads(json.dumps(data))
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Scene":
+    def from_dict(cls, data: dict) -> Scene:
         """Read a dictionary written by to_dict (missing fields take their defaults; unknown ones are refused)."""
         if not isinstance(data, dict):
             raise SceneError("scene: expected a JSON object")
@@ -208,7 +208,7 @@ class Scene:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str) -> "Scene":
+    def from_json(cls, text: str) -> Scene:
         try:
             return cls.from_dict(json.loads(text))
         except json.JSONDecodeError as exc:

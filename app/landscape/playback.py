@@ -2,8 +2,18 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QSpacerItem,
-                               QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QSpacerItem,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.landscape.model import MAX_STEPS_LIMIT, SPEEDS
 
@@ -19,11 +29,11 @@ def speed_text(speed: float) -> str:
 class PlaybackBar(QWidget):
     """Controls only: it emits what the user asked for and shows what the tab tells it (`show_state`)."""
 
-    playToggled = Signal()  # noqa: N815 (Qt naming)
-    stepRequested = Signal()  # noqa: N815
-    resetRequested = Signal()  # noqa: N815
-    speedChanged = Signal(float)  # noqa: N815
-    maxStepsChanged = Signal(int)  # noqa: N815
+    playToggled = Signal()
+    stepRequested = Signal()
+    resetRequested = Signal()
+    speedChanged = Signal(float)
+    maxStepsChanged = Signal(int)
     scrubbed = Signal(int)
 
     def __init__(self, parent=None):

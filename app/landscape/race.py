@@ -8,7 +8,7 @@ import numpy as np
 
 from app.landscape.model import METHODS
 
-__all__ = ["Track", "Race"]
+__all__ = ["Race", "Track"]
 
 
 class Track:
@@ -44,7 +44,7 @@ class Track:
     def _grow(self, capacity: int) -> None:
         for name in ("points", "losses", "grad_norms", "evals"):
             old = getattr(self, name)
-            new = np.empty((capacity,) + old.shape[1:])
+            new = np.empty((capacity, *old.shape[1:]))
             new[: self.n] = old[: self.n]
             setattr(self, name, new)
 
@@ -77,7 +77,7 @@ class Track:
     def step_forward(self) -> None:
         try:
             step = self.runner.step()
-        except Exception as exc:  # noqa: BLE001 — one racer's bug must not end the lecture
+        except Exception as exc:
             self.error = f"stopped at step {self.n}: core raised {type(exc).__name__}: {exc}"
             return
         self.append(step)

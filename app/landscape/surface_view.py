@@ -21,8 +21,8 @@ CONTOUR_GRID = 200  # contours are traced on at most this many samples per axis
 class SurfaceView(pg.PlotWidget):
     """A PlotWidget on one surface; `startPicked(x, y)` when the user clicks the map or drops the start marker."""
 
-    startPicked = Signal(float, float)  # noqa: N815 (Qt naming)
-    viewChanged = Signal(object)  # noqa: N815 — (xmin, xmax, ymin, ymax) after the user zooms or pans
+    startPicked = Signal(float, float)
+    viewChanged = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent, background="w")

@@ -38,7 +38,7 @@ GRID_N = 480  # heatmap samples per axis (over the widened heat_box)
 class LandscapeTab(QWidget):
     """The whole tab; its state is `scene` (a Qt-free Scene), its run is `race` (core Runners + buffers)."""
 
-    frameDrawn = Signal(int)  # noqa: N815 — timeline position after each redraw (for tests and benchmarks)
+    frameDrawn = Signal(int)
 
     def __init__(self, parent=None, scene: Scene | None = None):
         super().__init__(parent)
@@ -436,7 +436,7 @@ class LandscapeTab(QWidget):
         lesson.setPixelSize(scale.title_px)
         self.picker.lesson.setFont(lesson)
 
-    def hideEvent(self, event):  # noqa: N802 (Qt name)
+    def hideEvent(self, event):
         if not event.spontaneous():  # another tab was chosen (a minimized window keeps racing)
             self.pause()
         super().hideEvent(event)

@@ -34,7 +34,7 @@ class Trails:
         self.markers = pg.ScatterPlotItem(pxMode=True)
         self.markers.setZValue(50)
         plot.addItem(self.markers)
-        self._positions: dict[str, tuple[float, float] | None] = {m: None for m in METHODS}
+        self._positions: dict[str, tuple[float, float] | None] = dict.fromkeys(METHODS)
         self._thinned: dict[str, tuple] = {}  # method -> (pixel size, points seen, indices that start a pixel)
         self._signatures: dict[str, tuple] = {}  # method -> what its curve shows (points, last pixel)
         self._scale = theme.scale(False)

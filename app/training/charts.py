@@ -20,13 +20,13 @@ RAW_ALPHA = 60
 class LogAxis(pg.AxisItem):
     """On a log scale, labels decades only (and 2, 5 when fewer than two decades show): minor labels pile up."""
 
-    def tickStrings(self, values, factor, spacing):  # noqa: N802 (pyqtgraph name)
+    def tickStrings(self, values, factor, spacing):
         strings = super().tickStrings(values, factor, spacing)
         if not self.logMode or len(values) < 4:
             return strings
         mantissas = [round(10 ** (v - math.floor(v)), 6) for v in values]
         keep = {1.0} if sum(m in (1.0, 10.0) for m in mantissas) >= 2 else {1.0, 2.0, 5.0, 10.0}
-        return [text if m in keep else "" for text, m in zip(strings, mantissas)]
+        return [text if m in keep else "" for text, m in zip(strings, mantissas, strict=False)]
 
 
 def make_plot(title: str, y_label: str, parent=None) -> pg.PlotWidget:

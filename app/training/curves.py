@@ -48,7 +48,7 @@ class Curves:
     # -- payloads from the worker ---------------------------------------------------------------------------
     def add_start(self, started) -> None:
         """The evaluation before any update, at x = 0 on every axis."""
-        for label, evaluation in zip(started.labels, started.evals):
+        for label, evaluation in zip(started.labels, started.evals, strict=False):
             if label in self.records:
                 self.records[label].add_eval({"iteration": 0, "epoch": 0, "examples": 0, "seconds": 0,
                                               "train_acc": evaluation.train_acc, "val_acc": evaluation.val_acc,

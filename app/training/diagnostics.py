@@ -64,7 +64,7 @@ class Histograms(pg.GraphicsLayoutWidget):
         """`layers`: core LayerStats of the hidden layers."""
         if len(layers) != len(self.plots):
             self._rebuild(len(layers))
-        for stats, plot, curve, follower in zip(layers, self.plots, self.curves, self.followers):
+        for stats, plot, curve, follower in zip(layers, self.plots, self.curves, self.followers, strict=False):
             curve.setData(stats.hist_edges, stats.hist_counts)
             lo, hi = float(stats.hist_edges[0]), float(stats.hist_edges[-1])
             top = nice_ceiling(float(np.max(stats.hist_counts))) if len(stats.hist_counts) else 1.0
@@ -108,7 +108,7 @@ class Histograms(pg.GraphicsLayoutWidget):
         for i, plot in enumerate(self.plots):
             self.ci.addItem(plot, row=i // columns, col=i % columns)
 
-    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+    def resizeEvent(self, event):
         super().resizeEvent(event)
         if hasattr(self, "plots"):  # the first resize comes from the base class's __init__
             self._arrange()
@@ -143,14 +143,14 @@ class LayerSeries:
 
     def append(self, iteration: int, values: list[float]) -> None:
         names = self.columns.names[1:]
-        self.columns.append({"iteration": iteration, **dict(zip(names, values))})
+        self.columns.append({"iteration": iteration, **dict(zip(names, values, strict=False))})
 
     def draw(self) -> None:
         if self.columns is None:
             return
         x = self.columns.col("iteration")
         low, high = (self.guide_value,) * 2 if self.guide_value else (math.inf, 0.0)
-        for name, curve in zip(self.columns.names[1:], self.curves):
+        for name, curve in zip(self.columns.names[1:], self.curves, strict=False):
             y = self.columns.col(name)
             # a log axis cannot place zeros or NaN (untracked ratios): those points are left out
             shown = np.where(y > 0, y, np.nan)
@@ -249,7 +249,7 @@ class DiagnosticsPanel(QWidget):
             wait = min(DRAW_EVERY_S, max(0.0, DRAW_EVERY_S - (time.perf_counter() - self._drawn_at)))
             self._timer.start(max(10, int(1000 * wait)))
 
-    def showEvent(self, event):  # noqa: N802 (Qt name)
+    def showEvent(self, event):
         super().showEvent(event)
         self._draw()
 

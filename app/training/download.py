@@ -52,7 +52,8 @@ class DownloadDialog(QDialog):
         self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
         self.paths: dict = {}
         self.error = ""
-        self.label = QLabel(self.tr("Downloading the four MNIST files (about 11 MB) into\n{0}").format(self.cache_dir), self)
+        text = self.tr("Downloading the four MNIST files (about 11 MB) into\n{0}").format(self.cache_dir)
+        self.label = QLabel(text, self)
         self.label.setWordWrap(True)
         self.file_label = QLabel("", self)
         self.bar = QProgressBar(self)
@@ -78,7 +79,7 @@ class DownloadDialog(QDialog):
         if not self.thread.isRunning():
             self.thread.start()
 
-    def showEvent(self, event):  # noqa: N802 (Qt name)
+    def showEvent(self, event):
         super().showEvent(event)
         self.start()
 

@@ -26,10 +26,10 @@ class DrawingPad(QWidget):
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setToolTip(self.tr("Draw a digit with the mouse; right-click clears."))
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt name)
+    def heightForWidth(self, width: int) -> int:
         return width
 
     def gray(self) -> np.ndarray:
@@ -68,7 +68,7 @@ class DrawingPad(QWidget):
         self.update()
         self.changed.emit()
 
-    def mousePressEvent(self, event):  # noqa: N802 (Qt name)
+    def mousePressEvent(self, event):
         if event.button() == Qt.MouseButton.RightButton:
             self.clear()
             return
@@ -76,18 +76,18 @@ class DrawingPad(QWidget):
             self._last = self._to_canvas(event.position())
             self._stroke(self._last, self._last)
 
-    def mouseMoveEvent(self, event):  # noqa: N802 (Qt name)
+    def mouseMoveEvent(self, event):
         if self._last is not None:
             point = self._to_canvas(event.position())
             self._stroke(self._last, point)
             self._last = point
 
-    def mouseReleaseEvent(self, event):  # noqa: N802 (Qt name)
+    def mouseReleaseEvent(self, event):
         if event.button() == Qt.MouseButton.LeftButton and self._last is not None:
             self._stroke(self._last, self._to_canvas(event.position()))
             self._last = None
 
-    def paintEvent(self, event):  # noqa: N802 (Qt name)
+    def paintEvent(self, event):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         frame = self._frame()

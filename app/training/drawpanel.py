@@ -30,7 +30,7 @@ class DigitView(QWidget):
         self._image = QImage(self.pixels.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
         self.update()
 
-    def paintEvent(self, event):  # noqa: N802 (Qt name)
+    def paintEvent(self, event):
         side = min(self.width(), self.height())
         painter = QPainter(self)
         painter.drawImage(self.rect().adjusted(0, 0, side - self.width(), side - self.height()), self._image)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from core.data import load_mnist
-from core.training import EvalResult, Race, Trainer, TrainConfig
+from core.training import EvalResult, Race, TrainConfig, Trainer
 from core.training.summary import Smoother, confusion_matrix
 
 # Each costs the worker a probe pass (~7 ms, several steps' worth); the views redraw every 0.5 s anyway.
@@ -151,7 +151,7 @@ class Contest:
         self.dataset = dataset
         self.race = Race(dataset, entries, config)
         self.smoothers = {label: Smoother(SMOOTHING) for label in self.race.names}
-        self._seen = {label: 0 for label in self.race.names}
+        self._seen = dict.fromkeys(self.race.names, 0)
         self._begun = False
 
     @property

@@ -110,19 +110,19 @@ class StatusLine(QWidget):
             self._text = text
             self.update()
 
-    def sizeHint(self):  # noqa: N802 (Qt name)
+    def sizeHint(self):
         metrics = self.fontMetrics()
         return QSize(metrics.horizontalAdvance(self._text), metrics.height() + 4)
 
-    def minimumSizeHint(self):  # noqa: N802 (Qt name)
+    def minimumSizeHint(self):
         return QSize(0, self.fontMetrics().height() + 4)
 
-    def changeEvent(self, event):  # noqa: N802 (Qt name)
+    def changeEvent(self, event):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self.updateGeometry()  # presentation mode: a taller line
 
-    def paintEvent(self, event):  # noqa: N802 (Qt name)
+    def paintEvent(self, event):
         painter = QPainter(self)
         painter.setPen(self.palette().color(self.foregroundRole()))
         text = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight, self.width())
@@ -153,9 +153,9 @@ class PredictionsPanel(QWidget):
     def show_predictions(self, predictions) -> None:
         self.grid.set_predicted(predictions.grid_predicted)
         self.confusion.set_matrix(predictions.confusion)
-        self.caption.setText(self.tr("After {0:,} iterations. Mistakes are red: “3 ≠ 5” means the network said 3 for a 5; "
-                                     "the confusion matrix counts {1:,} validation digits.").format(
-            predictions.iteration, predictions.confusion_size))
+        text = self.tr("After {0:,} iterations. Mistakes are red: “3 ≠ 5” means the network said 3 for a 5; "
+                       "the confusion matrix counts {1:,} validation digits.")
+        self.caption.setText(text.format(predictions.iteration, predictions.confusion_size))
 
 
 class RacePanel(QWidget):
@@ -192,8 +192,8 @@ class SidePanel(QTabWidget):
         self.predictions = PredictionsPanel(self)
         self.draw = DrawPanel(self)
         self.race = RacePanel(self)
-        for page, title in zip((self.diagnostics, self.predictions, self.draw, self.race),
-                               (self.tr("Diagnostics"), self.tr("Predictions"), self.tr("Draw"), self.tr("Race"))):
+        titles = (self.tr("Diagnostics"), self.tr("Predictions"), self.tr("Draw"), self.tr("Race"))
+        for page, title in zip((self.diagnostics, self.predictions, self.draw, self.race), titles, strict=True):
             self.addTab(page, title)
 
     def page(self) -> str:

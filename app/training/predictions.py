@@ -43,7 +43,7 @@ class DigitGrid(QWidget):
         rows = max(1, -(-len(self.images) // self.columns))
         return min(self.width() / self.columns, self.height() / rows)
 
-    def paintEvent(self, event):  # noqa: N802 (Qt name)
+    def paintEvent(self, event):
         painter = QPainter(self)
         cell = self._cell()
         pad = max(2.0, cell * 0.06)
@@ -86,7 +86,7 @@ class ConfusionView(QWidget):
             self.class_names = tuple(class_names)
         self.update()
 
-    def paintEvent(self, event):  # noqa: N802 (Qt name)
+    def paintEvent(self, event):
         painter = QPainter(self)
         n = len(self.class_names)
         font = QFont(self.font())
@@ -103,8 +103,9 @@ class ConfusionView(QWidget):
         painter.restore()
         top = bottom = margin
         for k, name in enumerate(self.class_names[:n]):
-            painter.drawText(QRectF(margin + k * cell, margin * 0.5, cell, margin * 0.5), Qt.AlignmentFlag.AlignCenter, name)
-            painter.drawText(QRectF(margin * 0.5, top + k * cell, margin * 0.5, cell), Qt.AlignmentFlag.AlignCenter, name)
+            centre = Qt.AlignmentFlag.AlignCenter
+            painter.drawText(QRectF(margin + k * cell, margin * 0.5, cell, margin * 0.5), centre, name)
+            painter.drawText(QRectF(margin * 0.5, top + k * cell, margin * 0.5, cell), centre, name)
         peak = max(1, int(self.matrix.max())) if self.matrix is not None and self.matrix.size else 1
         for i in range(n):
             for j in range(n):

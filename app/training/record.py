@@ -11,8 +11,8 @@ X_AXES = {
     "wall-clock time (s)": "seconds",
 }
 X_COLUMNS = tuple(X_AXES.values())
-STEP_COLUMNS = X_COLUMNS + ("loss", "smooth")
-EVAL_COLUMNS = X_COLUMNS + ("train_acc", "val_acc", "val_loss")
+STEP_COLUMNS = (*X_COLUMNS, "loss", "smooth")
+EVAL_COLUMNS = (*X_COLUMNS, "train_acc", "val_acc", "val_loss")
 
 
 class Columns:

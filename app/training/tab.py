@@ -19,7 +19,6 @@ from app.training.worker import Failure, Session
 from app.widgets import format_number, scale_fonts
 from core.training import SCHEDULES, TYPICAL_LR, TrainConfig
 
-
 log = logging.getLogger(__name__)
 
 
@@ -155,7 +154,8 @@ class TrainingTab(QWidget):
         if not self.data.ready():
             return
         if not entries:
-            self.banner.show_message(self.tr("Nothing to race"), self.tr("Add at least one entry under “Race entries”."),
+            self.banner.show_message(self.tr("Nothing to race"),
+                                     self.tr("Add at least one entry under “Race entries”."),
                                      "warning")
             return
         config = self._config()
@@ -164,7 +164,7 @@ class TrainingTab(QWidget):
         self._archive()
         self.runs += 1
         labelled = [{**entry, "label": describe(entry)} for entry in entries]
-        for entry, color in zip(labelled, racer_colors(entries)):
+        for entry, color in zip(labelled, racer_colors(entries), strict=False):
             self.curves.new(entry["label"], color, show_raw=False)  # noisy curves would hide the comparison
         self.race_panel.table.set_racers([(r.key, r.label, r.color) for r in self.records.values()])
         self.diagnostics.clear()

@@ -21,7 +21,7 @@ _WAKE = object()  # a command that does nothing but wake a paused worker
 class Failure:
     """An exception raised in the worker, as text (crosses threads instead of the exception)."""
 
-    __slots__ = ("message", "details", "fatal")
+    __slots__ = ("details", "fatal", "message")
 
     def __init__(self, message: str, details: str = "", fatal: bool = True):
         self.message = message
@@ -152,7 +152,7 @@ class Pacer:
             wanted = min(max(wanted, self.shortest), self.longest)
             self.interval = 0.6 * self.interval + 0.4 * wanted
         self._cpu, self._wall = cpu, wall
-        return int(round(self.interval))
+        return round(self.interval)
 
 
 class Session(QObject):

@@ -10,12 +10,12 @@ from app.widgets.hparams import HyperparameterEditor, ValueEditor
 from app.widgets.logslider import LogSlider, NumberBox, format_number
 
 __all__ = [
+    "PRESENTATION_PX",
     "EquationPanel",
     "FormulaBox",
     "HyperparameterEditor",
     "LogSlider",
     "NumberBox",
-    "PRESENTATION_PX",
     "ValueEditor",
     "format_number",
     "monospace_font",

@@ -52,7 +52,7 @@ class FormulaBox(QWidget):
         ymax), ``error_label``. Enter in the formula or in a view box applies.
     """
 
-    surfaceReady = Signal(object)  # noqa: N815 (Qt naming)
+    surfaceReady = Signal(object)
     failed = Signal(str)
 
     def __init__(self, parser=None, formula: str = "", view=(-3.0, 3.0, -3.0, 3.0), parent=None):
@@ -115,7 +115,7 @@ class FormulaBox(QWidget):
         return tuple(box.value() for box in self.view_boxes)
 
     def set_view(self, view) -> None:
-        for box, value in zip(self.view_boxes, view):
+        for box, value in zip(self.view_boxes, view, strict=False):
             box.blockSignals(True)
             box.setValue(float(value))
             box.blockSignals(False)
@@ -135,7 +135,7 @@ class FormulaBox(QWidget):
         text = self.edit.text()
         try:
             surface = self._parser(text, (xmin, xmax, ymin, ymax))
-        except Exception as exc:  # noqa: BLE001 — a bad formula must never take the lecture down
+        except Exception as exc:
             if hasattr(exc, "column"):
                 message = str(getattr(exc, "message", "") or exc)
                 return self._fail(message, caret_message(message, text, exc.column))

@@ -31,7 +31,7 @@ class ValueEditor(QWidget):
     ``notice(str)`` when a typed number was clamped or unreadable; ``set_presentation(on)``.
     """
 
-    valueChanged = Signal(object)  # noqa: N815 (Qt naming)
+    valueChanged = Signal(object)
     notice = Signal(str)
 
     def __init__(self, spec, parent=None):
@@ -84,7 +84,7 @@ class ValueEditor(QWidget):
             if self.kind == "float":
                 self.control.setValue(float(value))
             elif self.kind == "int":
-                self.control.setValue(int(round(float(value))))
+                self.control.setValue(round(float(value)))
             elif self.kind == "bool":
                 self.control.setChecked(bool(value))
             else:
@@ -158,7 +158,8 @@ class HyperparameterEditor(QWidget):
             label.setToolTip(getattr(spec, "help", "") or "")
             label.setBuddy(editor.control)
             editor.valueChanged.connect(lambda value, name=spec.name: self._edited(name, value))
-            editor.notice.connect(lambda text, label=label.text(): self.show_notice(f"{label}: {text}"))
+            title = label.text()
+            editor.notice.connect(lambda text, title=title: self.show_notice(f"{title}: {text}"))
             form.addRow(label, editor)
             self._editors[spec.name] = editor
             self._labels[spec.name] = label

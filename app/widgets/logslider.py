@@ -98,12 +98,12 @@ class NumberBox(QDoubleSpinBox):
         self.setValue(min(max(value, self.minimum()), self.maximum()))
         self.selectAll()
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+    def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         wide = self.fontMetrics().horizontalAdvance("-8.88888e-88") + 32
         return QSize(max(hint.width(), wide), hint.height())
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+    def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
 
     def _next(self, value: float, direction: int) -> float:
@@ -147,7 +147,7 @@ class LogSlider(QWidget):
       - ``set_presentation(on)``: projector-size text.
     """
 
-    valueChanged = Signal(float)  # noqa: N815 (Qt naming)
+    valueChanged = Signal(float)
     notice = Signal(str)
 
     def __init__(self, minimum: float, maximum: float, value: float | None = None, log: bool = True, parent=None):
@@ -211,7 +211,7 @@ class LogSlider(QWidget):
             t = (math.log10(value) - math.log10(self._lo)) / (math.log10(self._max) - math.log10(self._lo))
         else:
             t = (value - self._min) / (self._max - self._min)
-        return int(round(min(max(t, 0.0), 1.0) * SLIDER_STEPS))
+        return round(min(max(t, 0.0), 1.0) * SLIDER_STEPS)
 
     def _sync_slider(self) -> None:
         self.slider.blockSignals(True)

@@ -9,7 +9,7 @@ import numpy as np
 from .dataset import Dataset, stratified_split
 from .idx import DataError, read_idx_pair
 
-__all__ = ["BUNDLED_DIR", "BUNDLED_FILES", "BUNDLED_VAL", "load_bundled", "bundled_digits"]
+__all__ = ["BUNDLED_DIR", "BUNDLED_FILES", "BUNDLED_VAL", "bundled_digits", "load_bundled"]
 
 BUNDLED_DIR = Path(__file__).resolve().parents[2] / "assets" / "mnist"
 BUNDLED_FILES = ("digits-images-idx3-ubyte.gz", "digits-labels-idx1-ubyte.gz")

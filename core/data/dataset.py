@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Dataset", "stratified_split", "DIGIT_NAMES", "FASHION_NAMES"]
+__all__ = ["DIGIT_NAMES", "FASHION_NAMES", "Dataset", "stratified_split"]
 
 DIGIT_NAMES = tuple(str(d) for d in range(10))
 FASHION_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -84,11 +84,11 @@ def stratified_split(labels: np.ndarray, val_fraction: float = 0.2,
     exact = counts * val_fraction
     n_val = np.floor(exact).astype(int)
     # Largest remainders take the leftover places, so the total is round(n · fraction) and each class is within 1.
-    leftover = int(round(len(labels) * val_fraction)) - n_val.sum()
+    leftover = round(len(labels) * val_fraction) - n_val.sum()
     order = np.argsort(-(exact - n_val), kind="stable")
     n_val[order[:leftover]] += 1
     train, val = [], []
-    for c, k in zip(classes, n_val):
+    for c, k in zip(classes, n_val, strict=False):
         idx = rng.permutation(np.flatnonzero(labels == c))
         val.append(idx[:k])
         train.append(idx[k:])

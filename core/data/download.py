@@ -5,6 +5,7 @@ a half-downloaded or corrupt file is never used; leftovers are removed on any fa
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import os
@@ -16,8 +17,16 @@ import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-__all__ = ["MIRRORS", "MNIST_MD5", "DownloadError", "DownloadCancelled", "default_cache_dir",
-           "download_mnist", "full_mnist_available", "missing_mnist_files"]
+__all__ = [
+    "MIRRORS",
+    "MNIST_MD5",
+    "DownloadCancelled",
+    "DownloadError",
+    "default_cache_dir",
+    "download_mnist",
+    "full_mnist_available",
+    "missing_mnist_files",
+]
 
 MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
@@ -149,10 +158,8 @@ def _fetch(url: str, name: str, md5: str, folder: Path, progress: Progress | Non
         os.replace(part, target)
         return target
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(part)
-        except FileNotFoundError:
-            pass
         raise
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["preprocess_drawing", "center_of_mass", "DRAWING_BOX", "DRAWING_FIELD"]
+__all__ = ["DRAWING_BOX", "DRAWING_FIELD", "center_of_mass", "preprocess_drawing"]
 
 DRAWING_FIELD = 28
 DRAWING_BOX = 20

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["DataError", "read_idx", "write_idx", "read_idx_pair"]
+__all__ = ["DataError", "read_idx", "read_idx_pair", "write_idx"]
 
 # IDX type code -> big-endian numpy dtype.
 _DTYPES = {
@@ -52,7 +52,7 @@ def _describe(shape: tuple[int, ...]) -> str:
 
 def _open(path: Path):
     """Binary stream of the IDX bytes, decompressing when the file starts with the gzip magic."""
-    f = open(path, "rb")
+    f = open(path, "rb")  # noqa: SIM115 (closed by the caller, with the GzipFile around it)
     magic = f.read(2)
     f.seek(0)
     if magic == _GZIP_MAGIC:

@@ -10,7 +10,7 @@ from .download import default_cache_dir, missing_mnist_files
 from .folder import load_idx_folder
 from .idx import DataError
 
-__all__ = ["load_mnist", "load_full_mnist"]
+__all__ = ["load_full_mnist", "load_mnist"]
 
 
 def load_full_mnist(cache_dir: str | os.PathLike | None = None) -> Dataset:

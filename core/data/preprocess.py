@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Preprocessor", "PREPROCESS_MODES"]
+__all__ = ["PREPROCESS_MODES", "Preprocessor"]
 
 PREPROCESS_MODES = ("scale", "center", "standardize")
 _FIT_ROWS = 1024

@@ -5,7 +5,7 @@ import numpy as np
 
 from .layers import Layer
 
-__all__ = ["Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "ELU", "Maxout", "ACTIVATIONS", "make_activation"]
+__all__ = ["ACTIVATIONS", "ELU", "LeakyReLU", "Maxout", "PReLU", "ReLU", "Sigmoid", "Tanh", "make_activation"]
 
 
 class Sigmoid(Layer):

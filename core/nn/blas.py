@@ -18,7 +18,7 @@ _SETTERS = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads
             "openblas_set_num_threads")
 _GETTERS = ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads", "openblas_get_num_threads64_",
             "openblas_get_num_threads")
-_lib: ctypes.CDLL | None | bool = False  # False: not looked up yet; None: no OpenBLAS found
+_lib: ctypes.CDLL | bool | None = False  # False: not looked up yet; None: no OpenBLAS found
 
 
 def _candidates() -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Layer", "Linear", "BatchNorm", "Dropout"]
+__all__ = ["BatchNorm", "Dropout", "Layer", "Linear"]
 
 
 class Layer:

@@ -14,6 +14,16 @@ from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = [
-    "Optimizer", "SGD", "Adagrad", "RMSprop", "Adam",
-    "METHODS", "make_optimizer", "HParamSpec", "HPARAM_SPECS", "EQUATIONS", "equation", "NOTES",
+    "EQUATIONS",
+    "HPARAM_SPECS",
+    "METHODS",
+    "NOTES",
+    "SGD",
+    "Adagrad",
+    "Adam",
+    "HParamSpec",
+    "Optimizer",
+    "RMSprop",
+    "equation",
+    "make_optimizer",
 ]

@@ -1,6 +1,8 @@
 """AdaGrad, exactly torch.optim.Adagrad's update (including its lr_decay and initial_accumulator_value)."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from .base import Optimizer
@@ -42,9 +44,9 @@ class Adagrad(Optimizer):
     (γ̃/(√sum_t + ε), per coordinate).
     """
 
-    DEFAULTS = {"lr": 1e-2, "lr_decay": 0.0, "weight_decay": 0.0, "initial_accumulator_value": 0.0,
+    DEFAULTS: ClassVar[dict] = {"lr": 1e-2, "lr_decay": 0.0, "weight_decay": 0.0, "initial_accumulator_value": 0.0,
                 "eps": 1e-10, "maximize": False}
-    RULES = {
+    RULES: ClassVar[dict] = {
         "lr": ("nonneg", "learning rate"),
         "lr_decay": ("nonneg", "lr_decay value"),
         "weight_decay": ("nonneg", "weight_decay value"),

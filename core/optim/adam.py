@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 import numpy as np
 
@@ -58,9 +59,9 @@ class Adam(Optimizer):
     update = −effective_lr·m̂ plus decoupled decay).
     """
 
-    DEFAULTS = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0, "amsgrad": False,
+    DEFAULTS: ClassVar[dict] = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0, "amsgrad": False,
                 "maximize": False, "decoupled_weight_decay": False}
-    RULES = {
+    RULES: ClassVar[dict] = {
         "lr": ("nonneg", "learning rate"),
         "betas": ("betas", "betas"),
         "eps": ("nonneg", "epsilon value"),
@@ -69,7 +70,7 @@ class Adam(Optimizer):
         "maximize": ("bool", "maximize"),
         "decoupled_weight_decay": ("bool", "decoupled_weight_decay"),
     }
-    ALIASES = {"beta1": ("betas", 0), "beta2": ("betas", 1)}
+    ALIASES: ClassVar[dict] = {"beta1": ("betas", 0), "beta2": ("betas", 1)}
 
     def _check_value(self, name, value):
         if name != "betas":

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from numbers import Real
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -31,7 +32,7 @@ def _flag(name: str, value: Any) -> bool:
 class _Slot:
     """Per-key scratch arrays (allocated once, reused every step) and the gradient the last step used."""
 
-    __slots__ = ("update", "work", "grad", "used")
+    __slots__ = ("grad", "update", "used", "work")
 
     def __init__(self, p: np.ndarray):
         self.update = np.empty_like(p)  # Δθ of the last step
@@ -43,7 +44,7 @@ class _Slot:
 class _HParams(Mapping):
     """Read-only hyperparameters under torch's names; aliases (Adam's 'beta1', 'beta2') answer but are not listed."""
 
-    __slots__ = ("_values", "_aliases")
+    __slots__ = ("_aliases", "_values")
 
     def __init__(self, values: dict[str, Any], aliases: Mapping[str, tuple[str, int]]):
         self._values, self._aliases = values, aliases
@@ -205,7 +206,8 @@ class Optimizer:
         for name, value in updates.items():
             if name not in self.RULES:
                 names = ", ".join(self.DEFAULTS)
-                raise ValueError(f"Unknown hyperparameter {name!r} for {type(self).__name__} (expected one of: {names})")
+                raise ValueError(
+                    f"Unknown hyperparameter {name!r} for {type(self).__name__} (expected one of: {names})")
             merged[name] = self._check_value(name, value)
         self._check_combination(merged)
         return merged

@@ -11,7 +11,7 @@ from .base import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["METHODS", "make_optimizer", "HParamSpec", "HPARAM_SPECS", "NOTES"]
+__all__ = ["HPARAM_SPECS", "METHODS", "NOTES", "HParamSpec", "make_optimizer"]
 
 #: method name -> (class, preset overrides of torch's defaults), in lecture order
 METHODS = MappingProxyType({
@@ -89,7 +89,8 @@ _ADAGRAD = (
 
 _RMSPROP = (
     _f("lr", 1e-2, 1e-5, 10.0, True, "learning rate γ", _LR),
-    _f("alpha", 0.99, 0.0, 0.9999, False, "smoothing α", "How slowly the average of g² forgets: memory ≈ 1/(1 − α) steps."),
+    _f("alpha", 0.99, 0.0, 0.9999, False, "smoothing α",
+       "How slowly the average of g² forgets: memory ≈ 1/(1 − α) steps."),
     _f("eps", 1e-8, 1e-12, 1.0, True, "epsilon ε", "Added to √v to avoid dividing by zero; large ε → plain SGD."),
     _f("momentum", 0.0, 0.0, 0.999, False, "momentum μ", "Momentum on the normalized step (b ← μb + g/(√v + ε))."),
     _b("centered", False, "centered", "Divide by the estimated standard deviation of g instead of its RMS."),
@@ -106,7 +107,8 @@ _ADAM = (
     _f("eps", 1e-8, 1e-12, 1.0, True, "epsilon ε", "Added to √v̂ to avoid dividing by zero; large ε → momentum SGD."),
     _b("amsgrad", False, "AMSGrad", "Divide by the largest v seen so far, so steps never grow back."),
     _f("weight_decay", 0.0, 0.0, 1.0, False, "weight decay λ", _WD),
-    _b("decoupled_weight_decay", False, "decoupled (AdamW)", "Decay θ directly (θ ← θ − γλθ) instead of adding λθ to g."),
+    _b("decoupled_weight_decay", False, "decoupled (AdamW)",
+       "Decay θ directly (θ ← θ − γλθ) instead of adding λθ to g."),
     _b("maximize", False, "maximize", _MAX),
 )
 

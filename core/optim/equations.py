@@ -1,8 +1,9 @@
 """Update rules as Unicode text in torch's form, with symbols or with the current values filled in."""
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from .catalog import METHODS, make_optimizer
 

@@ -1,6 +1,8 @@
 """RMSprop (optionally centered, with momentum), exactly torch.optim.RMSprop's update."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from .base import Optimizer
@@ -51,9 +53,9 @@ class RMSprop(Optimizer):
     'grad', 'update', 'accum' (v_t), 'effective_lr' (γ/(√ṽ_t + ε)), 'grad_avg', 'velocity' (b_t).
     """
 
-    DEFAULTS = {"lr": 1e-2, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0, "momentum": 0.0, "centered": False,
-                "maximize": False}
-    RULES = {
+    DEFAULTS: ClassVar[dict] = {"lr": 1e-2, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0, "momentum": 0.0,
+                                "centered": False, "maximize": False}
+    RULES: ClassVar[dict] = {
         "lr": ("nonneg", "learning rate"),
         "alpha": ("nonneg", "alpha value"),
         "eps": ("nonneg", "epsilon value"),

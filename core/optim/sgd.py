@@ -1,6 +1,8 @@
 """SGD with optional momentum and Nesterov momentum, exactly torch.optim.SGD's update."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from .base import Optimizer
@@ -48,9 +50,9 @@ class SGD(Optimizer):
     in gradient units, so the displacement it causes is −γ·b_t), 'lookahead_update' (Nesterov).
     """
 
-    DEFAULTS = {"lr": 1e-3, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0, "nesterov": False,
+    DEFAULTS: ClassVar[dict] = {"lr": 1e-3, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0, "nesterov": False,
                 "maximize": False}
-    RULES = {
+    RULES: ClassVar[dict] = {
         "lr": ("nonneg", "learning rate"),
         "momentum": ("nonneg", "momentum value"),
         "dampening": ("real", "dampening value"),

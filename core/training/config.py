@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from numbers import Integral, Real
-from typing import Any, Mapping
+from typing import Any
 
 from ..nn import ACTIVATIONS, INITS
 from ..optim import METHODS, make_optimizer
 from .schedule import Schedule
 
-__all__ = ["TrainConfig", "PREPROCESSING"]
+__all__ = ["PREPROCESSING", "TrainConfig"]
 
 PREPROCESSING = ("scale", "center", "standardize")
 

@@ -8,7 +8,7 @@ import numpy as np
 from ..nn import MLP
 from .results import Diagnostics, LayerStats
 
-__all__ = ["diagnose", "histogram_range", "weight_snapshot", "update_ratios"]
+__all__ = ["diagnose", "histogram_range", "update_ratios", "weight_snapshot"]
 
 BINS = 50
 
@@ -64,7 +64,7 @@ def diagnose(mlp: MLP, probe: np.ndarray, iteration: int, ratios: dict[str, floa
         layers = []
         names = [f"hidden {b.index}" for b in mlp.blocks] + ["output"]
         acts = [mlp.activation] * len(mlp.blocks) + ["logits"]
-        for i, (name, act, a) in enumerate(zip(names, acts, outputs + [logits]), start=1):
+        for i, (name, act, a) in enumerate(zip(names, acts, [*outputs, logits], strict=False), start=1):
             dead = saturated = None
             if act == "relu":
                 dead = _fraction(np.all(a <= 0, axis=0))

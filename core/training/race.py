@@ -1,7 +1,8 @@
 """Optimizers racing on one network: identical initial weights, identical minibatches, stepped in lockstep."""
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .config import TrainConfig
 from .feed import Feed

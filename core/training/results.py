@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
-__all__ = ["EvalResult", "LayerStats", "Diagnostics", "Event", "StepResult", "History", "Run", "InitialLoss"]
+__all__ = ["Diagnostics", "EvalResult", "Event", "History", "InitialLoss", "LayerStats", "Run", "StepResult"]
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ class Recorder:
         if n == len(next(iter(columns.values()))):
             for k, a in columns.items():
                 columns[k] = np.concatenate([a, np.empty_like(a)])
-        for a, v in zip(columns.values(), values):
+        for a, v in zip(columns.values(), values, strict=False):
             a[n] = v
 
     def step(self, iteration, loss, acc, lr) -> None:

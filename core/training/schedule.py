@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass
 from numbers import Integral
 
-__all__ = ["Schedule", "SCHEDULES"]
+__all__ = ["SCHEDULES", "Schedule"]
 
 # kind -> formula shown next to the schedule picker
 SCHEDULES: dict[str, str] = {

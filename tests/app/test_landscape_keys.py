@@ -1,6 +1,6 @@
 """Keyboard control of the Landscape tab (Space, →, ←, R, 1–8) and a clean shutdown with the main window."""
 import pytest
-from PySide6.QtCore import QThread, Qt
+from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import QApplication
 
 from app.landscape.model import METHODS

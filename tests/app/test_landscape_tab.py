@@ -119,7 +119,7 @@ def test_playing_draws_one_frame_per_tick_coalescing_the_steps(tab, qtbot, monke
     tab.play()
     qtbot.waitUntil(lambda: tab.race.head >= 20, timeout=5000)
     tab.pause()
-    steps = np.diff([0] + frames[: frames.index(tab.race.head) + 1])
+    steps = np.diff([0, *frames[:frames.index(tab.race.head) + 1]])
     assert steps.min() >= 1 and steps.max() <= 5  # at most 5 steps per frame at 5×, each frame drawn once
     assert tab.race.tracks["sgd"].n == tab.race.head + 1
     # Unhurried (no time budget), every tick is exactly five steps and one redraw.

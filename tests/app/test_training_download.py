@@ -1,4 +1,5 @@
 """The download dialog runs core's download_mnist in a thread against a local HTTP server; Cancel leaves nothing."""
+import contextlib
 import gzip
 import hashlib
 import threading
@@ -32,10 +33,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body[:state.hold])
         self.wfile.flush()
         state.release.wait(10)
-        try:
+        with contextlib.suppress(OSError):
             self.wfile.write(body[state.hold:])
-        except OSError:
-            pass
 
     def log_message(self, *args):
         pass

@@ -1,4 +1,6 @@
 """Drawing a digit with the mouse: the pad's ink is preprocessed like MNIST and the network answers live."""
+import itertools
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -17,7 +19,7 @@ def draw(pad, points):
     side = min(pad.width(), pad.height())
     pos = [QPoint(int(x * side), int(y * side)) for x, y in points]
     QTest.mousePress(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos[0])
-    for a, b in zip(pos, pos[1:]):
+    for a, b in itertools.pairwise(pos):
         for t in np.linspace(0, 1, 8)[1:]:
             QTest.mouseMove(pad, QPoint(int(a.x() + t * (b.x() - a.x())), int(a.y() + t * (b.y() - a.y()))))
     QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos[-1])

@@ -38,7 +38,7 @@ def bench_transform() -> None:
         row = []
         for batch in (64, 256, 1024):
             x = ds.train_x[:batch]
-            row.append(f"{batch:5d}: {best(lambda: p.transform(x), repeat=7, number=200) * 1e6:7.1f} µs")
+            row.append(f"{batch:5d}: {best(lambda p=p, x=x: p.transform(x), repeat=7, number=200) * 1e6:7.1f} µs")
         print(f"transform {mode:11s} per_pixel={per_pixel!s:5s}  " + "  ".join(row))
     t = best(lambda: Preprocessor("standardize").fit(ds.train_x), repeat=3)
     print(f"Preprocessor('standardize').fit(8000 images): {t * 1e3:.1f} ms")

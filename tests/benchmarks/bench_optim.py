@@ -5,6 +5,7 @@ Run by hand: .venv/bin/python tests/benchmarks/bench_optim.py [--quick]
 """
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 
@@ -17,7 +18,7 @@ LAYERS = (784, 100, 100, 100, 100, 10)
 
 def mlp_shapes():
     shapes = {}
-    for i, (n_in, n_out) in enumerate(zip(LAYERS, LAYERS[1:]), start=1):
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(LAYERS), start=1):
         shapes[f"W{i}"], shapes[f"b{i}"] = (n_in, n_out), (n_out,)
     return shapes
 
@@ -92,7 +93,8 @@ def main(quick=False):
     print(f"\n2-D point: steps per second (best of 7 runs of {point_steps})")
     print(f"{'method':<10} {'step':>12} {'step + last':>12}")
     for name in METHODS:
-        print(f"{name:<10} {bench_point(name, point_steps, False):>12,.0f} {bench_point(name, point_steps, True):>12,.0f}")
+        plain, noisy = bench_point(name, point_steps, False), bench_point(name, point_steps, True)
+        print(f"{name:<10} {plain:>12,.0f} {noisy:>12,.0f}")
 
     print(f"\nMLP {'-'.join(map(str, LAYERS))} float32, {params:,} parameters in 10 arrays: µs per step "
           f"(best of 7 runs of {mlp_steps})")
@@ -109,7 +111,7 @@ def main(quick=False):
             theirs = [bench_torch(torch, name, mlp_steps, foreach=False),
                       bench_torch(torch, name, mlp_steps, foreach=True),
                       bench_torch(torch, name, mlp_steps, foreach=False, threads=1)]
-            row += "".join(f" {t * 1e6:>{w}.0f}" for t, w in zip(theirs, (7, 8, 7)))
+            row += "".join(f" {t * 1e6:>{w}.0f}" for t, w in zip(theirs, (7, 8, 7), strict=False))
             row += f" {ours / min(theirs):>17.2f}"
         print(row)
 

@@ -8,6 +8,7 @@ load only ever slows a trial down), with the median next to it.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import sys
@@ -70,7 +71,7 @@ def theirs(data, method, hparams, iterations):
     torch.set_num_threads(2)
     torch.manual_seed(0)
     layers = []
-    for a, b in zip(SIZES[:-1], SIZES[1:]):
+    for a, b in itertools.pairwise(SIZES):
         layers += [torch.nn.Linear(a, b), torch.nn.ReLU()]
     net = torch.nn.Sequential(*layers[:-1])
     if method == "momentum":

@@ -21,20 +21,21 @@ import statistics
 import sys
 import threading
 import time
+from typing import ClassVar
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
-import numpy as np  # noqa: E402
-from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import numpy as np
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
-import app.training.tab as tab_module  # noqa: E402
-from app.training import TrainingTab  # noqa: E402
-from app.training.engines import Solo  # noqa: E402
-from app.training.panels import SIDE_PAGES  # noqa: E402
-from core.data import load_mnist  # noqa: E402
-from core.training import TrainConfig, Trainer  # noqa: E402
+import app.training.tab as tab_module
+from app.training import TrainingTab
+from app.training.engines import Solo
+from app.training.panels import SIDE_PAGES
+from core.data import load_mnist
+from core.training import TrainConfig, Trainer
 
 CONFIG = dict(hidden=(100, 100, 100, 100), batch_size=64, eval_every=50, optimizer="sgd", hparams={"lr": 0.01})
 
@@ -51,7 +52,7 @@ def headless(data, iterations: int) -> float:
 class TimedSolo(Solo):
     """Solo that notes when its worker starts stepping and when it is done (written by the worker thread)."""
 
-    marks: dict = {}
+    marks: ClassVar[dict] = {}
 
     def begin(self):
         TimedSolo.marks["begin"] = time.perf_counter()
@@ -201,7 +202,7 @@ def main() -> int:
               f"{(best / best_base - 1) * 100:>+12.1f}%{frames}")
     print("per repeat (it/s): " + "; ".join(f"{k}: " + ", ".join(f"{v:.0f}" for v in vals) for k, vals in rows.items()))
     print(f"\nload average before/after: {load[0]:.1f} / {os.getloadavg()[0]:.1f} (cores: {os.cpu_count()})")
-    print(f"\nGUI latency: 16 ms timer, lateness in ms (target: p95 < 50 ms)")
+    print("\nGUI latency: 16 ms timer, lateness in ms (target: p95 < 50 ms)")
     print(f"{'while':<28}{'timeouts':>10}{'p50':>8}{'p95':>8}{'max':>8}")
     for key, values in [("idle", idle.late), *late.items()]:
         ms = np.asarray(values) * 1000

@@ -1,5 +1,6 @@
 """Downloader against a local HTTP server: MD5, mirror fallback, truncation, cancel, progress, atomic writes."""
 import hashlib
+import itertools
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -7,8 +8,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import numpy as np
 import pytest
 
-from core.data import (DataError, DownloadCancelled, DownloadError, default_cache_dir, download_mnist,
-                       full_mnist_available, load_mnist, write_idx)
+from core.data import (
+    DataError,
+    DownloadCancelled,
+    DownloadError,
+    default_cache_dir,
+    download_mnist,
+    full_mnist_available,
+    load_mnist,
+    write_idx,
+)
 
 NAMES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
          "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
@@ -200,7 +209,7 @@ def test_progress_reports_bytes_per_file(site, files, cache):
         mine = [(d, t) for d, t, n in calls if n == name]
         size = len(blobs[name])
         assert mine[0] == (0, size) and mine[-1] == (size, size)
-        assert all(a[0] <= b[0] for a, b in zip(mine, mine[1:]))
+        assert all(a[0] <= b[0] for a, b in itertools.pairwise(mine))
     assert [n for _, _, n in calls] == sorted((n for _, _, n in calls), key=NAMES.index)
 
 
@@ -225,7 +234,7 @@ def test_all_mirrors_failing_lists_what_each_said(site, files, cache):
 
 
 def test_full_source_without_download_says_what_to_do(tmp_path):
-    with pytest.raises(DataError, match="not downloaded .*download_mnist"):
+    with pytest.raises(DataError, match=r"not downloaded .*download_mnist"):
         load_mnist("full", cache_dir=tmp_path)
     assert not full_mnist_available(tmp_path)
 

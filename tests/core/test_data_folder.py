@@ -14,7 +14,7 @@ def make_folder(folder, names=("train-images-idx3-ubyte.gz", "train-labels-idx1-
     folder.mkdir(parents=True, exist_ok=True)
     arrays = (rng.integers(0, 256, (n[0], 28, 28), dtype=np.uint8), rng.integers(0, 10, n[0], dtype=np.uint8),
               rng.integers(0, 256, (n[1], 28, 28), dtype=np.uint8), rng.integers(0, 10, n[1], dtype=np.uint8))
-    for name, a in zip(names, arrays):
+    for name, a in zip(names, arrays, strict=False):
         write_idx(folder / name, a)
     return arrays
 
@@ -39,7 +39,7 @@ def test_name_variants_load(tmp_path, names):
 
 def test_raw_file_is_preferred_over_its_archive(tmp_path):
     make_folder(tmp_path, seed=0)
-    arrays = make_folder(tmp_path, ("train-images-idx3-ubyte",) + ("x1", "x2", "x3"), seed=5)
+    arrays = make_folder(tmp_path, ("train-images-idx3-ubyte", "x1", "x2", "x3"), seed=5)
     files = find_idx_files(tmp_path)
     assert files["train images"].name == "train-images-idx3-ubyte"
     np.testing.assert_array_equal(load_idx_folder(tmp_path).train_x, arrays[0].reshape(30, 784))
@@ -57,7 +57,7 @@ def test_missing_files_are_listed(tmp_path):
 
 
 def test_empty_or_absent_folder(tmp_path):
-    with pytest.raises(DataError, match="missing train images .*Found: nothing"):
+    with pytest.raises(DataError, match=r"missing train images .*Found: nothing"):
         load_idx_folder(tmp_path)
     with pytest.raises(DataError, match="nowhere: folder not found"):
         load_mnist(tmp_path / "nowhere")

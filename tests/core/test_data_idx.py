@@ -153,7 +153,7 @@ def test_pair_rejects_swapped_or_wrongly_typed_files(tmp_path):
     with pytest.raises(DataError, match="expected images"):
         read_idx_pair(y, x)
     f = write_idx(tmp_path / "f", images(3).astype(np.float32))
-    with pytest.raises(DataError, match="f: expected images .* float32"):
+    with pytest.raises(DataError, match=r"f: expected images .* float32"):
         read_idx_pair(f, y)
 
 

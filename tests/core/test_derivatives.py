@@ -8,7 +8,7 @@ import sympy as sp
 import core
 from core import derivatives
 from core.derivatives import Compiled
-from core.expr import X, Y, ExpressionError, parse_expression
+from core.expr import ExpressionError, X, Y, parse_expression
 from core.surfaces import Surface
 
 
@@ -42,7 +42,7 @@ def test_each_order_is_compiled_when_first_asked_and_only_once(lambdified):
 
 def test_build_gives_every_order_as_sympy_numpy_and_floats():
     built = Compiled(parse_expression("x^3 - 3*x*y^2")).build()
-    f, (_, fx, fy), (_, fxx, fxy, fyy) = built.exprs
+    _f, (_, fx, fy), (_, fxx, fxy, fyy) = built.exprs
     assert sp.simplify(fx - (3 * X**2 - 3 * Y**2)) == 0 and sp.simplify(fy + 6 * X * Y) == 0
     assert sp.simplify(fxx - 6 * X) == 0 and sp.simplify(fxy + 6 * Y) == 0 and sp.simplify(fyy + 6 * X) == 0
     assert built.floats[1](1.0, 1.0) == (-2.0, 0.0, -6.0)

@@ -8,7 +8,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.expr import MAX_LENGTH, X, Y, ExpressionError, parse_expression
+from core.expr import MAX_LENGTH, ExpressionError, X, Y, parse_expression
 from core.surfaces import from_expression
 
 

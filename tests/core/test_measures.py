@@ -3,8 +3,17 @@ import numpy as np
 import pytest
 
 import core
-from core.measures import (Series, gradient_cost, heat, heat_box, inner_columns, loss_for_chart,
-                           nearest_minimum_distance, root_accumulator, value_range)
+from core.measures import (
+    Series,
+    gradient_cost,
+    heat,
+    heat_box,
+    inner_columns,
+    loss_for_chart,
+    nearest_minimum_distance,
+    root_accumulator,
+    value_range,
+)
 
 
 def test_heat_is_the_grid_or_its_log_gap():

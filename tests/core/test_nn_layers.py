@@ -2,8 +2,22 @@
 import numpy as np
 import pytest
 
-from core.nn import (ELU, BatchNorm, Dropout, LeakyReLU, Linear, Maxout, PReLU, ReLU, Sigmoid, Tanh,
-                     numerical_gradient, relative_error, softmax, softmax_cross_entropy)
+from core.nn import (
+    ELU,
+    BatchNorm,
+    Dropout,
+    LeakyReLU,
+    Linear,
+    Maxout,
+    PReLU,
+    ReLU,
+    Sigmoid,
+    Tanh,
+    numerical_gradient,
+    relative_error,
+    softmax,
+    softmax_cross_entropy,
+)
 
 F64 = np.float64
 TOL = 1e-6

@@ -7,7 +7,8 @@ import importlib, pkgutil, sys
 import core
 for m in pkgutil.walk_packages(core.__path__, 'core.'):
     importlib.import_module(m.name)
-print(' '.join(sorted({k.split('.')[0] for k in sys.modules} & {'PySide6', 'pyqtgraph', 'shiboken6', 'PyQt5', 'PyQt6'})))
+qt = {'PySide6', 'pyqtgraph', 'shiboken6', 'PyQt5', 'PyQt6'}
+print(' '.join(sorted({k.split('.')[0] for k in sys.modules} & qt)))
 """
 
 

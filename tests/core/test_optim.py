@@ -2,13 +2,25 @@
 if installed), keeps dtypes, updates in place, never touches gradients, and validates hyperparameters atomically."""
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
 import pytest
 
-from core.optim import (EQUATIONS, HPARAM_SPECS, METHODS, NOTES, SGD, Adagrad, Adam, HParamSpec, RMSprop,
-                        equation, make_optimizer)
+from core.optim import (
+    EQUATIONS,
+    HPARAM_SPECS,
+    METHODS,
+    NOTES,
+    SGD,
+    Adagrad,
+    Adam,
+    HParamSpec,
+    RMSprop,
+    equation,
+    make_optimizer,
+)
 
 STEPS = 50
 
@@ -181,7 +193,7 @@ def test_matches_torch_pseudocode_step_by_step(case, source):
     cls, hparams, schedule, _ = CASES[case]
     ref = reference_path(cls, hparams, schedule, SOURCES[source]())
     ours, _, _ = our_path(cls, hparams, schedule, SOURCES[source]())
-    for t, (a, b) in enumerate(zip(ours, ref)):
+    for t, (a, b) in enumerate(zip(ours, ref, strict=False)):
         for k in SHAPES:
             np.testing.assert_allclose(a[k], b[k], rtol=1e-10, atol=1e-12, err_msg=f"step {t + 1}, {k}")
 
@@ -425,7 +437,7 @@ def test_adagrad_effective_lr_shrinks_with_the_sum_and_lr_decay():
     assert opt.state["xy"]["step"] == 4
     np.testing.assert_allclose(opt.state["xy"]["sum"], [4.25, 0.25])
     np.testing.assert_allclose(effective[-1], (1.0 / (1 + 3 * 0.5)) / (np.sqrt([4.25, 0.25]) + 1e-10))
-    assert all(a[0] > b[0] for a, b in zip(effective, effective[1:]))
+    assert all(a[0] > b[0] for a, b in itertools.pairwise(effective))
     np.testing.assert_array_equal(opt.last["xy"]["accum"], opt.state["xy"]["sum"])
 
 
@@ -446,7 +458,7 @@ def test_rmsprop_last_holds_square_avg_grad_avg_and_velocity():
 
 @pytest.mark.parametrize("case", CASES)
 def test_last_update_is_the_parameter_change_and_last_is_a_copy(case):
-    cls, hparams, schedule, _ = CASES[case]
+    cls, hparams, _schedule, _ = CASES[case]
     opt, params = cls(**hparams), start()
     source = SOURCES["random-0"]()
     for t in range(5):

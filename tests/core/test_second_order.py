@@ -100,7 +100,7 @@ def test_newton_model_is_the_quadratic_itself(case):
 @pytest.mark.parametrize("formula, minimum", [("3*(x - 1)**2 + 2*(x - 1)*(y + 2) + 5*(y + 2)**2", (1, -2)),
                                               ("(x + 2*y - 1)**2 + (x - y)**2/100 + 7", (1 / 3, 1 / 3))])
 def test_newton_solves_typed_quadratics_in_one_step(formula, minimum):
-    new, info = Newton().step(np.array([2.5, -0.5]), Oracle(core.from_expression(formula)))
+    new, _info = Newton().step(np.array([2.5, -0.5]), Oracle(core.from_expression(formula)))
     np.testing.assert_allclose(new, minimum, atol=1e-12)
 
 
@@ -164,7 +164,7 @@ def test_newton_validates_its_hyperparameters():
 
 def test_lbfgs_takes_rosenbrock_to_the_minimum_about_as_fast_as_scipy():
     surface = Rosenbrock()
-    points, infos, oracle = lbfgs_until(surface, ROSEN_START)
+    points, _infos, oracle = lbfgs_until(surface, ROSEN_START)
     ours = next(k for k, p in enumerate(points) if np.linalg.norm(p - 1) < 1e-6)
     iterates = []
     minimize(lambda z: surface.value(*z), ROSEN_START, jac=lambda z: surface.gradient(*z), method="L-BFGS-B",
@@ -194,7 +194,7 @@ class Himmelblau:
 @given(st.sampled_from([Rosenbrock(), Himmelblau()]), coord, coord, st.integers(1, 20))
 def test_every_accepted_lbfgs_step_satisfies_the_strong_wolfe_conditions(surface, x, y, m):
     points, infos, _ = lbfgs_until(surface, (x, y), tol=1e-6, max_steps=100, history_size=m)
-    for p, new, info in zip(points, points[1:], infos):
+    for p, new, info in zip(points, points[1:], infos, strict=False):
         d, t = info["direction"], info["t"]
         g0, g1 = surface.gradient(*p), surface.gradient(*new)
         assert info["wolfe"]
@@ -206,7 +206,7 @@ def test_every_accepted_lbfgs_step_satisfies_the_strong_wolfe_conditions(surface
 def test_dense_hessian_is_the_inverse_of_the_two_loop_recursion():
     method, oracle, p = LBFGS(history_size=5), Oracle(Rosenbrock()), ROSEN_START.copy()
     for _ in range(12):
-        p, info = method.step(p, oracle)
+        p, _info = method.step(p, oracle)
     b = method.dense_hessian()
     g = np.array([0.3, -1.7])
     np.testing.assert_allclose(b @ method.inverse_times(g), g, rtol=1e-8)

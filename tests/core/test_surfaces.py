@@ -56,7 +56,7 @@ def test_surface_fields(key):
 @pytest.mark.parametrize("key", KEYS)
 def test_gradient_matches_finite_differences(key):
     s = SURFACES[key]
-    for x, y in zip(*random_points(s, 60)):
+    for x, y in zip(*random_points(s, 60), strict=False):
         g = s.gradient(x, y)
         fd = fd_gradient(s.value, x, y)
         scale = 1.0 + abs(s.value(x, y))
@@ -66,7 +66,7 @@ def test_gradient_matches_finite_differences(key):
 @pytest.mark.parametrize("key", KEYS)
 def test_hessian_matches_finite_differences_of_gradient(key):
     s = SURFACES[key]
-    for x, y in zip(*random_points(s, 60, seed=1)):
+    for x, y in zip(*random_points(s, 60, seed=1), strict=False):
         H = s.hessian(x, y)
         fd = np.column_stack([fd_gradient(lambda a, b, i=i: s.gradient(a, b)[i], x, y) for i in range(2)]).T
         scale = 1.0 + np.abs(s.gradient(x, y)).max()

@@ -220,7 +220,8 @@ def test_bad_data_raises_value_error(data):
 
 
 def test_batches_are_the_same_whether_transformed_up_front_or_per_batch(data, monkeypatch):
-    from core.training import Feed, feed as feed_module
+    from core.training import Feed
+    from core.training import feed as feed_module
     up_front = Feed(data, 32, seed=2)
     monkeypatch.setattr(feed_module, "PRETRANSFORM_BYTES", 0)
     per_batch = Feed(data, 32, seed=2)

@@ -29,7 +29,7 @@ def test_diagnostics_every_k_iterations_cover_every_layer(data):
     assert [r.iteration for r in results if r.diagnostics] == [4, 8]
     d = results[-1].diagnostics
     assert d.iteration == 8 and [layer.name for layer in d.layers] == ["hidden 1", "hidden 2", "output"]
-    for layer, units, key in zip(d.layers, (32, 16, 3), ("W1", "W2", "W3")):
+    for layer, units, key in zip(d.layers, (32, 16, 3), ("W1", "W2", "W3"), strict=False):
         assert layer.hist_counts.sum() == 60 * units and len(layer.hist_edges) == 51
         assert layer.update_ratio > 0 and math.isfinite(layer.update_ratio)
         assert layer.weight_norm == pytest.approx(np.linalg.norm(trainer.mlp.params[key]), rel=1e-5)

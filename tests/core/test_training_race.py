@@ -30,7 +30,7 @@ def test_runners_start_identical_and_see_the_same_batches(data):
     for _ in range(5):
         results = r.step()
         assert {res.iteration for res in results.values()} == {r.iteration}
-    assert all(np.array_equal(p, q) for p, q in zip(seen["sgd"], seen["adam"]))
+    assert all(np.array_equal(p, q) for p, q in zip(seen["sgd"], seen["adam"], strict=False))
 
 
 def test_identical_configurations_give_identical_runs(data):
