@@ -8,14 +8,16 @@ __all__ = [
     "AID_COLORS",
     "CRITICAL_SYMBOLS",
     "OKABE_ITO",
-    "RACER_COLORS",
-    "RACER_HALOS",
-    "RACER_SYMBOLS",
+    "RACER_PALETTE",
     "Scale",
     "brush",
     "heat_colormap",
     "pen",
     "qcolor",
+    "racer_color",
+    "racer_edge",
+    "racer_halo",
+    "racer_symbol",
     "scale",
 ]
 
@@ -32,34 +34,44 @@ OKABE_ITO = {
     "reddish purple": "#CC79A7",
 }
 
-# One fixed colour per optimizer, the same in every view and chart. The yellow goes to L-BFGS, the racer
-# that takes the fewest steps, so its short trail is the one most often drawn over the pale end of the map.
-RACER_COLORS = {
-    "sgd": OKABE_ITO["blue"],
-    "momentum": OKABE_ITO["orange"],
-    "nesterov": OKABE_ITO["vermillion"],
-    "adagrad": OKABE_ITO["bluish green"],
-    "rmsprop": OKABE_ITO["sky blue"],
-    "adam": OKABE_ITO["reddish purple"],
-    "newton": OKABE_ITO["black"],
-    "lbfgs": OKABE_ITO["yellow"],
-}
-
-# Racers whose colour is too light for the pale end of the heatmap get a thin dark outline. Only these: an
-# outline doubles the cost of drawing a trail.
-RACER_HALOS = {"lbfgs": "#000000"}
-
+# One fixed colour and marker per method, the same in every view and chart, given by the method's place in core's
+# registry (so a new method gets the next ones). The yellow goes to L-BFGS, the racer that takes the fewest steps,
+# so its short trail is the one most often drawn over the pale end of the map.
+RACER_PALETTE = tuple(OKABE_ITO[name] for name in (
+    "blue", "orange", "vermillion", "bluish green", "sky blue", "reddish purple", "black", "yellow"))
 # A second, colour-free cue (pyqtgraph symbol names) so racers stay apart in greyscale prints too.
-RACER_SYMBOLS = {
-    "sgd": "o",
-    "momentum": "s",
-    "nesterov": "t1",
-    "adagrad": "d",
-    "rmsprop": "p",
-    "adam": "star",
-    "newton": "h",
-    "lbfgs": "t",
-}
+RACER_MARKERS = ("o", "s", "t1", "d", "p", "star", "h", "t", "+", "t2", "t3")
+# Colours too light for the pale end of the heatmap get a thin dark outline (only these: an outline doubles the
+# cost of drawing a trail); black markers get a white edge.
+LIGHT = {OKABE_ITO["yellow"]}
+DARK = {OKABE_ITO["black"]}
+MARKER_EDGE, DARK_MARKER_EDGE, HALO = "#000000", "#FFFFFF", "#000000"
+
+
+def _place(method: str) -> int:
+    from core.methods import keys
+
+    names = keys()
+    return names.index(method) if method in names else len(names)
+
+
+def racer_color(method: str) -> str:
+    return RACER_PALETTE[_place(method) % len(RACER_PALETTE)]
+
+
+def racer_symbol(method: str) -> str:
+    return RACER_MARKERS[_place(method) % len(RACER_MARKERS)]
+
+
+def racer_halo(method: str) -> str | None:
+    """The outline colour of a light racer's trail, None for the others."""
+    return HALO if racer_color(method) in LIGHT else None
+
+
+def racer_edge(method: str) -> str:
+    """The edge colour of a racer's marker: white on black markers, black on the others."""
+    return DARK_MARKER_EDGE if racer_color(method) in DARK else MARKER_EDGE
+
 
 # Visual aids drawn for the selected racer (Paul Tol's "bright" scheme, plus white for halos).
 AID_COLORS = {

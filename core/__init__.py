@@ -10,8 +10,8 @@ import importlib
 
 # Searched in this order for a public name (each module's ``__all__``): the numpy-only modules first, so that
 # ``core.race`` or ``core.load_mnist`` never pays for importing sympy; the formula modules last.
-_SUBMODULES = ("optim", "data", "nn", "training", "paths", "second_order", "quadratic", "line_search", "measures",
-               "contours", "surfaces", "expr", "derivatives")
+_SUBMODULES = ("errors", "methods", "optim", "data", "nn", "training", "paths", "surface_race", "experiment", "oracle",
+               "quadratic", "line_search", "measures", "contours", "catalogue", "surfaces", "expr", "derivatives")
 
 
 def __getattr__(name: str):

@@ -113,10 +113,10 @@ def gradient_cost(evals: np.ndarray) -> np.ndarray:
     return np.maximum(evals[:, 0], evals[:, 1]) + 2.0 * evals[:, 2]
 
 
-def root_accumulator(info: dict, method: str) -> np.ndarray | None:
-    """√G per axis from a step's info: √v̂ for Adam, √(accumulated squares) for Adagrad and RMSprop; None if the
-    step has none (negative rounding noise counts as 0)."""
-    g2 = info.get("v_hat" if method == "adam" else "accum")
+def root_accumulator(info: dict, source: str = "accum") -> np.ndarray | None:
+    """√G per axis from a step's info[source] (the method's "box" drawable: √v̂ for Adam, √(accumulated squares)
+    for Adagrad and RMSprop); None if the step has none (negative rounding noise counts as 0)."""
+    g2 = info.get(source)
     if g2 is None:
         return None
     return np.sqrt(np.maximum(np.asarray(g2, dtype=float), 0.0))

@@ -18,42 +18,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.optim import EQUATIONS, HPARAM_SPECS, METHODS, NOTES, make_optimizer
-from core.second_order import (
-    SECOND_ORDER,
-    SECOND_ORDER_EQUATIONS,
-    SECOND_ORDER_NOTES,
-    SECOND_ORDER_SPECS,
-    Oracle,
-    QuadraticModel,
-    at,
-    f_at,
-    grad_at,
-    hess_at,
-)
+from core.errors import ConfigError
+from core.methods import get_method
+from core.oracle import Oracle, f_at, grad_at, hess_at
+from core.quadratic import QuadraticModel, at
 
-__all__ = [
-    "ALL_METHODS",
-    "STATUSES",
-    "Path",
-    "Runner",
-    "Step",
-    "iterate",
-    "method_equation",
-    "method_note",
-    "method_specs",
-    "run",
-]
+__all__ = ["ALL_METHODS", "STATUSES", "Path", "Runner", "Step", "iterate", "run"]
 
-ALL_METHODS = (*METHODS, *SECOND_ORDER)  # sgd momentum nesterov adagrad rmsprop adam newton lbfgs
+ALL_METHODS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton", "lbfgs")  # the built-in ones
 STATUSES = ("running", "converged", "diverged", "failed")
 # ‖∇f‖ below this is converged: with O(1) curvature the point is ~1e-8 from a stationary point and f is within
 # ~1e-16 of its value there, float64's resolution. Fixed-lr first-order methods may hover above it (running).
 DEFAULT_TOL = 1e-8
 ESCAPE_FACTOR = 100.0  # view diagonals from the view's centre beyond which a point has diverged
 OVERFLOW = 1e300  # |f| beyond this counts as overflow
-_HINTS = {"newton": " (Newton's step is huge where the Hessian is nearly singular)",
-          "lbfgs": " (f keeps falling that way: unbounded below, or a valley to infinity?)"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,7 +77,7 @@ def _copy(value):
 def _check_nonneg(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
             or not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
+        raise ConfigError(f"{name}: must be a finite number ≥ 0, got {value!r}", name)
     return float(value)
 
 
@@ -121,25 +99,24 @@ class Runner:
 
     def __init__(self, surface, method: str, start, noise: float = 0.0, seed: int = 0, tol: float = DEFAULT_TOL,
                  **hparams):
-        if method not in ALL_METHODS:
-            raise ValueError(f"unknown method {method!r}; choose one of {', '.join(ALL_METHODS)}")
+        self.spec = spec = get_method(method)
         try:
             start = np.array(start, dtype=float)
         except (TypeError, ValueError):
             start = np.full(3, np.nan)
         if start.shape != (2,) or not np.all(np.isfinite(start)):
-            raise ValueError("start must be a finite point (x, y)")
+            raise ConfigError("start: must be a finite point (x, y)", "start")
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"seed must be a whole number ≥ 0, got {seed!r}")
+            raise ConfigError(f"seed: must be a whole number ≥ 0, got {seed!r}", "seed")
         self.surface, self.method = surface, method
         self.noise, self.tol = _check_nonneg("noise", noise), _check_nonneg("tol", tol)
         self._rng = np.random.default_rng(seed)
-        if method in SECOND_ORDER:
-            self.optimizer = SECOND_ORDER[method](**hparams)
+        if not spec.first_order:
+            self.optimizer = spec.make(**hparams)
             self._oracle = Oracle(surface)
             self._evals = self._oracle.evals
         else:
-            self.optimizer = make_optimizer(method, **hparams)
+            self.optimizer = spec.make(**hparams)
             self._xy = start.copy()  # the single parameter "xy", updated in place by the optimizer
             self._evals = np.zeros(3, dtype=np.int64)
         xmin, xmax, ymin, ymax = getattr(surface, "view", (-3.0, 3.0, -3.0, 3.0))
@@ -188,7 +165,7 @@ class Runner:
     def model(self) -> QuadraticModel:
         """The local quadratic at the current point: the one Newton/L-BFGS would use next, else the exact Taylor one."""
         point = self.last.point
-        if self.method in SECOND_ORDER:
+        if not self.spec.first_order:
             return self.optimizer.model(point, self.surface)
         return QuadraticModel(point, self.last.loss, self.last.grad, hess_at(self.surface, point))
 
@@ -199,7 +176,7 @@ class Runner:
             return self._steps[-1]
         point = np.array(self.last.point)
         with np.errstate(all="ignore"):
-            if self.method in SECOND_ORDER:
+            if not self.spec.first_order:
                 new, info = self.optimizer.step(point, self._oracle)
             else:
                 new, info = self._first_order(point)
@@ -228,7 +205,7 @@ class Runner:
 
     def _judge(self, index, point, loss, grad_norm, failure) -> tuple[str, str]:
         where = f"at step {index}"
-        hint = _HINTS.get(self.method, " (learning rate too high?)")
+        hint = f" ({self.spec.divergence_hint})"
         if failure:
             return "failed", f"failed {where}: {failure}"
         if not np.all(np.isfinite(point)):
@@ -265,7 +242,7 @@ def _walk(runner: Runner, steps: int | None):
 
 def _check_steps(steps) -> None:
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps must be a whole number ≥ 0, got {steps!r}")
+        raise ConfigError(f"steps: must be a whole number ≥ 0, got {steps!r}", "steps")
 
 
 def iterate(surface, method: str, start, steps: int | None = None, **kwargs):
@@ -285,27 +262,3 @@ def run(surface, method: str, start, steps: int, **kwargs) -> Path:
     for _ in _walk(runner, steps):
         pass
     return runner.path
-
-
-# ── metadata for the GUI: the six first-order methods from core.optim, Newton and L-BFGS from here ────────────
-
-
-def _lookup(table: dict, extra: dict, name: str):
-    if name not in ALL_METHODS:
-        raise ValueError(f"unknown method {name!r}; choose one of {', '.join(ALL_METHODS)}")
-    return extra[name] if name in extra else table[name]
-
-
-def method_specs(name: str) -> list:
-    """The HParamSpec list the GUI's editor shows for ``name``."""
-    return list(_lookup(HPARAM_SPECS, SECOND_ORDER_SPECS, name))
-
-
-def method_equation(name: str) -> str:
-    """The update rule of ``name`` as Unicode text."""
-    return _lookup(EQUATIONS, SECOND_ORDER_EQUATIONS, name)
-
-
-def method_note(name: str) -> str:
-    """One or two sentences: what to watch for."""
-    return _lookup(NOTES, SECOND_ORDER_NOTES, name)

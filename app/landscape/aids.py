@@ -15,29 +15,18 @@ from PySide6.QtCore import QPointF, Qt
 from app import theme
 from app.widgets.logslider import format_number
 from core.measures import root_accumulator
+from core.methods import get_method
 
 __all__ = ["Aids", "applicable_aids"]
 
 ARROW_FRACTION = 0.14  # the longest gradient-unit arrow spans this fraction of the visible view
 BOX_FRACTION = 0.08  # half-side of the √G box along its larger axis, as a fraction of the view
 MODEL_GRID = 80  # samples per axis for the quadratic model's contours (traced by core's QuadraticModel)
-ADAPTIVE = ("adagrad", "rmsprop", "adam")
 
 
 def applicable_aids(method: str) -> tuple[str, ...]:
-    """The aids that mean something for `method`."""
-    aids = ["gradient", "step"]
-    if method in ("momentum", "nesterov", "rmsprop"):
-        aids.append("velocity")
-    if method == "nesterov":
-        aids.append("lookahead")
-    if method in ADAPTIVE:
-        aids.append("accum")
-    if method == "adam":
-        aids.append("m_hat")
-    if method in ("newton", "lbfgs"):
-        aids += ["quadratic", "trials"]
-    return tuple(aids)
+    """The aids that mean something for `method` (what its registry entry says it can draw)."""
+    return get_method(method).aids
 
 
 class Arrow:
@@ -154,6 +143,9 @@ class Aids:
                 item.hide()
 
     def _arrow(self, name, start, vector) -> None:
+        if name not in self.arrows:  # an aid a registered method declares beyond the built-in ones
+            self.arrows[name] = Arrow(self.plot, theme.AID_COLORS.get(name, theme.AID_COLORS["step"]), name)
+            self.arrows[name].apply_scale(self._scale, self._font)
         if self.arrows[name].show(start, vector):
             self._shown.add(self.arrows[name])
 
@@ -169,45 +161,50 @@ class Aids:
         span = min(box[1] - box[0], box[3] - box[2])
         wanted = [a for a in applicable_aids(method) if on.get(a)]
 
+        drawables = [d for d in get_method(method).drawables if d.aid in wanted]
+        kinds = {d.kind: d for d in drawables}
+
         # Gradient-unit vectors share one scale so their lengths compare honestly.
-        vectors = {"gradient": -np.asarray(step.grad, dtype=float)}
-        if "velocity" in wanted and "velocity" in info and method != "rmsprop":
-            vectors["velocity"] = -np.asarray(info["velocity"], dtype=float)
-        if "m_hat" in wanted and "m_hat" in info:
-            vectors["m_hat"] = -np.asarray(info["m_hat"], dtype=float)
+        vectors = {}
+        for d in drawables:
+            if d.kind == "vector" and (not d.source or d.source in info):
+                vectors[d.aid] = -np.asarray(step.grad if not d.source else info[d.source], dtype=float)
         lengths = [float(np.hypot(*v)) for v in vectors.values() if np.all(np.isfinite(v))]
         unit = ARROW_FRACTION * span / max(lengths) if lengths and max(lengths) > 0 else 0.0
         for name, vector in vectors.items():
-            if name in wanted and unit > 0:
+            if unit > 0:
                 self._arrow(name, here, vector * unit)
-        if method == "rmsprop" and "velocity" in wanted and "velocity" in info:
-            v = -np.asarray(info["velocity"], dtype=float)  # its own units: momentum of normalized steps
-            norm = float(np.hypot(*v))
-            if norm > 0 and math.isfinite(norm):
-                self._arrow("velocity", here, v * ARROW_FRACTION * span / norm)
+        for d in drawables:
+            if d.kind == "direction" and d.source in info:
+                v = -np.asarray(info[d.source], dtype=float)  # its own units: only the direction compares
+                norm = float(np.hypot(*v))
+                if norm > 0 and math.isfinite(norm):
+                    self._arrow(d.aid, here, v * ARROW_FRACTION * span / norm)
 
         if i > 0:
             before = track.points[i - 1]
-            if "step" in wanted:
-                self._arrow("step", before, here - before)
-                if method in ADAPTIVE and "accum" in wanted:
+            if "step" in kinds:
+                self._arrow(kinds["step"].aid, before, here - before)
+                if "box" in kinds:  # per-axis steps: the legs of the step along x and y
                     self._show(self.legs, [before[0], here[0], here[0]], [before[1], before[1], here[1]])
-            if "lookahead" in wanted and "lookahead" in info:
-                ahead = np.asarray(info["lookahead"], dtype=float)
+            point = kinds.get("point")
+            if point is not None and point.source in info:
+                ahead = np.asarray(info[point.source], dtype=float)
                 self._show(self.lookahead_path, [before[0], ahead[0], here[0]], [before[1], ahead[1], here[1]])
                 self._points(self.lookahead, [ahead], theme.AID_COLORS["lookahead"], "o")
-            if "trials" in wanted and len(np.atleast_1d(info.get("trials", []))):
-                trials = np.asarray(info["trials"], dtype=float).reshape(-1, 2)
+            trials = kinds.get("points")
+            if trials is not None and len(np.atleast_1d(info.get(trials.source, []))):
+                trials = np.asarray(info[trials.source], dtype=float).reshape(-1, 2)
                 self._points(self.trials, trials, theme.AID_COLORS["trials"], "x")
                 line = np.vstack([before, trials])
                 self._show(self.trial_line, line[:, 0], line[:, 1])
-        if "accum" in wanted:
-            self._show_accum(method, info, here, span)
-        if "quadratic" in wanted:
+        if "box" in kinds:
+            self._show_accum(kinds["box"].source, info, here, span)
+        if "model" in kinds:
             self._show_model(track, i, span)
 
-    def _show_accum(self, method, info, here, span) -> None:
-        root = root_accumulator(info, method)  # √G per axis, as the brief's boxes
+    def _show_accum(self, source, info, here, span) -> None:
+        root = root_accumulator(info, source)  # √G per axis, as the brief's boxes
         if root is None or not np.all(np.isfinite(root)) or root.max() <= 0:
             return
         half = BOX_FRACTION * span * root / root.max()
@@ -275,7 +272,7 @@ class Aids:
         self._scale = scale
         from PySide6.QtGui import QFont
 
-        font = QFont()
+        font = self._font = QFont()
         font.setPixelSize(scale.font_px)
         font.setBold(True)
         for arrow in self.arrows.values():

@@ -6,7 +6,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem
 
 from app import theme
-from app.landscape.model import METHODS
+from app.landscape.model import racers
 
 __all__ = ["CHARTS", "Charts", "decimate"]
 
@@ -66,7 +66,7 @@ class Charts(pg.GraphicsLayoutWidget):
                 plot.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plots[name] = plot
             self.curves[name] = {}
-            for method in METHODS:
+            for method in racers():
                 curve = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True)
                 plot.addItem(curve)
                 self.curves[name][method] = curve
@@ -201,11 +201,11 @@ class Charts(pg.GraphicsLayoutWidget):
                 continue
             self._dirty.discard(name)
             points = self._dot_points[name]
-            methods = [m for m in METHODS if m in points]
+            methods = [m for m in racers() if m in points]
             self.dots[name].setData(
                 pos=np.array([points[m] for m in methods], dtype=float).reshape(-1, 2),
-                symbol=[theme.RACER_SYMBOLS[m] for m in methods],
-                brush=[theme.brush(theme.RACER_COLORS[m]) for m in methods],
+                symbol=[theme.racer_symbol(m) for m in methods],
+                brush=[theme.brush(theme.racer_color(m)) for m in methods],
                 pen=theme.pen("#000000", 1.0),
                 size=self._scale.marker_size * 0.7,
             )
@@ -240,7 +240,7 @@ class Charts(pg.GraphicsLayoutWidget):
                 axis.setTextPen("#222")
                 axis.setPen("#444")
             for method, curve in self.curves[name].items():
-                curve.setPen(pg.mkPen(theme.RACER_COLORS[method], width=scale.chart_width))
+                curve.setPen(pg.mkPen(theme.racer_color(method), width=scale.chart_width))
             self.notes[name].setFont(font)
         self._label_axes()
         self.refresh_dots(force=True)

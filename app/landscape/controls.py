@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from app import theme
 from app.landscape.aids import applicable_aids
-from app.landscape.model import AID_LABELS, AIDS, LABELS, METHODS
+from app.landscape.model import aid_label, aids, label, racers
 
 __all__ = ["AidSwitches", "RacerList", "SurfacePicker", "racer_icon"]
 
@@ -35,11 +35,11 @@ def racer_icon(method: str, size: int = 18) -> QIcon:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.translate(QPointF(size / 2, size / 2))
     painter.scale(size * 0.8, -size * 0.8)
-    pen = QPen(QColor("#FFFFFF" if method == "newton" else "#000000"))
+    pen = QPen(QColor(theme.racer_edge(method)))
     pen.setWidthF(1.5 / size)
     painter.setPen(pen)
-    painter.setBrush(QColor(theme.RACER_COLORS[method]))
-    painter.drawPath(Symbols[theme.RACER_SYMBOLS[method]])
+    painter.setBrush(QColor(theme.racer_color(method)))
+    painter.drawPath(Symbols[theme.racer_symbol(method)])
     painter.end()
     return QIcon(pixmap)
 
@@ -147,14 +147,14 @@ class RacerList(QWidget):
         self.radios: dict[str, QRadioButton] = {}
         self.badges: dict[str, QLabel] = {}
         self.group = QButtonGroup(self)
-        for row, method in enumerate(METHODS):
+        for row, method in enumerate(racers()):
             radio = QRadioButton(self)
-            radio.setToolTip(self.tr("Select %s: its aids, equation and hyperparameters") % LABELS[method])
+            radio.setToolTip(self.tr("Select %s: its aids, equation and hyperparameters") % label(method))
             radio.toggled.connect(lambda on, m=method: on and self.selected.emit(m))
             self.group.addButton(radio)
-            check = QCheckBox(f"{row + 1}  {LABELS[method]}", self)
+            check = QCheckBox(f"{row + 1}  {label(method)}", self)
             check.setIcon(racer_icon(method))
-            check.setToolTip(self.tr("Race %s (key %d)") % (LABELS[method], row + 1))
+            check.setToolTip(self.tr("Race %s (key %d)") % (label(method), row + 1))
             check.toggled.connect(lambda on, m=method: self.toggled.emit(m, on))
             badge = QLabel(self)
             badge.setWordWrap(True)
@@ -207,8 +207,8 @@ class AidSwitches(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         self.checks: dict[str, QCheckBox] = {}
-        for aid in AIDS:
-            check = QCheckBox(AID_LABELS[aid], self)
+        for aid in aids():
+            check = QCheckBox(aid_label(aid), self)
             check.toggled.connect(lambda on, a=aid: self.changed.emit(a, on))
             layout.addWidget(check)
             self.checks[aid] = check

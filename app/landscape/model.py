@@ -8,83 +8,58 @@ import json
 import math
 from dataclasses import asdict, dataclass, field, fields
 
+from core.errors import ConfigError
+from core.methods import get_method, keys, methods
+
 __all__ = [
-    "AIDS",
-    "AID_LABELS",
-    "FIRST_ORDER",
-    "LABELS",
-    "METHODS",
     "SPEEDS",
     "X_AXES",
     "Scene",
     "SceneError",
-    "display_lr",
+    "aid_label",
+    "aids",
+    "first_order",
+    "label",
+    "racers",
 ]
 
-# The racers, in keyboard order (keys 1–8); the same names as core.paths.ALL_METHODS.
-METHODS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton", "lbfgs")
-FIRST_ORDER = METHODS[:6]
-LABELS = {
-    "sgd": "SGD",
-    "momentum": "Momentum",
-    "nesterov": "Nesterov",
-    "adagrad": "AdaGrad",
-    "rmsprop": "RMSProp",
-    "adam": "Adam",
-    "newton": "Newton",
-    "lbfgs": "L-BFGS",
-}
 
-# Visual aids for the selected racer; each is drawn only when that racer's steps carry the quantity.
-AIDS = ("gradient", "velocity", "step", "lookahead", "accum", "m_hat", "quadratic", "trials")
-AID_LABELS = {
-    "gradient": "Gradient −∇f",
-    "velocity": "Velocity",
-    "step": "Actual step Δθ",
-    "lookahead": "Nesterov look-ahead",
-    "accum": "Per-axis √G and effective step",
-    "m_hat": "Adam m̂ beside ∇f",
-    "quadratic": "Newton's quadratic model",
-    "trials": "Line-search trial points",
-}
+def racers() -> tuple[str, ...]:
+    """The racers in keyboard order (keys 1, 2, …): every method in core's registry."""
+    return keys()
+
+
+def first_order() -> tuple[str, ...]:
+    return tuple(m.key for m in methods() if m.first_order)
+
+
+def label(method: str) -> str:
+    return get_method(method).label
+
+
+def aids() -> tuple[str, ...]:
+    """Every visual aid some racer can show, in the order the methods declare them."""
+    seen: dict[str, str] = {}
+    for method in methods():
+        for drawable in method.drawables:
+            seen.setdefault(drawable.aid, drawable.label)
+    return tuple(seen)
+
+
+def aid_label(aid: str) -> str:
+    return next(d.label for m in methods() for d in m.drawables if d.aid == aid)
+
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0)  # optimizer steps per displayed frame
 X_AXES = ("iterations", "evaluations")
 MAX_STEPS_LIMIT = 20_000
-
-# Learning rates the tab starts with, per surface. torch's defaults (Adam 1e-3, RMSprop 1e-2, Adagrad 1e-2)
-# make a 2-D race crawl for thousands of frames, so the tab shows values tuned by running core.run on each
-# surface from its first start point: each racer visibly does what the surface's lesson says within about
-# 1,000 steps (SGD zig-zags in the bowls, crawls on Rosenbrock and the plateau, stalls at the saddle ...).
-# They are only the numbers passed to core; each editor's tooltip keeps torch's default.
-_LR_KEYS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
-DISPLAY_LR = {key: dict(zip(_LR_KEYS, values, strict=False)) for key, values in {
-    "*": (0.01, 0.01, 0.01, 0.3, 0.01, 0.03),
-    "bowl": (0.8, 0.1, 0.1, 1.0, 0.1, 0.3),
-    "rotated_ravine": (0.8, 0.1, 0.1, 1.0, 0.1, 0.3),
-    "rosenbrock": (1e-3, 1e-3, 1e-3, 1.0, 0.01, 0.1),
-    "saddle": (0.01, 0.01, 0.01, 0.1, 0.01, 0.01),
-    "flat_saddle": (0.1, 0.01, 0.01, 0.3, 0.03, 0.03),
-    "himmelblau": (0.01, 0.003, 0.003, 0.3, 0.03, 0.1),
-    "two_wells": (0.1, 0.03, 0.03, 0.3, 0.03, 0.1),
-    "six_hump_camel": (0.01, 0.01, 0.01, 0.1, 0.01, 0.03),
-    "plateau": (0.1, 0.1, 0.1, 0.3, 0.01, 0.03),
-    "beale": (0.01, 0.003, 0.003, 1.0, 0.01, 0.1),
-}.items()}
-
-
-def display_lr(method: str, surface_key: str) -> float | None:
-    """The learning rate the tab suggests for `method` on a surface (None: the method has no lr to choose)."""
-    table = DISPLAY_LR.get(surface_key, {})
-    return table.get(method, DISPLAY_LR["*"].get(method))
-
 
 class SceneError(ValueError):
     """A scene dictionary that cannot be read; the message names the field and the problem."""
 
 
 def _default_aids() -> dict[str, bool]:
-    return {aid: aid in ("gradient", "step", "velocity") for aid in AIDS}
+    return {aid: aid in ("gradient", "step", "velocity") for aid in aids()}
 
 
 @dataclass
@@ -94,7 +69,7 @@ class Scene:
     `surface` is a key of core.SURFACES, or "custom" with `formula` and `domain` (the view box the formula
     is defined on). `view` is the visible range (None: the surface's default), `start` the start point
     (None: the surface's first preset). `hparams[method]` holds only what the user set; the rest comes from
-    core's defaults and `display_lr`. With `shared_lr` on, every first-order racer uses `lr`.
+    core's registry (each method's per-surface starting lr). With `shared_lr` on, every first-order racer uses `lr`.
     """
 
     surface: str = "saddle"
@@ -102,7 +77,7 @@ class Scene:
     domain: tuple[float, float, float, float] | None = None
     view: tuple[float, float, float, float] | None = None
     start: tuple[float, float] | None = None
-    enabled: list[str] = field(default_factory=lambda: list(METHODS))
+    enabled: list[str] = field(default_factory=lambda: list(racers()))
     hparams: dict[str, dict] = field(default_factory=dict)
     shared_lr: bool = False
     lr: float = 0.01
@@ -133,16 +108,24 @@ class Scene:
                 setattr(self, name, box)
         if self.start is not None:
             self.start = _floats("start", self.start, 2)
-        unknown = [m for m in self.enabled if m not in METHODS]
+        known = racers()
+        if not isinstance(self.enabled, (list, tuple)):
+            raise SceneError("enabled: expected a list of method names")
+        unknown = [m for m in self.enabled if m not in known]
         if unknown:
             raise SceneError(f"enabled: unknown method {unknown[0]!r}")
-        self.enabled = [m for m in METHODS if m in self.enabled]
+        self.enabled = [m for m in known if m in self.enabled]
+        if not isinstance(self.hparams, dict):
+            raise SceneError("hparams: expected an object of method → values")
         for method, values in self.hparams.items():
-            if method not in METHODS or not isinstance(values, dict):
+            if method not in known or not isinstance(values, dict):
                 raise SceneError(f"hparams: unknown method {method!r}")
-        if self.selected not in METHODS:
+            _check_hparams(method, values)
+        if self.selected not in known:
             raise SceneError(f"selected: unknown method {self.selected!r}")
-        self.aids = {aid: bool(self.aids.get(aid, False)) for aid in AIDS}
+        if not isinstance(self.aids, dict):
+            raise SceneError("aids: expected an object of aid → on/off")
+        self.aids = {aid: bool(self.aids.get(aid, False)) for aid in aids()}
         self.lr = _positive("lr", self.lr)
         self.speed = _positive("speed", self.speed)
         self.noise = float(self.noise)
@@ -162,18 +145,33 @@ class Scene:
         shared lr (first-order methods only: Newton and L-BFGS take full steps)."""
         values = dict(defaults)
         values.update(self.hparams.get(method, {}))
-        if self.shared_lr and method in FIRST_ORDER:
+        if self.shared_lr and get_method(method).first_order:
             values["lr"] = self.lr
         return values
+
+    def set_hparams(self, method: str, changes: dict) -> dict:
+        """Validate `method`'s stored edits with `changes` merged in through core, then store them; returns them.
+
+        Raises SceneError with core's message, and stores nothing, when core would refuse the combination
+        (Nesterov ticked on SGD, whose momentum is 0)."""
+        if method not in racers():
+            raise SceneError(f"hparams: unknown method {method!r}")
+        merged = {**self.hparams.get(method, {}), **changes}
+        _check_hparams(method, merged)
+        self.hparams[method] = merged
+        return merged
+
+    def clear_hparams(self, method: str) -> None:
+        self.hparams.pop(method, None)
 
     def is_enabled(self, method: str) -> bool:
         return method in self.enabled
 
     def set_enabled(self, method: str, on: bool) -> None:
-        if method not in METHODS:
+        if method not in racers():
             raise SceneError(f"enabled: unknown method {method!r}")
         chosen = set(self.enabled) | {method} if on else set(self.enabled) - {method}
-        self.enabled = [m for m in METHODS if m in chosen]
+        self.enabled = [m for m in racers() if m in chosen]
 
     # -- JSON ------------------------------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -213,6 +211,15 @@ class Scene:
             return cls.from_dict(json.loads(text))
         except json.JSONDecodeError as exc:
             raise SceneError(f"scene: not JSON ({exc.msg} at line {exc.lineno})") from None
+
+
+def _check_hparams(method: str, values: dict) -> None:
+    """SceneError unless core accepts `values` over the method's defaults (the lr is checked as given)."""
+    spec = get_method(method)
+    try:
+        spec.validate({**spec.defaults, **values})
+    except ConfigError as exc:
+        raise SceneError(f"hparams: {spec.label}: {exc}") from None
 
 
 def _floats(name: str, values, n: int) -> tuple:

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import core
 from app.landscape.controls import AidSwitches, RacerList
-from app.landscape.model import FIRST_ORDER, LABELS
+from app.landscape.model import first_order, label
 from app.widgets import EquationPanel, FormulaBox, HyperparameterEditor, LogSlider
+from core.methods import get_method
 
 __all__ = ["SidePanel"]
 
@@ -98,25 +98,25 @@ class SidePanel(QWidget):
 
     def show_method(self, method: str, defaults: dict, values: dict, shared_lr: bool) -> None:
         """The editor for `method` (its Reset goes back to `defaults`), its values, its equation and aids."""
-        specs = [dataclasses.replace(spec, default=defaults[spec.name]) for spec in core.method_specs(method)]
+        specs = [dataclasses.replace(spec, default=defaults[spec.name]) for spec in get_method(method).specs]
         self.editor.set_specs(specs, values)
         if "lr" in self.editor.names():
-            self.editor.set_enabled_param("lr", not (shared_lr and method in FIRST_ORDER))
+            self.editor.set_enabled_param("lr", not (shared_lr and method in first_order()))
         self.aid_switches.set_method(method)
-        self.pages.setTabText(0, LABELS[method])
+        self.pages.setTabText(0, label(method))
         self.set_status("")
         self.show_equation(method, values)
 
     def show_equation(self, method: str, values: dict) -> None:
         """Update rule in torch's form (symbols), the values in use, and what to watch for (texts from core)."""
+        spec = get_method(method)
         try:
-            text = core.equation(method, values, values=False) if method in FIRST_ORDER else \
-                core.method_equation(method)
-        except ValueError:  # a combination optim refuses: show the generic rule
-            text = core.method_equation(method)
-        labels = {spec.name: spec.label for spec in core.method_specs(method)}
+            text = spec.equation(values, values=False)
+        except ValueError:  # a combination core refuses: show the rule of the method's defaults
+            text = spec.equation(values=False)
+        labels = {s.name: s.label for s in spec.specs}
         shown = {name: values[name] for name in labels if name in values}
-        self.equation.show_method(LABELS[method], text, core.method_note(method), shown, labels)
+        self.equation.show_method(spec.label, text, spec.note, shown, labels)
 
     def set_status(self, message: str) -> None:
         self.editor_status.setText(message)

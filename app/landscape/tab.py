@@ -18,15 +18,16 @@ from app.landscape.aids import Aids
 from app.landscape.charts import Charts
 from app.landscape.controls import SurfacePicker
 from app.landscape.keys import install_shortcuts
-from app.landscape.model import FIRST_ORDER, LABELS, METHODS, Scene, display_lr
+from app.landscape.model import Scene, SceneError, first_order, label, racers
 from app.landscape.playback import PlaybackBar
-from app.landscape.race import Race
 from app.landscape.renderer import Renderer
 from app.landscape.side_panel import SidePanel
 from app.landscape.surface_view import SurfaceView
 from app.landscape.trails import Trails
 from app.widgets import scale_fonts
 from core.measures import COST_LABEL, heat, heat_box, inner_columns, loss_for_chart, value_range
+from core.methods import get_method
+from core.surface_race import SurfaceRace
 
 __all__ = ["LandscapeTab"]
 
@@ -44,7 +45,7 @@ class LandscapeTab(QWidget):
         super().__init__(parent)
         self.scene = scene or Scene()
         self.surface = None
-        self.race: Race | None = None
+        self.race: SurfaceRace | None = None
         self.position = 0
         self.playing = False
         self._credit = 0.0
@@ -56,7 +57,7 @@ class LandscapeTab(QWidget):
         self._build()
         self._connect()
         keys = {"Space": self.toggle_play, "Right": self.step, "Left": self.step_back, "R": self.reset}
-        keys.update({str(i + 1): (lambda m=m: self.toggle_racer(m)) for i, m in enumerate(METHODS)})
+        keys.update({str(i + 1): (lambda m=m: self.toggle_racer(m)) for i, m in enumerate(racers())})
         self.shortcuts = install_shortcuts(self, keys)
         self._apply_lesson_font(theme.scale(False))
         self.load_scene(self.scene)
@@ -129,7 +130,7 @@ class LandscapeTab(QWidget):
         surface = self._surface_for(scene)
         self.playback.set_values(scene.speed, scene.max_steps)
         self.side.show_settings(scene)
-        for method in METHODS:
+        for method in racers():
             self.racers.set_enabled(method, scene.is_enabled(method))
         if scene.surface == "custom":
             self.formula.set_formula(scene.formula)
@@ -205,8 +206,9 @@ class LandscapeTab(QWidget):
     # ── racers and hyperparameters ──────────────────────────────────────────────────────────────────────────
     def display_defaults(self, method: str) -> dict:
         """Core's defaults for `method`, with the tab's per-surface learning rate for first-order methods."""
-        values = {spec.name: spec.default for spec in core.method_specs(method)}
-        lr = display_lr(method, self.surface.key if self.surface else self.scene.surface)
+        spec = get_method(method)
+        values = spec.defaults
+        lr = spec.start_lr(self.surface.key if self.surface else self.scene.surface)
         if lr is not None and "lr" in values:
             values["lr"] = lr
         return values
@@ -223,8 +225,8 @@ class LandscapeTab(QWidget):
         """A fresh race from the start point with the scene's racers and hyperparameters (timeline at 0)."""
         playing = self.playing and keep_playing
         self.pause()
-        self.race = Race(self.surface, self.start_point(), self._runner, self.scene.max_steps)
-        self.renderer.clear(METHODS)
+        self.race = SurfaceRace(self.surface, self.start_point(), self._runner, self.scene.max_steps)
+        self.renderer.clear(racers())
         for method in self.scene.enabled:
             self._add_racer(method)
         self.position = 0
@@ -268,13 +270,19 @@ class LandscapeTab(QWidget):
                                   self.scene.shared_lr)
 
     def _hparams_edited(self, changes: dict) -> None:
+        """The scene validates through core before it stores: a refused edit is shown and the editor goes back."""
         method = self.scene.selected
-        self.scene.hparams.setdefault(method, {}).update(changes)
+        try:
+            self.scene.set_hparams(method, changes)
+        except SceneError as exc:
+            self._show_method()  # the editor shows what is stored again
+            self.side.set_status(str(exc).removeprefix("hparams: "))
+            return
         self._apply_hparams(method, changes)
 
     def _hparams_reset(self) -> None:
         method = self.scene.selected
-        self.scene.hparams.pop(method, None)
+        self.scene.clear_hparams(method)
         self._apply_hparams(method, self.hparams_for(method))
         self._show_method()
 
@@ -290,7 +298,7 @@ class LandscapeTab(QWidget):
                 else:
                     track.runner.set(**changes)
                     if track.done:
-                        message = self.tr("%s has stopped; press R to race again with these values.") % LABELS[method]
+                        message = self.tr("%s has stopped; press R to race again with these values.") % label(method)
             except ValueError as exc:
                 message = str(exc)
         self.side.set_status(message)
@@ -306,7 +314,7 @@ class LandscapeTab(QWidget):
             self._push_lr()
 
     def _push_lr(self) -> None:
-        for method in FIRST_ORDER:
+        for method in first_order():
             track = self.race.tracks.get(method) if self.race else None
             if track is not None:
                 track.runner.set(lr=self.hparams_for(method)["lr"])

@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from app import theme
-from app.landscape.model import LABELS, METHODS
+from app.landscape.model import label, racers
 
 __all__ = ["Trails"]
 
@@ -21,12 +21,12 @@ class Trails:
         self.plot = plot
         self.curves: dict[str, pg.PlotCurveItem] = {}
         self.halos: dict[str, pg.PlotCurveItem] = {}
-        for z, method in enumerate(METHODS):
-            curve = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True, name=LABELS[method])
+        for z, method in enumerate(racers()):
+            curve = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True, name=label(method))
             curve.setZValue(20 + z)
             plot.addItem(curve)
             self.curves[method] = curve
-            if method in theme.RACER_HALOS:
+            if theme.racer_halo(method):
                 halo = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True)
                 halo.setZValue(10 + z)
                 plot.addItem(halo)
@@ -34,7 +34,7 @@ class Trails:
         self.markers = pg.ScatterPlotItem(pxMode=True)
         self.markers.setZValue(50)
         plot.addItem(self.markers)
-        self._positions: dict[str, tuple[float, float] | None] = dict.fromkeys(METHODS)
+        self._positions: dict[str, tuple[float, float] | None] = dict.fromkeys(racers())
         self._thinned: dict[str, tuple] = {}  # method -> (pixel size, points seen, indices that start a pixel)
         self._signatures: dict[str, tuple] = {}  # method -> what its curve shows (points, last pixel)
         self._scale = theme.scale(False)
@@ -57,7 +57,7 @@ class Trails:
             self._signatures[method] = signature
             connect = "all" if np.isfinite(thin).all() else "finite"  # "all" is pyqtgraph's fast path
             self.curves[method].setData(thin[:, 0], thin[:, 1], connect=connect)
-            if method in theme.RACER_HALOS:
+            if theme.racer_halo(method):
                 self.halos[method].setData(thin[:, 0], thin[:, 1], connect=connect)
         last = points[-1] if len(points) else None
         self._positions[method] = None if last is None or not np.all(np.isfinite(last)) else (last[0], last[1])
@@ -77,13 +77,13 @@ class Trails:
 
     def refresh_markers(self) -> None:
         """Push every racer's current marker in one setData (call once per frame)."""
-        shown = [m for m in METHODS if self._positions[m] is not None]
+        shown = [m for m in racers() if self._positions[m] is not None]
         size = self._scale.marker_size
         self.markers.setData(
             pos=np.array([self._positions[m] for m in shown], dtype=float).reshape(-1, 2),
-            symbol=[theme.RACER_SYMBOLS[m] for m in shown],
-            brush=[theme.brush(theme.RACER_COLORS[m]) for m in shown],
-            pen=[theme.pen("#FFFFFF" if m == "newton" else "#000000", 1.5) for m in shown],
+            symbol=[theme.racer_symbol(m) for m in shown],
+            brush=[theme.brush(theme.racer_color(m)) for m in shown],
+            pen=[theme.pen(theme.racer_edge(m), 1.5) for m in shown],
             size=size,
             data=shown,
         )
@@ -135,10 +135,10 @@ class Trails:
 
     def apply_scale(self, scale: theme.Scale) -> None:
         self._scale = scale
-        for method in METHODS:
-            color = theme.RACER_COLORS[method]
+        for method in racers():
+            color = theme.racer_color(method)
             self.curves[method].setPen(pg.mkPen(color, width=scale.trail_width))
-            if method in theme.RACER_HALOS:
-                halo = theme.qcolor(theme.RACER_HALOS[method], 170)
+            if theme.racer_halo(method):
+                halo = theme.qcolor(theme.racer_halo(method), 170)
                 self.halos[method].setPen(pg.mkPen(halo, width=scale.trail_width + 2))
         self.refresh_markers()

@@ -20,19 +20,19 @@ from PySide6.QtWidgets import (
 from app.training.options import (
     CUSTOM,
     HIDDEN_PRESETS,
-    METHOD_LABELS,
     format_hidden,
+    method_label,
     parse_hidden,
+    start_hparams,
+    trainable,
     training_specs,
 )
 from app.training.racelist import RaceList
 from app.widgets import HyperparameterEditor, NumberBox
+from core.methods import get_method
 from core.nn import ACTIVATIONS, INITS
-from core.optim import METHODS, NOTES
 from core.training import Schedule
 
-# torch's defaults, except plain SGD's lr 1e-3, which barely moves in a lecture's few hundred steps.
-START_HPARAMS = {"sgd": {"lr": 0.01}, "momentum": {"lr": 0.01}, "nesterov": {"lr": 0.01}}
 HPARAM_SETTLE_MS = 350  # a slider drag becomes one mid-run change (one marker), not fifty
 
 
@@ -178,13 +178,13 @@ class Controls(QWidget):
         box = QGroupBox(self.tr("Optimizer (switch any time)"), self)
         layout = QVBoxLayout(box)
         self.method = QComboBox(box)
-        for name in METHODS:
-            self.method.addItem(METHOD_LABELS.get(name, name), name)
+        for name in trainable():
+            self.method.addItem(method_label(name), name)
         self.method.setCurrentIndex(self.method.findData("sgd"))
         self._shown = "sgd"
         self._remembered: dict[str, dict] = {}  # method -> the values last used with it
-        self.editor = HyperparameterEditor(training_specs("sgd"), START_HPARAMS["sgd"], parent=box)
-        self.note = QLabel(NOTES.get("sgd", ""), box)
+        self.editor = HyperparameterEditor(training_specs("sgd"), start_hparams("sgd"), parent=box)
+        self.note = QLabel(get_method("sgd").note, box)
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555555;")
         layout.addWidget(self.method)
@@ -247,9 +247,9 @@ class Controls(QWidget):
         """Show `name` and its hyperparameters without emitting anything."""
         self._remembered[self._shown] = self.editor.values()
         self.method.setCurrentIndex(self.method.findData(name))
-        self.editor.set_specs(training_specs(name), hparams or self._remembered.get(name, START_HPARAMS.get(name)))
+        self.editor.set_specs(training_specs(name), hparams or self._remembered.get(name, start_hparams(name)))
         self._shown = name
-        self.note.setText(NOTES.get(name, ""))
+        self.note.setText(get_method(name).note)
 
     def choose_method(self, name: str) -> None:
         """What picking `name` in the drop-down does (switches a running network)."""
@@ -284,9 +284,9 @@ class Controls(QWidget):
     def _method_chosen(self, index: int) -> None:
         name = self.method.itemData(index)
         self._remembered[self._shown] = self.editor.values()
-        self.editor.set_specs(training_specs(name), self._remembered.get(name, START_HPARAMS.get(name)))
+        self.editor.set_specs(training_specs(name), self._remembered.get(name, start_hparams(name)))
         self._shown = name
-        self.note.setText(NOTES.get(name, ""))
+        self.note.setText(get_method(name).note)
         self._pending.clear()
         self._settle.stop()
         self.method_changed.emit(name, self.editor.values())

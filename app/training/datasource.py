@@ -7,8 +7,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QComboBox, QFileDialog
 
 from app.training.download import DownloadDialog
-from app.training.engines import load
-from core.data import full_mnist_available
+from core.data import full_mnist_available, load_mnist
 
 
 class DataSource(QObject):
@@ -47,7 +46,7 @@ class DataSource(QObject):
         self._pending_key = key
 
         def build():
-            return make(dataset if dataset is not None else load(source, seed=seed))
+            return make(dataset if dataset is not None else load_mnist(source, seed=seed))
 
         return build
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 
-from core.data import load_mnist
 from core.training import EvalResult, Race, TrainConfig, Trainer
 from core.training.summary import Smoother, confusion_matrix
 
@@ -78,10 +77,6 @@ class Answer:
     digit: np.ndarray
     probabilities: np.ndarray
     predicted: int
-
-
-def load(source, cache_dir=None, seed: int = 0):
-    return load_mnist(source, cache_dir=cache_dir, seed=seed)
 
 
 class Solo:

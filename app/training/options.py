@@ -3,18 +3,29 @@ from __future__ import annotations
 
 import dataclasses
 
-from app.theme import OKABE_ITO, RACER_COLORS
+from app.theme import OKABE_ITO, racer_color
 from app.widgets import format_number
-from core.optim import HPARAM_SPECS
+from core.methods import first_order, get_method
 
-METHOD_LABELS = {
-    "sgd": "SGD",
-    "momentum": "SGD + Momentum",
-    "nesterov": "Nesterov",
-    "adagrad": "AdaGrad",
-    "rmsprop": "RMSProp",
-    "adam": "Adam",
-}
+
+def method_label(name: str) -> str:
+    """The method's label from core's registry (its key if it is not registered)."""
+    try:
+        return get_method(name).label
+    except ValueError:
+        return name
+
+
+def trainable() -> list[str]:
+    """The methods that can train the MLP, in the registry's order."""
+    return [m.key for m in first_order()]
+
+
+def start_hparams(name: str) -> dict:
+    """What the editor starts with: the method's typical training lr (core's registry)."""
+    lr = get_method(name).training_lr
+    return {} if lr is None else {"lr": lr}
+
 
 # Hidden layer presets: label -> sizes (the lecture's network is 4 × 100).
 HIDDEN_PRESETS = {
@@ -36,9 +47,9 @@ HIDDEN_HPARAMS = {"maximize"}
 
 
 def training_specs(method: str) -> tuple:
-    """HPARAM_SPECS[method] as the Training tab edits them: lr up to 1e6, no `maximize`."""
+    """The method's specs as the Training tab edits them: lr up to 1e6, no `maximize`."""
     specs = []
-    for spec in HPARAM_SPECS[method]:
+    for spec in get_method(method).specs:
         if spec.name in HIDDEN_HPARAMS:
             continue
         if spec.name == "lr":
@@ -50,20 +61,20 @@ def training_specs(method: str) -> tuple:
 def describe(entry: dict) -> str:
     """"Adam · lr 1e-3": the method and the hyperparameters that differ from its defaults, lr always."""
     name = entry["name"]
-    defaults = {s.name: s.default for s in HPARAM_SPECS[name]}
+    defaults = get_method(name).defaults
     parts = [f"lr {format_number(entry.get('lr', defaults.get('lr', 0)), 3)}"]
     for key, value in entry.items():
         if key in ("name", "lr") or key not in defaults or value == defaults[key]:
             continue
         parts.append(f"{key} {value}" if isinstance(value, bool) else f"{key} {format_number(value, 3)}")
-    return f"{METHOD_LABELS.get(name, name)} · " + ", ".join(parts)
+    return f"{method_label(name)} · " + ", ".join(parts)
 
 
 def racer_colors(entries) -> list[str]:
     """The theme's colour of each entry's method; a repeated method gets the next unused Okabe-Ito colour."""
     used, colors = set(), []
     for entry in entries:
-        color = RACER_COLORS.get(entry["name"], OKABE_ITO["black"])
+        color = racer_color(entry["name"])
         if color in used:
             color = next((c for c in OKABE_ITO.values() if c not in used), color)
         used.add(color)

@@ -4,9 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
-from app.training.options import METHOD_LABELS, describe, training_specs
+from app.training.options import describe, method_label, trainable, training_specs
 from app.widgets import HyperparameterEditor
-from core.optim import METHODS
 
 # The lecture's four, at learning rates where their difference shows within a few hundred iterations.
 DEFAULT_RACE = (
@@ -28,8 +27,8 @@ class RaceList(QWidget):
         self.list = QListWidget(self)
         self.list.setMinimumHeight(90)
         self.method = QComboBox(self)
-        for name in METHODS:
-            self.method.addItem(METHOD_LABELS.get(name, name), name)
+        for name in trainable():
+            self.method.addItem(method_label(name), name)
         self.add_button = QPushButton(self.tr("Add"), self)
         self.remove_button = QPushButton(self.tr("Remove"), self)
         self.editor = HyperparameterEditor(parent=self)

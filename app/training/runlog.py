@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from app.training.options import METHOD_LABELS
+from app.training.options import method_label
 from app.widgets import format_number
 
 STATES = {"running": "training", "paused": "paused", "finished": "stopped", "idle": ""}
@@ -21,7 +21,7 @@ def change_label(event) -> str:
         before, after = event.before.get("name", "?"), event.after.get("name", "?")
         lr = event.after.get("lr")
         suffix = f" (lr {_value(lr)})" if lr is not None else ""
-        return f"{METHOD_LABELS.get(before, before)} → {METHOD_LABELS.get(after, after)}{suffix}"
+        return f"{method_label(before)} → {method_label(after)}{suffix}"
     parts = [f"{name} {_value(event.before.get(name))} → {_value(value)}" for name, value in event.after.items()]
     return ", ".join(parts) or event.message
 
@@ -40,7 +40,7 @@ def status_text(state: str, tick, records: dict) -> str:
     if len(records) > 1:
         parts.append(f"race of {len(records)}")
     else:
-        parts.append(METHOD_LABELS.get(result.optimizer, result.optimizer))
+        parts.append(method_label(result.optimizer))
     parts += [f"iteration {result.iteration:,}", f"epoch {result.epoch:.2f}"]
     if len(records) == 1:
         record = next(iter(records.values()))

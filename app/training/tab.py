@@ -6,18 +6,18 @@ import logging
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from app.theme import OKABE_ITO, RACER_COLORS
+from app.theme import racer_color
 from app.training.banner import Banner
 from app.training.controls import Controls
 from app.training.curves import Curves
 from app.training.datasource import DataSource
 from app.training.engines import Answer, Change, Contest, Predictions, Solo, Started, Tick, Wants
-from app.training.options import METHOD_LABELS, describe, racer_colors
+from app.training.options import describe, method_label, racer_colors
 from app.training.panels import SidePanel, Toolbar, space_shortcut
 from app.training.runlog import change_label, divergence_text, status_text
 from app.training.worker import Failure, Session
 from app.widgets import format_number, scale_fonts
-from core.training import SCHEDULES, TYPICAL_LR, TrainConfig
+from core.training import SCHEDULES, TrainConfig, typical_lr
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +138,8 @@ class TrainingTab(QWidget):
         self.controls.flush_hparams()
         self._archive()
         self.runs += 1
-        label = f"run {self.runs}: {METHOD_LABELS.get(method, method)}"
-        self.curves.new(label, RACER_COLORS.get(method, OKABE_ITO["blue"]))
+        label = f"run {self.runs}: {method_label(method)}"
+        self.curves.new(label, racer_color(method))
         self.diagnostics.clear()
         self.diagnostics.histograms.prepare(len(config.hidden))
         wants = self.wants
@@ -290,7 +290,7 @@ class TrainingTab(QWidget):
 
     def _diverged(self, tick: Tick) -> None:
         solo = self.engine_kind == "solo"
-        typical = TYPICAL_LR.get(tick.result.optimizer) if solo else None
+        typical = typical_lr(tick.result.optimizer) if solo else None
         action = self.tr("Reset with lr {0}").format(format_number(typical)) if typical else ""
         self.banner.show_message(self.tr("Training diverged — the loss is no longer a number"),
                                  divergence_text(tick.result, "" if solo else tick.label), "error", action,

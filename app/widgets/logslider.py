@@ -187,9 +187,6 @@ class LogSlider(QWidget):
     def maximum(self) -> float:
         return self._max
 
-    def is_log(self) -> bool:
-        return self._log
-
     def set_presentation(self, on: bool) -> None:
         scale_fonts(self, on)
 

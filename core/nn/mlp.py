@@ -6,8 +6,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import ACTIVATIONS, make_activation
+from .batchnorm import BatchNorm
+from .dropout import Dropout
 from .init import INITS, init_weight
-from .layers import BatchNorm, Dropout, Layer, Linear
+from .layers import Layer, Linear
 from .loss import softmax, softmax_cross_entropy
 
 __all__ = ["MLP", "Block"]

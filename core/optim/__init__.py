@@ -1,29 +1,18 @@
-"""First-order optimizers with torch.optim's update equations, defaults and names, for a 2-D point or an MLP.
+"""Optimizers with torch.optim's update equations, defaults and names, each declared for core.methods.
 
-One implementation serves ``{"xy": array([x, y])}`` and a dict of float32 weight arrays: parameters are updated
-in place (dtype kept), incoming gradients are never modified. ``make_optimizer("adam", lr=0.1)`` builds one of
-the six named methods in ``METHODS``; ``HPARAM_SPECS``, ``EQUATIONS``, ``equation()`` and ``NOTES`` describe them
-for the GUI.
+First-order methods (SGD, Adagrad, RMSprop, Adam) serve ``{"xy": array([x, y])}`` and a dict of float32 weight
+arrays alike: parameters are updated in place (dtype kept), incoming gradients are never modified. Newton and
+L-BFGS step a 2-D point on an Oracle. `Method`, `HParamSpec` and `Drawable` describe a method for the registry.
 """
 from .adagrad import Adagrad
 from .adam import Adam
 from .base import Optimizer
-from .catalog import HPARAM_SPECS, METHODS, NOTES, HParamSpec, make_optimizer
-from .equations import EQUATIONS, equation
+from .lbfgs import LBFGS
+from .method import Drawable, HParamSpec, Method
+from .newton import Newton
 from .rmsprop import RMSprop
+from .second_order import SecondOrder
 from .sgd import SGD
 
-__all__ = [
-    "EQUATIONS",
-    "HPARAM_SPECS",
-    "METHODS",
-    "NOTES",
-    "SGD",
-    "Adagrad",
-    "Adam",
-    "HParamSpec",
-    "Optimizer",
-    "RMSprop",
-    "equation",
-    "make_optimizer",
-]
+__all__ = ["LBFGS", "SGD", "Adagrad", "Adam", "Drawable", "HParamSpec", "Method", "Newton", "Optimizer", "RMSprop",
+           "SecondOrder"]

@@ -5,9 +5,10 @@ from typing import ClassVar
 
 import numpy as np
 
-from .base import Optimizer
+from .base import GRADIENT, STEP, Optimizer, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
+from .method import Drawable, Method, float_spec
 
-__all__ = ["Adagrad"]
+__all__ = ["ADAGRAD", "Adagrad"]
 
 
 class Adagrad(Optimizer):
@@ -81,3 +82,37 @@ class Adagrad(Optimizer):
         out["accum"] = total.copy()
         out["effective_lr"] = self._clr(hp, state["step"]) / (np.sqrt(total) + hp["eps"])
         return out
+
+
+def lines(hp, v) -> list[str]:
+    """The update rule as text (core.optim.method.Method.lines), from the box above."""
+    out, rate = gradient_lines(hp, v), v("γ", hp["lr"])
+    if hp["lr_decay"] != 0:
+        out.append(f"γ̃ ← {rate} / (1 + (t − 1)·{v('η', hp['lr_decay'])})")
+        rate = "γ̃"
+    start = hp["initial_accumulator_value"]
+    out.append("s ← s + g²" + (f"   (s₀ = {v('τ', start)})" if start != 0 else ""))
+    out.append(f"θ ← θ − {rate}·g / (√s + {v('ε', hp['eps'])})")
+    return out
+
+
+#: √(sum of squared gradients) per axis, and the per-axis step it allows
+ACCUM = Drawable("accum", "Per-axis √G and effective step", "box", "accum")
+
+ADAGRAD = Method(
+    "adagrad", "AdaGrad", "first-order", Adagrad,
+    (lr_spec(1e-2),
+     float_spec("eps", 1e-10, 1e-12, 1.0, True, "epsilon ε",
+                "Added to √sum to avoid dividing by zero; large ε → plain SGD."),
+     float_spec("lr_decay", 0.0, 0.0, 1.0, False, "lr decay η", "torch's extra decay: γ̃ = γ / (1 + (t − 1)η)."),
+     float_spec("initial_accumulator_value", 0.0, 0.0, 1.0, False, "initial accumulator τ",
+                "Starting value of the sum of squared gradients (read when the state is created)."),
+     weight_decay_spec(), maximize_spec()),
+    lines,
+    "Each coordinate's step is γ/√(sum of all its past g²): flat directions get bigger steps, but the sum only "
+    "grows, so steps shrink forever and it can stall before reaching the minimum.",
+    training_lr=1e-2,
+    landscape_lr={"*": 0.3, "bowl": 1.0, "rotated_ravine": 1.0, "rosenbrock": 1.0, "saddle": 0.1,
+                  "flat_saddle": 0.3, "himmelblau": 0.3, "two_wells": 0.3, "six_hump_camel": 0.1, "plateau": 0.3,
+                  "beale": 1.0},
+    drawables=(GRADIENT, STEP, ACCUM))

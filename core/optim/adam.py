@@ -6,9 +6,12 @@ from typing import ClassVar
 
 import numpy as np
 
-from .base import Optimizer, _number
+from core.errors import ConfigError
 
-__all__ = ["Adam"]
+from .base import GRADIENT, STEP, Optimizer, _number, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
+from .method import Drawable, Method, bool_spec, float_spec
+
+__all__ = ["ADAM", "Adam"]
 
 
 class Adam(Optimizer):
@@ -76,7 +79,7 @@ class Adam(Optimizer):
         if name != "betas":
             return super()._check_value(name, value)
         if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
-            raise ValueError(f"Invalid betas: {value!r} (must be a pair (beta1, beta2))")
+            raise ConfigError(f"Invalid betas: {value!r} (must be a pair (beta1, beta2))")
         return tuple(_number(f"beta{i + 1}", b, f"beta parameter at index {i}", 0.0, 1.0) for i, b in enumerate(value))
 
     def _init_state(self, p, hp):
@@ -127,3 +130,48 @@ class Adam(Optimizer):
         out["v_hat"] = (state["max_exp_avg_sq"] if hp["amsgrad"] else v) / (1 - beta2**t)
         out["effective_lr"] = hp["lr"] / (np.sqrt(out["v_hat"]) + hp["eps"])
         return out
+
+
+def lines(hp, v) -> list[str]:
+    """The update rule as text (core.optim.method.Method.lines), from the box above."""
+    out = gradient_lines(hp, v)
+    (beta1, beta2), lr = hp["betas"], v("γ", hp["lr"])
+    if hp["decoupled_weight_decay"] and hp["weight_decay"] != 0:
+        out.append(f"θ ← θ − {v('γ·λ', hp['lr'] * hp['weight_decay'])}·θ")
+    out += [
+        f"m ← {v('β₁', beta1)}·m + {v('(1 − β₁)', 1 - beta1)}·g",
+        f"v ← {v('β₂', beta2)}·v + {v('(1 − β₂)', 1 - beta2)}·g²",
+        f"m̂ ← m / (1 − {v('β₁', beta1)}ᵗ)",
+    ]
+    if hp["amsgrad"]:
+        out += ["vᵐᵃˣ ← max(vᵐᵃˣ, v)", f"v̂ ← vᵐᵃˣ / (1 − {v('β₂', beta2)}ᵗ)"]
+    else:
+        out.append(f"v̂ ← v / (1 − {v('β₂', beta2)}ᵗ)")
+    out.append(f"θ ← θ − {lr}·m̂ / (√v̂ + {v('ε', hp['eps'])})")
+    return out
+
+
+ADAM = Method(
+    "adam", "Adam", "first-order", Adam,
+    (lr_spec(1e-3),
+     float_spec("beta1", 0.9, 0.0, 0.999, False, "β₁ (first moment)",
+                "Averaging of g (momentum). Sets betas[0]; hparams shows torch's betas tuple."),
+     float_spec("beta2", 0.999, 0.0, 0.9999, False, "β₂ (second moment)",
+                "Averaging of g² (per-coordinate scale). Sets betas[1]; hparams shows torch's betas tuple."),
+     float_spec("eps", 1e-8, 1e-12, 1.0, True, "epsilon ε",
+                "Added to √v̂ to avoid dividing by zero; large ε → momentum SGD."),
+     bool_spec("amsgrad", False, "AMSGrad", "Divide by the largest v seen so far, so steps never grow back."),
+     weight_decay_spec(),
+     bool_spec("decoupled_weight_decay", False, "decoupled (AdamW)",
+               "Decay θ directly (θ ← θ − γλθ) instead of adding λθ to g."),
+     maximize_spec()),
+    lines,
+    "Momentum (m) over RMSprop's scale (√v), both bias-corrected: while t is small m and v are still near their "
+    "zero start, and without the correction the first steps would be several times too large. Steps are then "
+    "≈ γ per coordinate, whatever the slope.",
+    training_lr=1e-3,
+    landscape_lr={"*": 0.03, "bowl": 0.3, "rotated_ravine": 0.3, "rosenbrock": 0.1, "saddle": 0.01,
+                  "flat_saddle": 0.03, "himmelblau": 0.1, "two_wells": 0.1, "six_hump_camel": 0.03,
+                  "plateau": 0.03, "beale": 0.1},
+    drawables=(GRADIENT, STEP, Drawable("accum", "Per-axis √G and effective step", "box", "v_hat"),
+               Drawable("m_hat", "Adam m̂ beside ∇f", "vector", "m_hat")))

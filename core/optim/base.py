@@ -8,24 +8,55 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-__all__ = ["Optimizer"]
+from core.errors import ConfigError
+
+from .method import Drawable, bool_spec, float_spec
+
+#: what every method's step can draw: the gradient it used and the step it took
+GRADIENT = Drawable("gradient", "Gradient −∇f", "vector")
+STEP = Drawable("step", "Actual step Δθ", "step")
+
+
+def lr_spec(default: float) -> object:
+    return float_spec("lr", default, 1e-5, 10.0, True, "learning rate γ",
+                      "Step size. Too small crawls, too large oscillates or diverges.")
+
+
+def weight_decay_spec() -> object:
+    return float_spec("weight_decay", 0.0, 0.0, 1.0, False, "weight decay λ",
+                      "L2 penalty added to the gradient (g ← g + λθ): pulls θ toward 0. 0 = off; typical 1e-4…1e-2.")
+
+
+def maximize_spec() -> object:
+    return bool_spec("maximize", False, "maximize", "Ascend instead of descend: climbs toward maxima.")
+
+
+def gradient_lines(hp, v) -> list[str]:
+    """The first lines of every torch first-order rule: the gradient, negated to maximize, plus L2 decay."""
+    lines = ["g ← −∇f(θ)   (maximize)" if hp["maximize"] else "g ← ∇f(θ)"]
+    wd = hp["weight_decay"]
+    if wd != 0 and not hp.get("decoupled_weight_decay", False):
+        lines.append(f"g ← g + {v('λ', wd)}·θ")
+    return lines
+
+__all__ = ["GRADIENT", "STEP", "Optimizer", "gradient_lines", "lr_spec", "maximize_spec", "weight_decay_spec"]
 
 
 def _number(name: str, value: Any, label: str, low: float | None, high: float | None = None) -> float:
     """`value` as a finite float with low <= value (< high); torch's message ("Invalid learning rate: -1.0")."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
-        raise ValueError(f"Invalid {label}: {value!r} ({name} must be a real number)")
+        raise ConfigError(f"Invalid {label}: {value!r} ({name} must be a real number)")
     number = float(value)
     if not math.isfinite(number):
-        raise ValueError(f"Invalid {label}: {value} ({name} must be finite)")
+        raise ConfigError(f"Invalid {label}: {value} ({name} must be finite)")
     if (low is not None and not low <= number) or (high is not None and not number < high):
-        raise ValueError(f"Invalid {label}: {value}")
+        raise ConfigError(f"Invalid {label}: {value}")
     return number
 
 
 def _flag(name: str, value: Any) -> bool:
     if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"Invalid {name} value: {value!r} (must be True or False)")
+        raise ConfigError(f"Invalid {name} value: {value!r} (must be True or False)")
     return bool(value)
 
 
@@ -187,7 +218,7 @@ class Optimizer:
         for source in {self.ALIASES[name][0] for name in updates if name in self.ALIASES}:
             names = [name for name, (src, _) in self.ALIASES.items() if src == source]
             if source in updates:
-                raise ValueError(f"Give either {source} or {'/'.join(names)}, not both")
+                raise ConfigError(f"Give either {source} or {'/'.join(names)}, not both")
             value = list(current[source])
             for name in names:
                 if name in updates:
@@ -206,7 +237,7 @@ class Optimizer:
         for name, value in updates.items():
             if name not in self.RULES:
                 names = ", ".join(self.DEFAULTS)
-                raise ValueError(
+                raise ConfigError(
                     f"Unknown hyperparameter {name!r} for {type(self).__name__} (expected one of: {names})")
             merged[name] = self._check_value(name, value)
         self._check_combination(merged)

@@ -5,9 +5,10 @@ from typing import ClassVar
 
 import numpy as np
 
-from .base import Optimizer
+from .base import GRADIENT, STEP, Optimizer, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
+from .method import Drawable, Method, bool_spec, float_spec
 
-__all__ = ["RMSprop"]
+__all__ = ["RMSPROP", "RMSprop"]
 
 
 class RMSprop(Optimizer):
@@ -114,3 +115,43 @@ class RMSprop(Optimizer):
         if hp["momentum"] > 0:
             out["velocity"] = state["momentum_buffer"].copy()
         return out
+
+
+def lines(hp, v) -> list[str]:
+    """The update rule as text (core.optim.method.Method.lines), from the box above."""
+    out = gradient_lines(hp, v)
+    alpha, keep = v("α", hp["alpha"]), v("(1 − α)", 1 - hp["alpha"])
+    out.append(f"v ← {alpha}·v + {keep}·g²")
+    root = "√v"
+    if hp["centered"]:
+        out.append(f"ḡ ← {alpha}·ḡ + {keep}·g")
+        root = "√(v − ḡ²)"
+    eps, lr = v("ε", hp["eps"]), v("γ", hp["lr"])
+    if hp["momentum"] > 0:
+        out += [f"b ← {v('μ', hp['momentum'])}·b + g / ({root} + {eps})", f"θ ← θ − {lr}·b"]
+    else:
+        out.append(f"θ ← θ − {lr}·g / ({root} + {eps})")
+    return out
+
+
+RMSPROP = Method(
+    "rmsprop", "RMSProp", "first-order", RMSprop,
+    (lr_spec(1e-2),
+     float_spec("alpha", 0.99, 0.0, 0.9999, False, "smoothing α",
+                "How slowly the average of g² forgets: memory ≈ 1/(1 − α) steps."),
+     float_spec("eps", 1e-8, 1e-12, 1.0, True, "epsilon ε",
+                "Added to √v to avoid dividing by zero; large ε → plain SGD."),
+     float_spec("momentum", 0.0, 0.0, 0.999, False, "momentum μ",
+                "Momentum on the normalized step (b ← μb + g/(√v + ε))."),
+     bool_spec("centered", False, "centered", "Divide by the estimated standard deviation of g instead of its RMS."),
+     weight_decay_spec(), maximize_spec()),
+    lines,
+    "Like AdaGrad, but the average of g² forgets (memory ≈ 1/(1 − α) steps), so steps do not die out; near a "
+    "minimum it can hover, taking steps of roughly γ in every coordinate.",
+    training_lr=1e-3,
+    landscape_lr={"*": 0.01, "bowl": 0.1, "rotated_ravine": 0.1, "rosenbrock": 0.01, "saddle": 0.01,
+                  "flat_saddle": 0.03, "himmelblau": 0.03, "two_wells": 0.03, "six_hump_camel": 0.01,
+                  "plateau": 0.01, "beale": 0.01},
+    # its velocity is a momentum of normalized steps, not of gradients: only its direction compares
+    drawables=(GRADIENT, Drawable("velocity", "Velocity", "direction", "velocity"), STEP,
+               Drawable("accum", "Per-axis √G and effective step", "box", "accum")))

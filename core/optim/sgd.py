@@ -5,9 +5,12 @@ from typing import ClassVar
 
 import numpy as np
 
-from .base import Optimizer
+from core.errors import ConfigError
 
-__all__ = ["SGD"]
+from .base import GRADIENT, STEP, Optimizer, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
+from .method import Drawable, Method, bool_spec, float_spec
+
+__all__ = ["MOMENTUM", "NESTEROV", "SGD", "SGD_METHOD"]
 
 
 class SGD(Optimizer):
@@ -63,7 +66,7 @@ class SGD(Optimizer):
 
     def _check_combination(self, hp):
         if hp["nesterov"] and (hp["momentum"] <= 0 or hp["dampening"] != 0):
-            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+            raise ConfigError("Nesterov momentum requires a momentum and zero dampening")
 
     def _update(self, p, g, state, slot, hp):
         g = self._grad(p, g, hp["weight_decay"], hp["maximize"], slot)
@@ -98,3 +101,66 @@ class SGD(Optimizer):
             if hp["nesterov"]:
                 out["lookahead_update"] = buf * (-hp["lr"] * hp["momentum"])
         return out
+
+
+def lines(hp, v) -> list[str]:
+    """The update rule as text (core.optim.method.Method.lines), from the box above."""
+    out = gradient_lines(hp, v)
+    lr, mu, damp = hp["lr"], hp["momentum"], hp["dampening"]
+    if mu == 0:
+        return [*out, f"θ ← θ − {v('γ', lr)}·g"]
+    gain = "g" if damp == 0 else f"{v('(1 − τ)', 1 - damp)}·g"
+    out.append(f"b ← {v('μ', mu)}·b + {gain}   (b ← g at t = 1)")
+    if hp["nesterov"]:
+        out.append(f"θ ← θ − {v('γ', lr)}·(g + {v('μ', mu)}·b)")
+    else:
+        out.append(f"θ ← θ − {v('γ', lr)}·b")
+    return out
+
+
+def _specs(momentum: float, nesterov: bool) -> tuple:
+    """Nesterov needs μ > 0 and τ = 0, so its preset bounds μ away from 0 and does not offer τ."""
+    specs = (
+        lr_spec(1e-3),
+        float_spec("momentum", momentum, 0.01 if nesterov else 0.0, 0.999, False, "momentum μ",
+                   "Fraction of the velocity kept each step (b ← μb + g). Higher rolls further and overshoots more."
+                   + (" Nesterov needs μ > 0." if nesterov else "")),
+        float_spec("dampening", 0.0, 0.0, 0.99, False, "dampening τ",
+                   "Scales the new gradient into the velocity by (1 − τ) from step 2 on. Must be 0 for Nesterov."),
+        bool_spec("nesterov", nesterov, "Nesterov",
+                  "Step γ(g + μb): the gradient is taken at the look-ahead point. Needs μ > 0 and τ = 0."),
+        weight_decay_spec(),
+        maximize_spec(),
+    )
+    return tuple(s for s in specs if not (nesterov and s.name == "dampening"))
+
+
+_VELOCITY = Drawable("velocity", "Velocity", "vector", "velocity")
+_LOOKAHEAD = Drawable("lookahead", "Nesterov look-ahead", "point", "lookahead")
+
+SGD_METHOD = Method(
+    "sgd", "SGD", "first-order", SGD, _specs(0.0, False), lines,
+    "Every step is γ times the local slope: it zig-zags across ravines, where the steep direction limits γ, and "
+    "crawls on plateaus and near saddles where the gradient is small.",
+    training_lr=1e-1,
+    landscape_lr={"*": 0.01, "bowl": 0.8, "rotated_ravine": 0.8, "rosenbrock": 1e-3, "saddle": 0.01,
+                  "flat_saddle": 0.1, "himmelblau": 0.01, "two_wells": 0.1, "six_hump_camel": 0.01, "plateau": 0.1,
+                  "beale": 0.01},
+    drawables=(GRADIENT, STEP))
+
+MOMENTUM = Method(
+    "momentum", "Momentum", "first-order", SGD, _specs(0.9, False), lines,
+    "The velocity builds up along consistent directions and cancels across oscillating ones, so it crosses "
+    "plateaus and damps ravine zig-zags — but it overshoots the minimum and spirals in.",
+    preset={"momentum": 0.9}, training_lr=1e-2,
+    landscape_lr={"*": 0.01, "bowl": 0.1, "rotated_ravine": 0.1, "rosenbrock": 1e-3, "saddle": 0.01,
+                  "flat_saddle": 0.01, "himmelblau": 0.003, "two_wells": 0.03, "six_hump_camel": 0.01,
+                  "plateau": 0.1, "beale": 0.003},
+    drawables=(GRADIENT, _VELOCITY, STEP))
+
+NESTEROV = Method(
+    "nesterov", "Nesterov", "first-order", SGD, _specs(0.9, True), lines,
+    "Like momentum, but the gradient is measured at the look-ahead point, so it brakes before overshooting: "
+    "smaller spirals and faster settling in ravines.",
+    preset={"momentum": 0.9, "nesterov": True}, training_lr=1e-2, landscape_lr=MOMENTUM.landscape_lr,
+    drawables=(GRADIENT, _VELOCITY, STEP, _LOOKAHEAD))

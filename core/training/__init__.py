@@ -1,5 +1,5 @@
 """Training runs of the MLP: stepped trainers, optimizer races, schedules, diagnostics and babysitting checks."""
-from .babysit import TYPICAL_LR, diagnose_divergence, initial_loss_check
+from .babysit import diagnose_divergence, initial_loss_check, typical_lr
 from .config import PREPROCESSING, TrainConfig
 from .diagnostics import histogram_range
 from .feed import Feed
@@ -13,7 +13,6 @@ from .trainer import Trainer, train
 __all__ = [
     "PREPROCESSING",
     "SCHEDULES",
-    "TYPICAL_LR",
     "Diagnostics",
     "EvalResult",
     "Event",
@@ -36,4 +35,5 @@ __all__ = [
     "overfit_check",
     "race",
     "train",
+    "typical_lr",
 ]

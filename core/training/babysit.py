@@ -3,12 +3,19 @@ from __future__ import annotations
 
 import math
 
+from ..methods import get_method
 from .results import InitialLoss
 
-__all__ = ["TYPICAL_LR", "diagnose_divergence", "initial_loss_check"]
+__all__ = ["diagnose_divergence", "initial_loss_check", "typical_lr"]
 
-#: a learning rate that trains the lecture's MLP on MNIST well, per optimizer (what a diagnosis suggests)
-TYPICAL_LR = {"sgd": 1e-1, "momentum": 1e-2, "nesterov": 1e-2, "adagrad": 1e-2, "rmsprop": 1e-3, "adam": 1e-3}
+
+def typical_lr(optimizer: str) -> float:
+    """A learning rate that trains the lecture's MLP on MNIST well (the method's `training_lr`, else 1e-3)."""
+    try:
+        lr = get_method(optimizer).training_lr
+    except ValueError:
+        lr = None
+    return 1e-3 if lr is None else lr
 
 
 def _short(x: float) -> str:
@@ -44,7 +51,7 @@ def initial_loss_check(measured: float, classes: int, reg_loss: float = 0.0, ini
 def diagnose_divergence(loss: float, iteration: int, optimizer: str, lr: float, init: str = "") -> str:
     """One sentence: what became non-finite, when, and the most likely cause with a concrete suggestion."""
     what = "NaN" if math.isnan(loss) else "infinite"
-    typical = TYPICAL_LR.get(optimizer, 1e-3)
+    typical = typical_lr(optimizer)
     head = f"loss became {what} at iteration {iteration}"
     if lr > 3 * typical:
         return f"{head}: the learning rate ({lr:.0e}) is probably too high; try {_short(typical)}"

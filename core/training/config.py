@@ -7,8 +7,9 @@ from dataclasses import dataclass, field, replace
 from numbers import Integral, Real
 from typing import Any
 
+from ..errors import ConfigError
+from ..methods import first_order, make_optimizer
 from ..nn import ACTIVATIONS, INITS
-from ..optim import METHODS, make_optimizer
 from .schedule import Schedule
 
 __all__ = ["PREPROCESSING", "TrainConfig"]
@@ -39,7 +40,7 @@ class TrainConfig:
     - `weight_decay`: λ of the L2 loss term 0.5·λ·Σ‖W‖² (weights only); the optimizer's own `weight_decay`
       hyperparameter, if given in `hparams`, is a separate thing.
     - `preprocess`: "scale" (x/255), "center" (minus the training mean) or "standardize" (also / std).
-    - `optimizer`: one of core.optim.METHODS; `hparams` override its torch defaults (e.g. {"lr": 0.01}).
+    - `optimizer`: a first-order method of core.methods; `hparams` override its torch defaults (e.g. {"lr": 0.01}).
     - `eval_every`: validation loss/accuracy and training accuracy every K iterations, on at most `eval_size`
       validation examples and an equally large fixed training subset; also after the last iteration.
     - `diagnostics_every`: per-layer diagnostics every K iterations (0 = only on request), on a probe of
@@ -85,8 +86,9 @@ class TrainConfig:
             object.__setattr__(self, name, _positive_int(name, getattr(self, name)))
         object.__setattr__(self, "diagnostics_every", _positive_int("diagnostics_every", self.diagnostics_every, 0))
         object.__setattr__(self, "seed", _positive_int("seed", self.seed, 0))
-        if self.optimizer not in METHODS:
-            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(METHODS)}")
+        if self.optimizer not in {m.key for m in first_order()}:
+            names = ", ".join(m.key for m in first_order())
+            raise ConfigError(f"unknown optimizer {self.optimizer!r}; choose one of {names}", "optimizer")
         object.__setattr__(self, "hparams", dict(self.hparams))
         make_optimizer(self.optimizer, **self.hparams)  # validates the hyperparameters (ValueError)
         object.__setattr__(self, "schedule", _schedule(self.schedule))

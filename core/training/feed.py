@@ -80,9 +80,6 @@ class Feed:
         out.flags.writeable = False
         return out
 
-    def epoch_of(self, t: int) -> int:
-        return t // self.batches_per_epoch
-
     def batch(self, t: int) -> tuple[np.ndarray, np.ndarray]:
         """(x float32 (b, d), y intp (b,)) for iteration t (0-based)."""
         if self._cached is not None and self._cached[0] == t:

@@ -65,6 +65,15 @@ class Race:
     def iteration(self) -> int:
         return max(t.iteration for t in self.trainers.values())
 
+    def begin(self) -> dict[str, Run]:
+        """The opening payload (core.experiment.Experiment): every run before its first update."""
+        return self.results()
+
+    def extend(self, iterations: int) -> None:
+        """Plan `iterations` more updates for every run (diverged ones stay diverged)."""
+        for trainer in self.trainers.values():
+            trainer.extend(iterations)
+
     def step(self) -> dict[str, StepResult]:
         """One lockstep update of every run still going (finished runs repeat their last result)."""
         return {label: trainer.step() for label, trainer in self.trainers.items()}
@@ -83,7 +92,7 @@ def race(data, optimizers: Iterable[Any], *, hidden=(100, 100, 100, 100), activa
          init: str = "he", iterations: int = 2000, batch_size: int = 128, seed: int = 0, **config) -> dict[str, Run]:
     """Race optimizers on one network to the end: label → Run (Run.losses = per-iteration training loss).
 
-    `optimizers`: names ("adam") or dicts {"name": "momentum", "lr": 0.01, ...} (names from core.optim.METHODS);
+    `optimizers`: names ("adam") or dicts {"name": "momentum", "lr": 0.01, ...} (first-order methods of core.methods);
     other keyword arguments are TrainConfig fields (batch_norm, dropout, eval_every, schedule, ...).
     """
     base = TrainConfig(hidden=hidden, activation=activation, init=init, iterations=iterations,

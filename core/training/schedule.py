@@ -73,10 +73,6 @@ class Schedule:
         return cls("cosine", t_max=t_max, lr_min=lr_min)
 
     @property
-    def is_constant(self) -> bool:
-        return self.kind == "constant"
-
-    @property
     def formula(self) -> str:
         return SCHEDULES[self.kind]
 

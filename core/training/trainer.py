@@ -7,8 +7,8 @@ import time
 
 import numpy as np
 
+from ..methods import make_optimizer
 from ..nn import MLP
-from ..optim import make_optimizer
 from .babysit import diagnose_divergence, initial_loss_check
 from .config import TrainConfig
 from .diagnostics import diagnose, update_ratios, weight_snapshot
@@ -86,7 +86,11 @@ class Trainer:
             return Run(**self._record.history(), name=self.name, config=self.config, status=self.status,
                        message=self.message, events=tuple(self.events), initial=self.initial, seconds=self.seconds)
 
-    # -- stepping ------------------------------------------------------------------------------------
+    # -- stepping (core.experiment.Experiment) --------------------------------------------------------
+
+    def begin(self) -> Run:
+        """The opening payload: the run before its first update (evaluation at iteration 0, initial-loss check)."""
+        return self.result()
 
     def step(self) -> StepResult:
         """One update on the next minibatch; after the end (finished or diverged) returns the last result."""

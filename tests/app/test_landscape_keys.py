@@ -3,8 +3,8 @@ import pytest
 from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import QApplication
 
-from app.landscape.model import METHODS
 from app.main import build_parser, create_window
+from core.paths import ALL_METHODS as METHODS
 
 
 @pytest.fixture

@@ -7,17 +7,18 @@ import numpy as np
 import pytest
 
 import core
-from app.landscape.model import DISPLAY_LR, METHODS, Scene, SceneError, display_lr
-from app.landscape.race import Race
+from app.landscape.model import Scene, SceneError, racers
 from core.measures import Series
+from core.methods import get_method
+from core.surface_race import SurfaceRace as Race
 
 
-def test_methods_are_cores_methods_in_keyboard_order():
-    assert METHODS == core.ALL_METHODS
+def test_racers_are_cores_methods_in_keyboard_order():
+    assert racers() == core.ALL_METHODS
 
 
 def test_model_and_race_import_no_qt():
-    code = ("import sys, app.landscape.model, app.landscape.race; "
+    code = ("import sys, app.landscape.model, core.surface_race; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -40,7 +41,7 @@ def test_default_scene_round_trips_and_opens_on_the_saddle():
     scene = Scene()
     assert Scene.from_dict(scene.to_dict()) == scene
     assert scene.surface in core.SURFACES and core.SURFACES[scene.surface].category == "saddle"
-    assert scene.enabled == list(METHODS)
+    assert scene.enabled == list(racers())
 
 
 @pytest.mark.parametrize("data, field", [
@@ -75,11 +76,12 @@ def test_hparams_for_layers_defaults_edits_and_shared_lr():
     assert scene.hparams_for("newton", {"lr": 1.0, "damping": 0.0}) == {"lr": 1.0, "damping": 1.0}
 
 
-def test_display_lrs_are_tabulated_for_known_surfaces_and_fall_back():
-    assert set(DISPLAY_LR) - {"*"} <= set(core.SURFACES)
-    assert display_lr("sgd", "rosenbrock") == DISPLAY_LR["rosenbrock"]["sgd"]
-    assert display_lr("adam", "custom") == DISPLAY_LR["*"]["adam"]
-    assert display_lr("newton", "bowl") is None
+def test_starting_lrs_are_declared_for_known_surfaces_and_fall_back():
+    for method in core.methods.methods():
+        assert set(method.landscape_lr) - {"*"} <= set(core.SURFACES)
+    assert get_method("sgd").start_lr("rosenbrock") == get_method("sgd").landscape_lr["rosenbrock"] == 1e-3
+    assert get_method("adam").start_lr("custom") == get_method("adam").landscape_lr["*"]
+    assert get_method("newton").start_lr("bowl") is None
 
 
 def _factory(hparams):

@@ -6,9 +6,10 @@ from PySide6.QtTest import QTest
 
 import core
 from app.landscape import LandscapeTab
-from app.landscape.model import METHODS, Scene
+from app.landscape.model import Scene
 from app.landscape.tab import GRID_N
 from core.measures import heat, heat_box, inner_columns
+from core.paths import ALL_METHODS as METHODS
 
 
 @pytest.fixture

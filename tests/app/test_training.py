@@ -104,7 +104,7 @@ def test_a_hyperparameter_change_mid_run_is_one_marker(qtbot, tab):
     tab.controls._hparams_edited({"lr": 0.05})  # a drag: several edits, one change
     record = next(iter(tab.records.values()))
     qtbot.waitUntil(lambda: len(record.events) == 1, timeout=5000)
-    assert record.events[0][1] == "lr 0.01 → 0.05"
+    assert record.events[0][1] == "lr 0.1 → 0.05"  # from SGD's typical training lr (core.methods)
     qtbot.waitUntil(lambda: _steps(tab) > record.events[0][0] + 2, timeout=5000)
     assert len(record.events) == 1
 
@@ -259,7 +259,7 @@ def test_the_schedule_and_settings_reach_the_trainer(qtbot, tab):
     config = tab.session.engine.trainer.config
     assert config.schedule.kind == "exponential" and config.schedule.gamma == 0.999  # not the dataclass's 0.1
     assert config.batch_norm and config.activation == "tanh" and config.seed == 7 and config.hidden == (32, 32)
-    assert config.optimizer == "sgd" and config.hparams["lr"] == 0.01 and config.batch_size == 32
+    assert config.optimizer == "sgd" and config.hparams["lr"] == 0.1 and config.batch_size == 32
 
 
 def test_full_mnist_not_downloaded_offers_the_download(qtbot, tab, tmp_path, monkeypatch):

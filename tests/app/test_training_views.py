@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from app.theme import RACER_COLORS
+from app.theme import racer_color
 from app.training.charts import LogAxis
 from app.training.follow import Follower, decade_range, nice_ceiling
 from app.training.options import describe, parse_hidden, racer_colors, training_specs
@@ -73,7 +73,7 @@ def test_race_entries_are_described_and_coloured_apart():
     assert describe({"name": "adam", "lr": 1e-3, "beta1": 0.9}) == "Adam · lr 1e-3"
     assert describe({"name": "sgd", "lr": 0.05, "momentum": 0.5}) == "SGD · lr 0.05, momentum 0.5"
     colors = racer_colors([{"name": "sgd"}, {"name": "adam"}, {"name": "sgd"}])
-    assert colors[0] == RACER_COLORS["sgd"] and colors[1] == RACER_COLORS["adam"]
+    assert colors[0] == racer_color("sgd") and colors[1] == racer_color("adam")
     assert len(set(colors)) == 3
 
 

@@ -12,7 +12,7 @@ TYPES = {"float": float, "int": int, "bool": bool}
 
 @pytest.mark.parametrize("method", core.ALL_METHODS)
 def test_editor_builds_every_method_at_its_defaults(qtbot, method):
-    specs = core.method_specs(method)
+    specs = core.get_method(method).specs
     editor = HyperparameterEditor(specs)
     qtbot.addWidget(editor)
     values = editor.values()
@@ -21,7 +21,7 @@ def test_editor_builds_every_method_at_its_defaults(qtbot, method):
 
 
 def test_an_edited_lr_is_accepted_by_core(qtbot):
-    editor = HyperparameterEditor(core.method_specs("adam"))
+    editor = HyperparameterEditor(core.get_method("adam").specs)
     qtbot.addWidget(editor)
     editor.show()
     seen = []
@@ -40,10 +40,10 @@ def test_equation_panel_shows_core_rule_with_values(qtbot):
     panel = EquationPanel()
     qtbot.addWidget(panel)
     hp = {"lr": 0.01}
-    panel.show_method("Adam", core.equation("adam", hp), core.method_note("adam"), hp)
+    panel.show_method("Adam", core.get_method("adam").equation(hp), core.get_method("adam").note, hp)
     assert "0.01·m̂" in panel.equation_label.text()
     assert panel.values_label.text() == "lr = 0.01"
-    assert panel.note_label.text() == core.method_note("adam")
+    assert panel.note_label.text() == core.get_method("adam").note
 
 
 def test_typed_formula_becomes_a_surface(qtbot):

@@ -9,8 +9,9 @@ import timeit
 
 import numpy as np
 
+from core.catalogue import SURFACES
 from core.expr import MAX_LENGTH, ExpressionError
-from core.surfaces import SURFACES, from_expression
+from core.surfaces import from_expression
 
 GRID_BUDGET_MS = 20.0
 

@@ -50,8 +50,6 @@ def test_backtracking_gives_up_with_t_zero_and_counts_every_trial():
     assert ls.t == 0.0 and ls.f == 1.0 and ls.trials == [1.0, 0.5, 0.25, 0.125, 0.0625]
 
 
-def test_line_searches_are_reachable_from_core_and_second_order():
-    from core import second_order
-
-    assert core.strong_wolfe is strong_wolfe is second_order.strong_wolfe
-    assert core.LineSearch is LineSearch is second_order.LineSearch
+def test_line_searches_are_reachable_from_core():
+    assert core.strong_wolfe is strong_wolfe
+    assert core.LineSearch is LineSearch

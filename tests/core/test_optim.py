@@ -8,19 +8,19 @@ import math
 import numpy as np
 import pytest
 
-from core.optim import (
-    EQUATIONS,
-    HPARAM_SPECS,
-    METHODS,
-    NOTES,
-    SGD,
-    Adagrad,
-    Adam,
-    HParamSpec,
-    RMSprop,
-    equation,
-    make_optimizer,
-)
+from core.methods import BUILTIN, get_method, make_optimizer
+from core.optim import SGD, Adagrad, Adam, HParamSpec, RMSprop
+
+# What the GUI reads from the registry, per built-in first-order method.
+METHODS = tuple(m.key for m in BUILTIN if m.first_order)
+HPARAM_SPECS = {name: get_method(name).specs for name in METHODS}
+EQUATIONS = {name: get_method(name).equation(values=False) for name in METHODS}
+NOTES = {name: get_method(name).note for name in METHODS}
+
+
+def equation(name, hparams=None):
+    return get_method(name).equation(hparams)
+
 
 STEPS = 50
 
@@ -296,7 +296,9 @@ def test_invalid_hyperparameters_raise_clear_value_errors(cls, hparams, message)
 
 
 def test_make_optimizer_rejects_unknown_method():
-    with pytest.raises(ValueError, match="Unknown method 'newton'"):
+    with pytest.raises(ValueError, match="Unknown method 'bfgs'"):
+        make_optimizer("bfgs")
+    with pytest.raises(ValueError, match="'newton' is not a first-order method"):
         make_optimizer("newton")
 
 

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import core
-from core.optim import make_optimizer
-from core.paths import ALL_METHODS, Runner, iterate, method_equation, method_note, method_specs, run
+from core.methods import get_method, keys, make_optimizer
+from core.paths import ALL_METHODS, Runner, iterate, run
 
 FIRST_ORDER = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 START = (-1.2, 1.0)
@@ -233,13 +233,13 @@ def test_runner_model_is_the_one_the_next_step_uses(rosenbrock):
         np.testing.assert_allclose(model.center, used.center)
 
 
-def test_metadata_covers_all_eight_methods():
+def test_the_registry_covers_all_eight_methods():
     for name in ALL_METHODS:
-        specs = method_specs(name)
-        assert specs and all(spec.kind in ("float", "int", "bool") for spec in specs)
-        assert "θ" in method_equation(name) and method_note(name)
-    assert [s.name for s in method_specs("lbfgs")] == ["lr", "history_size", "line_search"]
+        method = get_method(name)
+        assert method.specs and all(spec.kind in ("float", "int", "bool") for spec in method.specs)
+        assert "θ" in method.equation() and method.note and method.label and method.drawables
+    assert [s.name for s in get_method("lbfgs").specs] == ["lr", "history_size", "line_search"]
     with pytest.raises(ValueError):
-        method_specs("bfgs")
-    assert ALL_METHODS == ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton", "lbfgs")
+        get_method("bfgs")
+    assert ALL_METHODS == keys() == ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton", "lbfgs")
     assert core.run is run and core.ALL_METHODS == ALL_METHODS

@@ -16,10 +16,8 @@ def test_quadratic_model_vectorizes_and_classifies():
         model.center[0] = 5.0  # read-only: safe to share with the GUI thread
 
 
-def test_the_model_has_one_home_and_second_order_still_exports_it():
-    from core import second_order
-
-    assert core.QuadraticModel is QuadraticModel is second_order.QuadraticModel
+def test_the_model_has_one_home():
+    assert core.QuadraticModel is QuadraticModel
 
 
 def bowl():

@@ -6,7 +6,9 @@ from hypothesis import strategies as st
 from scipy.optimize import minimize
 
 import core
-from core.second_order import LBFGS, Newton, Oracle, QuadraticModel
+from core.optim import LBFGS, Newton
+from core.oracle import Oracle
+from core.quadratic import QuadraticModel
 
 
 class Quadratic:

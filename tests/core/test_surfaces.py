@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import core
-from core.surfaces import CATEGORIES, SURFACES, CriticalPoint, Surface, from_expression, get_surface
+from core.catalogue import SURFACES, get_surface
+from core.surfaces import CATEGORIES, CriticalPoint, Surface, from_expression
 
 KEYS = list(SURFACES)
 

@@ -1,14 +1,15 @@
-"""The race: one core Runner per enabled racer, stepped in lockstep, recorded into preallocated buffers (Qt-free).
+"""Racers on one surface: one Runner per method, stepped in lockstep, recorded into preallocated buffers.
 
-Every number recorded here comes from core (`Runner.step()` -> `Step`); this module only stores and indexes.
+The twin of core.training.Race for the Landscape: the same start, the same iteration for everyone, a racer that
+stopped stays where it stopped. It implements core.experiment.Experiment (begin / step / done / extend).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from app.landscape.model import METHODS
+from core.methods import keys
 
-__all__ = ["Race", "Track"]
+__all__ = ["SurfaceRace", "Track"]
 
 
 class Track:
@@ -83,7 +84,7 @@ class Track:
         self.append(step)
 
 
-class Race:
+class SurfaceRace:
     """Racers started together from `start` on `surface`; `head` is the last iteration computed by any of them.
 
     `advance()` moves every running racer one iteration; a racer that converged, diverged or failed stays put.
@@ -112,7 +113,7 @@ class Race:
         self.tracks.pop(method, None)
 
     def methods(self) -> list[str]:
-        return [m for m in METHODS if m in self.tracks]
+        return [m for m in keys() if m in self.tracks]
 
     @property
     def finished(self) -> bool:
@@ -129,6 +130,25 @@ class Race:
             self.head += 1
             done += 1
         return done
+
+    # -- core.experiment.Experiment ------------------------------------------------------------------------
+    @property
+    def done(self) -> bool:
+        return self.finished
+
+    def begin(self) -> dict:
+        """Every racer's step 0 (its start), by method."""
+        return {method: track.steps[0] for method, track in self.tracks.items()}
+
+    def step(self) -> dict:
+        """One lockstep iteration; the newest step of every racer, by method (empty once finished)."""
+        if not self.advance(1):
+            return {}
+        return {method: track.steps[-1] for method, track in self.tracks.items()}
+
+    def extend(self, iterations: int) -> None:
+        """Allow `iterations` more iterations than max_steps."""
+        self.set_max_steps(self.max_steps + int(iterations))
 
     def set_max_steps(self, max_steps: int) -> None:
         self.max_steps = int(max_steps)

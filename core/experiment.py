@@ -1,0 +1,25 @@
+"""The protocol every long run shares — a training run, a training race, a landscape race, a lab experiment.
+
+A driver (the GUI's frame timer, a worker thread or process, a script) calls `begin()` once for the opening
+payload, then `step()` until `done`; `extend(n)` plans n more steps of a run that ended by reaching its length.
+Payloads are immutable or fresh copies, so they may cross threads.
+"""
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+__all__ = ["Experiment"]
+
+
+@runtime_checkable
+class Experiment(Protocol):
+    """begin() → the opening payload; step() → what one step produced; done; extend(n)."""
+
+    @property
+    def done(self) -> bool: ...
+
+    def begin(self) -> Any: ...
+
+    def step(self) -> Any: ...
+
+    def extend(self, iterations: int) -> None: ...
