@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from app import theme
 from app.landscape.model import racers
+from app.widgets.plots import DecadeAxis
 
 __all__ = ["CHARTS", "Charts", "decimate"]
 
@@ -27,15 +28,6 @@ def decimate(x: np.ndarray, y: np.ndarray, lo: float, hi: float, columns: int):
     with np.errstate(invalid="ignore"):
         low, high = np.fmin.reduceat(y, starts), np.fmax.reduceat(y, starts)
     return np.repeat(x[starts], 2), np.column_stack([low, high]).ravel()
-
-
-class DecadeAxis(pg.AxisItem):
-    """A log axis that labels whole decades only: the 2…9 minor ticks of a one-decade range keep their tick
-    marks but no text (stacked labels on a short chart would overlap)."""
-
-    def logTickStrings(self, values, scale, spacing):
-        strings = super().logTickStrings(values, scale, spacing)
-        return [text if abs(v - round(v)) < 1e-9 else "" for v, text in zip(values, strings, strict=False)]
 
 
 class Charts(pg.GraphicsLayoutWidget):

@@ -1,7 +1,7 @@
 """Side-panel controls: the surface picker, the racer legend (toggles, selection, status badges), the aid switches."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap, QStandardItem
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -71,22 +71,21 @@ class SurfacePicker(QWidget):
 
     def set_surfaces(self, surfaces) -> None:
         """Fill the combo with `surfaces` (Surface objects) grouped by category, in CATEGORY_ORDER."""
-        self.combo.blockSignals(True)
-        self.combo.clear()
-        model = self.combo.model()
-        categories = sorted({s.category for s in surfaces},
-                            key=lambda c: CATEGORY_ORDER.index(c) if c in CATEGORY_ORDER else len(CATEGORY_ORDER))
-        for category in categories:
-            header = QStandardItem(category.capitalize())
-            header.setFlags(Qt.ItemFlag.NoItemFlags)
-            font = QFont(self.font())
-            font.setBold(True)
-            header.setFont(font)
-            model.appendRow(header)
-            for surface in surfaces:
-                if surface.category == category:
-                    self.combo.addItem("    " + surface.name, surface.key)
-        self.combo.blockSignals(False)
+        with QSignalBlocker(self.combo):
+            self.combo.clear()
+            model = self.combo.model()
+            categories = sorted({s.category for s in surfaces},
+                                key=lambda c: CATEGORY_ORDER.index(c) if c in CATEGORY_ORDER else len(CATEGORY_ORDER))
+            for category in categories:
+                header = QStandardItem(category.capitalize())
+                header.setFlags(Qt.ItemFlag.NoItemFlags)
+                font = QFont(self.font())
+                font.setBold(True)
+                header.setFont(font)
+                model.appendRow(header)
+                for surface in surfaces:
+                    if surface.category == category:
+                        self.combo.addItem("    " + surface.name, surface.key)
 
     def add_custom(self, surface) -> None:
         """Show a custom surface as the chosen entry (one custom entry at most)."""
@@ -100,28 +99,25 @@ class SurfacePicker(QWidget):
             index = self.combo.count() - 1
         else:
             self.combo.setItemText(index, text)
-        self.combo.blockSignals(True)
-        self.combo.setCurrentIndex(index)
-        self.combo.blockSignals(False)
+        with QSignalBlocker(self.combo):
+            self.combo.setCurrentIndex(index)
 
     def show_surface(self, surface, start_index: int | None) -> None:
         """Select `surface` (silent), show its lesson and its start presets."""
         index = self.combo.findData(surface.key)
         if index >= 0:
-            self.combo.blockSignals(True)
-            self.combo.setCurrentIndex(index)
-            self.combo.blockSignals(False)
+            with QSignalBlocker(self.combo):
+                self.combo.setCurrentIndex(index)
         self.lesson.setText(surface.lesson)
-        self.presets.blockSignals(True)
-        self.presets.clear()
-        for i, (x, y) in enumerate(surface.starts):
-            self.presets.addItem(f"({x:g}, {y:g})", i)
-        if not surface.starts or start_index is None:
-            self.presets.addItem(self.tr("(clicked point)"), -1)
-            self.presets.setCurrentIndex(self.presets.count() - 1)
-        else:
-            self.presets.setCurrentIndex(start_index)
-        self.presets.blockSignals(False)
+        with QSignalBlocker(self.presets):
+            self.presets.clear()
+            for i, (x, y) in enumerate(surface.starts):
+                self.presets.addItem(f"({x:g}, {y:g})", i)
+            if not surface.starts or start_index is None:
+                self.presets.addItem(self.tr("(clicked point)"), -1)
+                self.presets.setCurrentIndex(self.presets.count() - 1)
+            else:
+                self.presets.setCurrentIndex(start_index)
 
     def current_key(self) -> str | None:
         return self.combo.currentData()
@@ -167,17 +163,15 @@ class RacerList(QWidget):
 
     def set_enabled(self, method: str, on: bool) -> None:
         check = self.checks[method]
-        check.blockSignals(True)
-        check.setChecked(on)
-        check.blockSignals(False)
+        with QSignalBlocker(check):
+            check.setChecked(on)
         if not on:
             self.set_badge(method, "", "")
 
     def select(self, method: str) -> None:
         radio = self.radios[method]
-        radio.blockSignals(True)
-        radio.setChecked(True)
-        radio.blockSignals(False)
+        with QSignalBlocker(radio):
+            radio.setChecked(True)
 
     def set_badge(self, method: str, status: str, text: str) -> None:
         """Status badge: "… step 12", "✓ converged at step 5: …", "✗ diverged at step 3: …"."""
@@ -215,9 +209,8 @@ class AidSwitches(QWidget):
 
     def set_values(self, values: dict[str, bool]) -> None:
         for aid, check in self.checks.items():
-            check.blockSignals(True)
-            check.setChecked(bool(values.get(aid)))
-            check.blockSignals(False)
+            with QSignalBlocker(check):
+                check.setChecked(bool(values.get(aid)))
 
     def set_method(self, method: str) -> None:
         usable = applicable_aids(method)

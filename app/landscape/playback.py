@@ -1,7 +1,7 @@
 """The playback bar: play/pause, step, reset, speed, max steps and the timeline scrubber."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -106,17 +106,15 @@ class PlaybackBar(QWidget):
         index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - speed))
         for widget, apply in ((self.speed, lambda: self.speed.setCurrentIndex(index)),
                               (self.max_steps, lambda: self.max_steps.setValue(int(max_steps)))):
-            widget.blockSignals(True)
-            apply()
-            widget.blockSignals(False)
+            with QSignalBlocker(widget):
+                apply()
 
     def show_state(self, playing: bool, position: int, head: int) -> None:
         """Show whether the race plays and where the timeline is (silent)."""
         self.play_button.setText(self.tr("❚❚ Pause") if playing else self.tr("▶ Play"))
-        self.timeline.blockSignals(True)
-        self.timeline.setRange(0, max(int(head), 0))
-        self.timeline.setValue(int(position))
-        self.timeline.blockSignals(False)
+        with QSignalBlocker(self.timeline):
+            self.timeline.setRange(0, max(int(head), 0))
+            self.timeline.setValue(int(position))
         self.position.setText(self.tr("step %d / %d") % (position, head))
 
     def _scrubbed(self, value: int) -> None:

@@ -4,20 +4,12 @@ from __future__ import annotations
 import numpy as np
 
 from app.landscape.charts import CHARTS
+from app.widgets.plots import nice_ceiling
 from core.measures import Series, gradient_cost
 
-__all__ = ["Renderer", "nice_ceiling"]
+__all__ = ["Renderer"]
 
-
-def nice_ceiling(value: float) -> float:
-    """The next of 10, 15, 20, 30, 40, 50, 60, 80, 100, 150 … at or above `value`: chart ranges change only now
-    and then, and never leave more than a third of a chart empty."""
-    decade = 10.0
-    while True:
-        for mantissa in (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0):
-            if decade * mantissa >= value:
-                return decade * mantissa
-        decade *= 10.0
+MIN_X_RANGE = 10.0  # iterations: the charts start this wide
 
 
 class Renderer:
@@ -66,7 +58,8 @@ class Renderer:
             right = 1.1 * race.head  # a margin, so the newest step's dots are not on the frame
         else:
             right = 1.1 * max((gradient_cost(t.evals[t.n - 1: t.n])[0] for t in race.tracks.values()), default=0)
-        if self.charts.set_x_range(nice_ceiling(right)):  # curves are decimated per pixel column: redo them
+        # curves are decimated per pixel column: a new range redoes them
+        if self.charts.set_x_range(max(MIN_X_RANGE, nice_ceiling(right))):
             for name in CHARTS:
                 self.forget(view=name)
         for method in race.methods():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -124,9 +124,8 @@ class SidePanel(QWidget):
 
     def show_settings(self, scene) -> None:
         """Shared lr, noise and chart axis as in `scene` (silent)."""
-        self.shared_lr.blockSignals(True)
-        self.shared_lr.setChecked(scene.shared_lr)
-        self.shared_lr.blockSignals(False)
+        with QSignalBlocker(self.shared_lr):
+            self.shared_lr.setChecked(scene.shared_lr)
         self.shared_lr_value.setValue(scene.lr)
         self.noise.setValue(scene.noise)
         self.x_axis.setCurrentIndex(self.x_axis.findData(scene.x_axis))

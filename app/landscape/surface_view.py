@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from app import theme
@@ -116,9 +116,8 @@ class SurfaceView(pg.PlotWidget):
 
     # -- start point ----------------------------------------------------------------------------------------
     def set_start(self, x: float, y: float) -> None:
-        self.start.blockSignals(True)
-        self.start.setPos(QPointF(float(x), float(y)))
-        self.start.blockSignals(False)
+        with QSignalBlocker(self.start):
+            self.start.setPos(QPointF(float(x), float(y)))
 
     def start_point(self) -> tuple[float, float]:
         p = self.start.pos()

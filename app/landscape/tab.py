@@ -17,7 +17,6 @@ from app import theme
 from app.landscape.aids import Aids
 from app.landscape.charts import Charts
 from app.landscape.controls import SurfacePicker
-from app.landscape.keys import install_shortcuts
 from app.landscape.model import Scene, SceneError, first_order, label, racers
 from app.landscape.playback import PlaybackBar
 from app.landscape.renderer import Renderer
@@ -25,6 +24,7 @@ from app.landscape.side_panel import SidePanel
 from app.landscape.surface_view import SurfaceView
 from app.landscape.trails import Trails
 from app.widgets import scale_fonts
+from app.widgets.keys import install_shortcuts
 from core.measures import COST_LABEL, heat, heat_box, inner_columns, loss_for_chart, value_range
 from core.methods import get_method
 from core.surface_race import SurfaceRace

@@ -10,28 +10,16 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem
 
 from app.theme import qcolor, scale
-from app.training.follow import Follower, decade_range, nice_ceiling
 from app.training.record import X_AXES, Record
+from app.widgets.plots import DecadeAxis, Follower, decade_range, nice_ceiling
 
 GHOST_ALPHA = 70
 RAW_ALPHA = 60
 
 
-class LogAxis(pg.AxisItem):
-    """On a log scale, labels decades only (and 2, 5 when fewer than two decades show): minor labels pile up."""
-
-    def tickStrings(self, values, factor, spacing):
-        strings = super().tickStrings(values, factor, spacing)
-        if not self.logMode or len(values) < 4:
-            return strings
-        mantissas = [round(10 ** (v - math.floor(v)), 6) for v in values]
-        keep = {1.0} if sum(m in (1.0, 10.0) for m in mantissas) >= 2 else {1.0, 2.0, 5.0, 10.0}
-        return [text if m in keep else "" for text, m in zip(strings, mantissas, strict=False)]
-
-
 def make_plot(title: str, y_label: str, parent=None) -> pg.PlotWidget:
     """A white plot with dark axes (readable when projected), downsampling long curves."""
-    plot = pg.PlotWidget(parent=parent, background="w", axisItems={"left": LogAxis("left")})
+    plot = pg.PlotWidget(parent=parent, background="w", axisItems={"left": DecadeAxis("left", minor_labels=True)})
     item = plot.getPlotItem()
     item.setTitle(title, color="#222222")
     item.setLabel("left", y_label, color="#222222")

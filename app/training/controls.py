@@ -1,7 +1,7 @@
 """The Training tab's settings: data, network, training, optimizer (switchable mid-run) and race entries."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -266,9 +266,8 @@ class Controls(QWidget):
         self.settings_changed.emit()
 
     def _hidden_edited(self, text: str) -> None:
-        self.hidden_preset.blockSignals(True)
-        self.hidden_preset.setCurrentIndex(self.hidden_preset.count() - 1)
-        self.hidden_preset.blockSignals(False)
+        with QSignalBlocker(self.hidden_preset):
+            self.hidden_preset.setCurrentIndex(self.hidden_preset.count() - 1)
         try:
             parse_hidden(text)
         except ValueError as exc:

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from app.theme import qcolor, scale
 from app.training.charts import cache_axis, make_plot, scale_plot
-from app.training.follow import Follower, decade_range, nice_ceiling
 from app.training.record import Columns
+from app.widgets.plots import Follower, decade_range, nice_ceiling
 
 GUIDE_RATIO = 1e-3  # the lecture's rule of thumb for ‖ΔW‖/‖W‖
 DRAW_EVERY_S = 0.5  # redraws of the seven small plots; the worker measures more often and no point is lost

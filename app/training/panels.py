@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
-    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -26,27 +23,7 @@ from app.training.predictions import ConfusionView, DigitGrid
 from app.training.racetable import RaceTable
 from app.training.record import X_AXES
 
-TEXT_INPUTS = (QLineEdit, QAbstractSpinBox)
 SIDE_PAGES = ("diagnostics", "predictions", "draw", "race")
-
-
-def space_shortcut(widget: QWidget, slot) -> QShortcut:
-    """Space runs `slot` window-wide while `widget` is shown (a hidden tab's shortcuts are inactive), as on the
-    Landscape tab; a text field that has focus still gets its space."""
-    shortcut = QShortcut(QKeySequence("Space"), widget)
-    shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-    shortcut.setAutoRepeat(False)
-
-    def pressed():
-        focus = QApplication.focusWidget()
-        if isinstance(focus, TEXT_INPUTS):
-            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                QApplication.sendEvent(focus, QKeyEvent(kind, Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier, " "))
-        else:
-            slot()
-
-    shortcut.activated.connect(pressed)
-    return shortcut
 
 
 class Toolbar(QWidget):

@@ -13,10 +13,11 @@ from app.training.curves import Curves
 from app.training.datasource import DataSource
 from app.training.engines import Answer, Change, Contest, Predictions, Solo, Started, Tick, Wants
 from app.training.options import describe, method_label, racer_colors
-from app.training.panels import SidePanel, Toolbar, space_shortcut
+from app.training.panels import SidePanel, Toolbar
 from app.training.runlog import change_label, divergence_text, status_text
 from app.training.worker import Failure, Session
 from app.widgets import format_number, scale_fonts
+from app.widgets.keys import install_shortcuts
 from core.training import SCHEDULES, TrainConfig, typical_lr
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ class TrainingTab(QWidget):
         self._build()
         self.data = DataSource(self.controls, self.banner, self)
         self._connect()
-        self.space = space_shortcut(self, self.toggle_play)
+        self.shortcuts = install_shortcuts(self, {"Space": self.toggle_play})
         self.wants.predictions = self.side.page() == "predictions"
         self._update_buttons()
 

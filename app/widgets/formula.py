@@ -1,7 +1,7 @@
 """Type a loss surface f(x, y) and its view box; errors are shown inline, with a caret under the column."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QGridLayout,
@@ -116,9 +116,8 @@ class FormulaBox(QWidget):
 
     def set_view(self, view) -> None:
         for box, value in zip(self.view_boxes, view, strict=False):
-            box.blockSignals(True)
-            box.setValue(float(value))
-            box.blockSignals(False)
+            with QSignalBlocker(box):
+                box.setValue(float(value))
 
     def error(self) -> str:
         return self.error_label.text() if self.error_label.isVisibleTo(self) else ""

@@ -1,7 +1,7 @@
 """Editors for an optimizer's hyperparameters, built from plain spec objects (core.optim.HParamSpec or alike)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -79,8 +79,7 @@ class ValueEditor(QWidget):
 
     def setValue(self, value) -> None:  # noqa: N802 (Qt naming)
         """Show `value` (numbers clamped into range) without emitting valueChanged."""
-        self.control.blockSignals(True)
-        try:
+        with QSignalBlocker(self.control):
             if self.kind == "float":
                 self.control.setValue(float(value))
             elif self.kind == "int":
@@ -91,8 +90,6 @@ class ValueEditor(QWidget):
                 index = self.control.findData(value)
                 if index >= 0:
                     self.control.setCurrentIndex(index)
-        finally:
-            self.control.blockSignals(False)
 
     def set_presentation(self, on: bool) -> None:
         scale_fonts(self, on)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import re
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QSlider, QWidget
 
@@ -176,9 +176,8 @@ class LogSlider(QWidget):
 
     def setValue(self, value: float) -> None:  # noqa: N802 (Qt naming)
         """Show `value` (clamped) in both controls without emitting valueChanged."""
-        self.box.blockSignals(True)
-        self.box.setValue(float(value))
-        self.box.blockSignals(False)
+        with QSignalBlocker(self.box):
+            self.box.setValue(float(value))
         self._sync_slider()
 
     def minimum(self) -> float:
@@ -211,17 +210,15 @@ class LogSlider(QWidget):
         return round(min(max(t, 0.0), 1.0) * SLIDER_STEPS)
 
     def _sync_slider(self) -> None:
-        self.slider.blockSignals(True)
-        self.slider.setValue(self.value_to_position(self.box.value()))
-        self.slider.blockSignals(False)
+        with QSignalBlocker(self.slider):
+            self.slider.setValue(self.value_to_position(self.box.value()))
 
     def _slider_moved(self, position: int) -> None:
         value = self.position_to_value(position)
         if value == self.box.value():
             return
-        self.box.blockSignals(True)
-        self.box.setValue(value)
-        self.box.blockSignals(False)
+        with QSignalBlocker(self.box):
+            self.box.setValue(value)
         self.valueChanged.emit(value)
 
     def _box_changed(self, value: float) -> None:

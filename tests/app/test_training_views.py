@@ -6,10 +6,9 @@ import pyqtgraph as pg
 import pytest
 
 from app.theme import racer_color
-from app.training.charts import LogAxis
-from app.training.follow import Follower, decade_range, nice_ceiling
 from app.training.options import describe, parse_hidden, racer_colors, training_specs
 from app.training.runlog import change_label
+from app.widgets.plots import DecadeAxis, Follower, decade_range, nice_ceiling
 
 
 @pytest.mark.parametrize("value, expected", [(0.7, 0.8), (1.0, 1.0), (1.01, 1.5), (2.4, 3.0), (9.0, 10.0),
@@ -44,11 +43,17 @@ def test_follower_stops_after_the_user_moves_the_view_and_resumes_on_request(qtb
 
 
 def test_log_axis_labels_decades_when_there_are_several(qtbot):
-    axis = LogAxis("left")
-    axis.setLogMode(False, True)
-    values = list(np.log10([0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1]))
-    strings = axis.tickStrings(values, 1.0, 1.0)
-    assert [s != "" for s in strings] == [True, False, False, True, False, False, True]
+    for minor in (True, False):
+        axis = DecadeAxis("left", minor_labels=minor)
+        axis.setLogMode(False, True)
+        values = list(np.log10([0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1]))
+        strings = axis.tickStrings(values, 1.0, 1.0)
+        assert [s != "" for s in strings] == [True, False, False, True, False, False, True]
+    one_decade = list(np.log10([0.01, 0.02, 0.03, 0.05, 0.07]))
+    shown = [s != "" for s in DecadeAxis("left", minor_labels=True).logTickStrings(one_decade, 1.0, 1.0)]
+    assert shown == [True, True, False, True, False]  # 1, 2 and 5 within one decade
+    shown = [s != "" for s in DecadeAxis("left").logTickStrings(one_decade, 1.0, 1.0)]
+    assert shown == [True, False, False, False, False]  # decades only
 
 
 def test_hidden_sizes_are_parsed_or_explained():

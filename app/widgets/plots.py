@@ -1,4 +1,6 @@
-"""View ranges that follow growing curves in coarse steps, so axes (slow to redraw) change a few times per decade.
+"""What every chart shares: a decade log axis, NaN-safe "nice" ranges, and ranges that follow growing curves.
+
+View ranges follow growing curves in coarse steps, so axes (slow to redraw) change a few times per decade.
 
 pyqtgraph's auto-range moves the axes on every frame while a curve grows, and redrawing an axis with its tick
 labels costs more than drawing the curves; with steps of 1-1.5-2-3-4-5-6-8 × 10ᵏ the axes move ~9 times a decade.
@@ -10,6 +12,25 @@ import math
 import pyqtgraph as pg
 
 STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+class DecadeAxis(pg.AxisItem):
+    """A log axis that labels whole decades only; the 2…9 minor ticks keep their marks but no text (stacked
+    labels on a short chart overlap). With `minor_labels`, 2 and 5 are labelled too while fewer than two decades
+    show, and every tick when there are only a few."""
+
+    def __init__(self, orientation, minor_labels: bool = False, **kwargs):
+        super().__init__(orientation, **kwargs)
+        self.minor_labels = minor_labels
+
+    def logTickStrings(self, values, scale, spacing):
+        strings = super().logTickStrings(values, scale, spacing)
+        if self.minor_labels and len(values) < 4:
+            return strings
+        mantissas = [round(10 ** (v - math.floor(v)), 6) for v in values]
+        decades = sum(m in (1.0, 10.0) for m in mantissas)
+        keep = {1.0, 10.0} if decades >= 2 or not self.minor_labels else {1.0, 2.0, 5.0, 10.0}
+        return [text if m in keep else "" for text, m in zip(strings, mantissas, strict=True)]
 
 
 def nice_ceiling(value: float) -> float:
