@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["Experiment"]
+__all__ = ["Experiment", "Interrupted"]
+
+
+class Interrupted(Exception):  # noqa: N818 (not an error: the run was asked to stop)
+    """Raised inside a long step when its driver asked to stop: the step is abandoned before anything changed."""
 
 
 @runtime_checkable

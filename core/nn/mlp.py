@@ -89,6 +89,8 @@ class MLP:
         self.weight_keys = [k for k in self.params if k.startswith("W")]
         self.last_accuracy = float("nan")
         self._dlogits: np.ndarray | None = None
+        #: called between layers of a training pass; a driver's check raises core.experiment.Interrupted there
+        self.interrupt = None
 
     def _register(self, layer: Layer, index: int) -> None:
         for name in layer.params:
@@ -123,13 +125,22 @@ class MLP:
 
     def loss_and_grads(self, x: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
         """Training-mode loss (cross-entropy + L2 term) and ``grads`` filled in place; sets ``last_accuracy``."""
-        logits = self.forward(x, train=True)
+        check = self.interrupt
+        if check is None:
+            logits = self.forward(x, train=True)
+        else:
+            logits = np.asarray(x, dtype=self.dtype)
+            for layer in self.layers:
+                check()
+                logits = layer.forward(logits, True)
         if self._dlogits is None or self._dlogits.shape != logits.shape:
             self._dlogits = np.empty_like(logits)
         loss, correct = softmax_cross_entropy(logits, y, self._dlogits, overwrite=True)
         self.last_accuracy = correct / logits.shape[0]
         d = self._dlogits
         for layer in reversed(self.layers):
+            if check is not None:
+                check()
             d = layer.backward(d)
         if self.weight_decay:
             for k in self.weight_keys:

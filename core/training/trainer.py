@@ -191,6 +191,11 @@ class Trainer:
             self.events.append(event)
             return event
 
+    def set_interrupt(self, check) -> None:
+        """`check()` is called between layers of each update and may raise core.experiment.Interrupted: the update
+        is then abandoned before any weight changed (batch-norm running averages may have moved once)."""
+        self.mlp.interrupt = check
+
     def request_diagnostics(self) -> None:
         """Attach Diagnostics (with measured update ratios) to the next StepResult."""
         self._diagnostics_requested = True
