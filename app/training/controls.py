@@ -31,7 +31,6 @@ from app.training.racelist import RaceList
 from app.widgets import HyperparameterEditor, NumberBox
 from core.methods import get_method
 from core.nn import ACTIVATIONS, INITS
-from core.training import Schedule
 
 HPARAM_SETTLE_MS = 350  # a slider drag becomes one mid-run change (one marker), not fifty
 
@@ -40,11 +39,6 @@ def _form(box: QGroupBox) -> QFormLayout:
     form = QFormLayout(box)
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
     return form
-
-
-def make_schedule(kind: str | None) -> Schedule:
-    """core's Schedule of `kind` with that kind's defaults."""
-    return Schedule(kind or "constant")
 
 
 def _compact(combo: QComboBox, letters: int = 12) -> QComboBox:
@@ -59,7 +53,7 @@ class Controls(QWidget):
 
     method_changed = Signal(str, dict)  # method, its hyperparameters: switch now
     hparams_changed = Signal(dict)  # name -> value: apply now
-    settings_changed = Signal()  # anything that applies from the next run
+    refused = Signal(str)  # a setting core refused (the model keeps the last valid one)
     download_requested = Signal()
     folder_requested = Signal()
     source_changed = Signal()
@@ -142,9 +136,6 @@ class Controls(QWidget):
         form.addRow("", self.batch_norm)
         form.addRow(self.tr("Dropout"), self.dropout)
         form.addRow(self.tr("L2 λ"), self.weight_decay)
-        for signal in (self.activation.currentIndexChanged, self.init.currentIndexChanged, self.batch_norm.toggled,
-                       self.dropout.valueChanged, self.weight_decay.valueChanged):
-            signal.connect(self.settings_changed)
         return box
 
     def _training_box(self) -> QGroupBox:
@@ -169,9 +160,6 @@ class Controls(QWidget):
         form.addRow(self.tr("Iterations"), self.iterations)
         form.addRow(self.tr("Seed"), self.seed)
         form.addRow(self.tr("Evaluate every"), self.eval_every)
-        for signal in (self.batch_size.valueChanged, self.schedule.currentIndexChanged, self.iterations.valueChanged,
-                       self.seed.valueChanged, self.eval_every.valueChanged):
-            signal.connect(self.settings_changed)
         return box
 
     def _optimizer_box(self) -> QGroupBox:
@@ -201,41 +189,48 @@ class Controls(QWidget):
         layout.addWidget(self.race_list)
         return box
 
-    # -- reading the settings ------------------------------------------------------------------------------
-    def hidden(self) -> tuple[int, ...]:
-        """The hidden sizes; ValueError (also shown under the field) when the custom text is not valid."""
-        sizes = self.hidden_preset.currentData()
-        if sizes is not None:
-            return tuple(sizes)
+    # -- the model ----------------------------------------------------------------------------------------
+    def bind(self, model) -> None:
+        """Every setting widget writes into `model` (validated by core there); a refused value is reported."""
+        self.model = model
+        setters = (
+            (self.activation.currentIndexChanged, lambda: {"activation": self.activation.currentData()}),
+            (self.init.currentIndexChanged, lambda: {"init": self.init.currentData()}),
+            (self.batch_norm.toggled, lambda: {"batch_norm": self.batch_norm.isChecked()}),
+            (self.dropout.valueChanged, lambda: {"dropout": float(self.dropout.value())}),
+            (self.weight_decay.valueChanged, lambda: {"weight_decay": float(self.weight_decay.value())}),
+            (self.batch_size.valueChanged, lambda: {"batch_size": int(self.batch_size.value())}),
+            (self.schedule.currentIndexChanged, lambda: {"schedule": self.schedule.currentData() or "constant"}),
+            (self.iterations.valueChanged, lambda: {"iterations": int(self.iterations.value())}),
+            (self.seed.valueChanged, lambda: {"seed": int(self.seed.value())}),
+            (self.eval_every.valueChanged, lambda: {"eval_every": int(self.eval_every.value())}),
+        )
+        for signal, read in setters:
+            signal.connect(lambda *_args, read=read: self._store(read()))
+        self._store({"activation": self.activation.currentData(), "init": self.init.currentData(),
+                     "batch_size": int(self.batch_size.value()), "iterations": int(self.iterations.value()),
+                     "eval_every": int(self.eval_every.value()),
+                     "schedule": self.schedule.currentData() or "constant"})
+        model.set_hparams(self.editor.values(), replace=True)
+
+    def _store(self, changes: dict) -> None:
         try:
-            sizes = parse_hidden(self.hidden_text.text())
+            self.model.set(**changes)
         except ValueError as exc:
-            self._show_hidden_error(str(exc))
-            raise
+            self.refused.emit(str(exc))
+
+    def _store_hidden(self) -> None:
+        """The preset's sizes, or the typed ones; a text that does not parse is shown under the field."""
+        sizes = self.hidden_preset.currentData()
+        if sizes is None:
+            try:
+                sizes = parse_hidden(self.hidden_text.text())
+            except ValueError as exc:
+                self._show_hidden_error(str(exc))
+                self.model.set_error("hidden", str(exc))
+                return
         self._show_hidden_error("")
-        return sizes
-
-    def method_name(self) -> str:
-        return self.method.currentData()
-
-    def hparams(self) -> dict:
-        return self.editor.values()
-
-    def settings(self) -> dict:
-        """Network and training settings by TrainConfig's names (optimizer excluded); may raise ValueError."""
-        return {
-            "hidden": self.hidden(),
-            "activation": self.activation.currentData(),
-            "init": self.init.currentData(),
-            "batch_norm": self.batch_norm.isChecked(),
-            "dropout": float(self.dropout.value()),
-            "weight_decay": float(self.weight_decay.value()),
-            "batch_size": int(self.batch_size.value()),
-            "schedule": make_schedule(self.schedule.currentData()),
-            "iterations": int(self.iterations.value()),
-            "seed": int(self.seed.value()),
-            "eval_every": int(self.eval_every.value()),
-        }
+        self._store({"hidden": tuple(sizes)})
 
     def set_schedules(self, schedules: dict) -> None:
         """key -> label, from core."""
@@ -262,19 +257,14 @@ class Controls(QWidget):
         custom = sizes is None
         if not custom:
             self.hidden_text.setText(format_hidden(sizes))
-            self._show_hidden_error("")
-        self.settings_changed.emit()
+        if hasattr(self, "model"):
+            self._store_hidden()
 
     def _hidden_edited(self, text: str) -> None:
         with QSignalBlocker(self.hidden_preset):
             self.hidden_preset.setCurrentIndex(self.hidden_preset.count() - 1)
-        try:
-            parse_hidden(text)
-        except ValueError as exc:
-            self._show_hidden_error(str(exc))
-        else:
-            self._show_hidden_error("")
-        self.settings_changed.emit()
+        if hasattr(self, "model"):
+            self._store_hidden()
 
     def _show_hidden_error(self, text: str) -> None:
         self.hidden_error.setText(text)

@@ -1,32 +1,30 @@
-"""Which data the next run trains on: bundled digits, full MNIST (downloaded on request), a folder, or a Dataset."""
-from __future__ import annotations
+"""Which data the next run trains on: bundled digits, full MNIST (downloaded on request), a folder, or a Dataset.
 
-import os
+The choice is stored in the model (`settings["source"]`); the worker loads it (core.data.load_mnist) when a run
+starts."""
+from __future__ import annotations
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QComboBox, QFileDialog
 
 from app.training.download import DownloadDialog
-from core.data import full_mnist_available, load_mnist
+from core.data import full_mnist_available
 
 
 class DataSource(QObject):
-    """The Dataset combo's choice, loaded in the worker thread once and then reused while the choice stands."""
+    """The Dataset combo: its choice goes into the model; what the worker loaded is shown under it."""
 
-    def __init__(self, controls, banner, parent):
+    def __init__(self, controls, banner, model, parent):
         super().__init__(parent)
-        self.controls, self.banner, self.window_parent = controls, banner, parent
+        self.controls, self.banner, self.model, self.window_parent = controls, banner, model, parent
         self.combo: QComboBox = controls.source
-        self.dataset = None  # the last loaded Dataset (read-only arrays: safe to share with worker threads)
-        self._key = None  # (choice, seed) it was loaded for
-        self._pending_key = None
         self.download_dialog: DownloadDialog | None = None
         controls.source_changed.connect(self._choice_changed)
         controls.download_requested.connect(self.open_download)
         controls.folder_requested.connect(self.open_folder)
 
     def choice(self):
-        return self.combo.currentData()
+        return self.model.settings["source"]
 
     def ready(self) -> bool:
         """False (with a banner offering the download) when full MNIST is chosen but not downloaded."""
@@ -37,23 +35,9 @@ class DataSource(QObject):
             return False
         return True
 
-    def builder(self, make):
-        """A build function for the worker thread: load the data there unless already loaded, then make(data)."""
-        source, seed = key = (self.choice(), self.controls.seed.value())
-        dataset = self.dataset if self._key == key else None
-        if not isinstance(source, (str, os.PathLike)):
-            dataset = source  # a Dataset given to add_dataset
-        self._pending_key = key
-
-        def build():
-            return make(dataset if dataset is not None else load_mnist(source, seed=seed))
-
-        return build
-
-    def loaded(self, dataset) -> None:
-        """The worker reports the Dataset the run uses (from a Started payload)."""
-        self.dataset, self._key = dataset, self._pending_key
-        self.controls.data_label.setText(dataset.description or repr(dataset))
+    def loaded(self, info) -> None:
+        """The worker reports what it loaded (a DataInfo from the Started payload)."""
+        self.controls.data_label.setText(info.description)
 
     def add_dataset(self, dataset) -> None:
         """Offer an already loaded core Dataset (e.g. a small one for a quick demo) and select it."""
@@ -97,7 +81,7 @@ class DataSource(QObject):
 
     @Slot()
     def _choice_changed(self) -> None:
-        self.dataset, self._key = None, None
+        self.model.set(source=self.combo.currentData())
         self.controls.data_label.setText(self.tr("Loaded when the next run starts (Reset, then Train)."))
 
     def shutdown(self) -> None:

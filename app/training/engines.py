@@ -1,7 +1,8 @@
-"""What the worker thread steps: core's Trainer or Race, wrapped so each step yields one immutable payload.
+"""What the run driver's worker steps: core's Trainer or Race, wrapped so each step yields immutable payloads.
 
-Everything here runs in the worker thread (construction included: loading data can take a second). The payloads
-hold core's frozen results and fresh arrays only, so the GUI may read them while training goes on.
+Everything here runs in the worker (a process for training; construction included: loading data can take a
+second), so nothing here imports Qt and everything that crosses to the GUI pickles: core's frozen results, fresh
+arrays and small dataclasses. `build_solo` and `build_race` are what the GUI hands the driver.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from core.data import load_mnist
 from core.training import EvalResult, Race, TrainConfig, Trainer
 from core.training.summary import Smoother, confusion_matrix
 
@@ -22,19 +24,26 @@ CONFUSION_SIZE = 2000  # validation digits behind the confusion matrix
 SMOOTHING = 0.95  # about the last 20 minibatches
 
 
-class Wants:
-    """What the views ask for besides the steps; plain bools written by the GUI thread, read between steps."""
+@dataclass(frozen=True)
+class DataInfo:
+    """What the GUI needs to know of the data a run trains on (the arrays stay in the worker)."""
 
-    def __init__(self):
-        self.diagnostics = True  # always: the ratio and gradient charts are histories, gaps would mislead
-        self.predictions = False  # only while the Predictions page is shown (they cost a pass over 2,000 digits)
+    name: str
+    description: str
+    class_names: tuple[str, ...]
+    image_shape: tuple[int, ...]
+
+    @classmethod
+    def of(cls, dataset) -> DataInfo:
+        return cls(dataset.name, dataset.description or repr(dataset), tuple(dataset.class_names),
+                   tuple(getattr(dataset, "image_shape", (28, 28))))
 
 
 @dataclass(frozen=True)
 class Started:
     """A run is ready: its data, how it starts (initial check and evaluation at iteration 0)."""
 
-    dataset: Any
+    data: DataInfo
     labels: tuple[str, ...]  # one per trainer (one for a single run)
     initial: Any  # core InitialLoss (of the first trainer)
     evals: tuple  # core EvalResult at iteration 0, per trainer
@@ -82,11 +91,12 @@ class Answer:
 class Solo:
     """One Trainer; its steps come out as Ticks, with Predictions now and then."""
 
-    def __init__(self, dataset, config: TrainConfig, wants: Wants, label: str):
+    def __init__(self, dataset, config: TrainConfig, label: str, predictions: bool = False):
         self.dataset = dataset
         self.trainer = Trainer(dataset, config, name=label)
         self.label = label
-        self.wants = wants
+        self.diagnostics_wanted = True  # always: the ratio and gradient charts are histories, gaps would mislead
+        self.predictions_wanted = predictions  # only while the Predictions page shows (a pass over 2,000 digits)
         self.smoother = Smoother(SMOOTHING)
         self._last_diagnostics = self._last_predictions = -np.inf
         self._begun = False
@@ -101,17 +111,24 @@ class Solo:
             return None
         self._begun = True
         evals = (_eval_at(self.trainer.history, -1),)
-        return Started(self.dataset, (self.label,), self.trainer.initial, evals,
+        return Started(DataInfo.of(self.dataset), (self.label,), self.trainer.initial, evals,
                        self.dataset.val_x[:GRID], self.dataset.val_y[:GRID])
+
+    def set_interrupt(self, check) -> None:
+        self.trainer.set_interrupt(check)
+
+    def want(self, predictions: bool) -> None:
+        """The GUI shows (or hides) the Predictions page."""
+        self.predictions_wanted = bool(predictions)
 
     def step(self) -> list:
         now = time.perf_counter()
-        if self.wants.diagnostics and now - self._last_diagnostics >= DIAGNOSTICS_EVERY_S:
+        if self.diagnostics_wanted and now - self._last_diagnostics >= DIAGNOSTICS_EVERY_S:
             self.trainer.request_diagnostics()
             self._last_diagnostics = now
         result = self.trainer.step()
         out = [Tick(self.label, result, self.smoother(result.loss), self.trainer.seconds)]
-        due = self.wants.predictions and now - self._last_predictions >= PREDICTIONS_EVERY_S
+        due = self.predictions_wanted and now - self._last_predictions >= PREDICTIONS_EVERY_S
         if (result.eval is not None and due) or self.trainer.done:
             out.append(self.predictions())
         return out
@@ -164,8 +181,15 @@ class Contest:
         trainers = self.race.trainers
         evals = tuple(_eval_at(t.history, -1) for t in trainers.values())
         first = next(iter(trainers.values()))
-        return Started(self.dataset, tuple(trainers), first.initial, evals,
+        return Started(DataInfo.of(self.dataset), tuple(trainers), first.initial, evals,
                        self.dataset.val_x[:GRID], self.dataset.val_y[:GRID])
+
+    def set_interrupt(self, check) -> None:
+        for trainer in self.race.trainers.values():
+            trainer.set_interrupt(check)
+
+    def want(self, predictions: bool) -> None:
+        """A race shows no predictions."""
 
     def step(self) -> list:
         out = []
@@ -187,3 +211,20 @@ def _eval_at(history, index: int) -> EvalResult:
     return EvalResult(int(history.eval_iterations[index]), float(history.val_losses[index]),
                       float(history.val_accs[index]), float(history.train_losses[index]),
                       float(history.train_accs[index]))
+
+
+def _data(source, seed: int):
+    """The Dataset a run trains on: `source` itself when it is one, else loaded here, in the worker."""
+    if hasattr(source, "train_x"):
+        return source
+    return load_mnist(source, seed=seed)
+
+
+def build_solo(source, seed: int, config: TrainConfig, label: str, predictions: bool = False) -> Solo:
+    """A single run (picklable when its arguments are: what the process backend needs)."""
+    return Solo(_data(source, seed), config, label, predictions)
+
+
+def build_race(source, seed: int, entries: list, config: TrainConfig) -> Contest:
+    """A race of `entries` on one network."""
+    return Contest(_data(source, seed), entries, config)

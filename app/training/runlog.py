@@ -6,7 +6,7 @@ import math
 from app.training.options import method_label
 from app.widgets import format_number
 
-STATES = {"running": "training", "paused": "paused", "finished": "stopped", "idle": ""}
+STATES = {"running": "training", "paused": "paused", "finished": "finished", "stopped": "stopped", "idle": ""}
 
 
 def _value(value) -> str:

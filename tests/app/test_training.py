@@ -1,6 +1,7 @@
-"""The Training tab trains in a worker thread: curves grow, switches are marked, stop/close end the thread,
-divergence shows a banner, races run in lockstep, Space toggles play/pause."""
+"""The Training tab trains in a worker process: curves grow, switches are marked, stop halts at once, close ends
+the worker, divergence shows a banner, races run in lockstep, Space toggles play/pause."""
 import math
+import time
 
 import numpy as np
 import pytest
@@ -8,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.training import TrainingTab
+from app.training.engines import Predictions
 from app.window import MainWindow
 from core.data import Dataset, load_mnist
 
@@ -32,124 +34,126 @@ def tab(qtbot, tiny):
     tab.controls.eval_every.setValue(10)
     tab.controls.iterations.setValue(100_000)
     yield tab
-    thread = tab.thread
     tab.shutdown()
-    assert thread is None or not thread.isRunning(), "a test left a training thread running"
+    assert not tab.controller.driver.alive, "a test left a training worker running"
 
 
 def _steps(tab, label=None):
-    record = next(iter(tab.records.values())) if label is None else tab.records[label]
+    record = next(iter(tab.curves.records.values())) if label is None else tab.curves.records[label]
     return len(record.steps)
 
 
 def test_a_short_run_emits_metrics_and_the_charts_grow(qtbot, tab):
     tab.controls.iterations.setValue(60)
-    with qtbot.waitSignal(tab.session.ended, timeout=20000) as ended:
-        tab.toggle_play()
-        assert tab.thread.isRunning()
-    assert ended.args == ["done"]
-    record = next(iter(tab.records.values()))
+    with qtbot.waitSignal(tab.controller.driver.ended, timeout=20000) as ended:
+        tab.controller.toggle_play()
+        assert tab.controller.driver.alive
+    assert ended.args == ["done"] and tab.controller.state == "finished"
+    record = next(iter(tab.curves.records.values()))
     assert len(record.steps) == 60
     np.testing.assert_array_equal(record.steps.col("iteration"), np.arange(1, 61))
     assert np.all(np.isfinite(record.steps.col("loss")))
     assert record.steps.col("smooth")[-1] < record.steps.col("smooth")[0]  # it learns
     # evaluation at 0 (before training), every 10 iterations, and at the end
     np.testing.assert_array_equal(record.evals.col("iteration"), [0, 10, 20, 30, 40, 50, 60])
-    group = tab.loss_chart._groups[id(record)]
+    group = tab.curves.loss._groups[id(record)]
     smooth = group["items"]["smooth"]
     assert len(smooth.xData) == 60 and np.allclose(smooth.yData, record.steps.col("smooth"))
-    assert len(tab.acc_chart._groups[id(record)]["items"]["val"].xData) == 7
+    assert len(tab.curves.accuracy._groups[id(record)]["items"]["val"].xData) == 7
     assert "finished" in tab.toolbar.status.text()
     assert tab.diagnostics.iteration > 0  # core's diagnostics arrived
     assert "ln(10)" in tab.diagnostics.initial.text() and "✓" in tab.diagnostics.initial.text()
 
 
 def test_the_chart_grows_while_training_runs(qtbot, tab):
-    tab.toggle_play()
-    record = next(iter(tab.records.values()))
-    curve = tab.loss_chart._groups[id(record)]["items"]["raw"]
+    tab.controller.toggle_play()
+    record = next(iter(tab.curves.records.values()))
+    curve = tab.curves.loss._groups[id(record)]["items"]["raw"]
     qtbot.waitUntil(lambda: curve.xData is not None and len(curve.xData) >= 5, timeout=10000)
     first = len(curve.xData)
     qtbot.waitUntil(lambda: len(curve.xData) > first + 5, timeout=10000)
-    assert tab.state == "running"
+    assert tab.controller.state == "running"
 
 
 def test_switching_optimizer_mid_run_marks_the_switch(qtbot, tab):
-    tab.toggle_play()
+    tab.controller.toggle_play()
     qtbot.waitUntil(lambda: _steps(tab) >= 15, timeout=10000)
     tab.controls.choose_method("adam")
-    record = next(iter(tab.records.values()))
+    record = next(iter(tab.curves.records.values()))
     qtbot.waitUntil(lambda: len(record.events) == 1, timeout=5000)
-    group = tab.loss_chart._groups[id(record)]
+    group = tab.curves.loss._groups[id(record)]
     qtbot.waitUntil(lambda: len(group["markers"]) == 1, timeout=2000)
     marker = group["markers"][0]
     assert "SGD → Adam" in marker.label.toPlainText()
     assert marker.value() == pytest.approx(record.events[0][0])
     qtbot.waitUntil(lambda: record.steps.last("iteration") > record.events[0][0] + 5, timeout=10000)
-    tab.stop()
-    events = tab.session.engine.trainer.events
-    assert [e.kind for e in events] == ["switch"]
-    assert events[0].before["name"] == "sgd" and events[0].after["name"] == "adam"
+    tab.controller.stop()
+    assert tab.model.settings["optimizer"] == "adam"  # the next run starts with what was switched to
     # the curve goes on past the switch, and the marker follows a change of x-axis
     tab.toolbar.x_axis.setCurrentIndex(tab.toolbar.x_axis.findData("epochs"))
-    assert marker.value() == pytest.approx(record.position(events[0].iteration, "epoch"))
+    assert marker.value() == pytest.approx(record.position(record.events[0][0], "epoch"))
     assert marker.value() < record.steps.last("epoch")
 
 
 def test_a_hyperparameter_change_mid_run_is_one_marker(qtbot, tab):
-    tab.toggle_play()
+    tab.controller.toggle_play()
     qtbot.waitUntil(lambda: _steps(tab) >= 5, timeout=10000)
     tab.controls.editor.editor("lr").control.setValue(0.05)
     tab.controls._hparams_edited({"lr": 0.03})
     tab.controls._hparams_edited({"lr": 0.05})  # a drag: several edits, one change
-    record = next(iter(tab.records.values()))
+    record = next(iter(tab.curves.records.values()))
     qtbot.waitUntil(lambda: len(record.events) == 1, timeout=5000)
     assert record.events[0][1] == "lr 0.1 → 0.05"  # from SGD's typical training lr (core.methods)
     qtbot.waitUntil(lambda: _steps(tab) > record.events[0][0] + 2, timeout=5000)
     assert len(record.events) == 1
 
 
-def test_stop_ends_the_thread_within_a_second(qtbot, tab):
-    tab.toggle_play()
+def test_stop_halts_training_at_once_and_space_continues_the_same_network(qtbot, tab):
+    tab.controller.toggle_play()
     qtbot.waitUntil(lambda: _steps(tab) >= 3, timeout=10000)
-    thread = tab.thread
-    tab.stop()
-    qtbot.waitUntil(lambda: not thread.isRunning(), timeout=1000)
-    assert tab.state == "finished" and tab.thread is None
+    tab.controller.stop()
+    assert tab.controller.state == "paused"
+    qtbot.wait(200)
+    tab.controller.driver.flush()
     steps = _steps(tab)
-    tab.toggle_play()  # continues the same network
+    qtbot.wait(200)  # the event loop runs; nothing more arrives
+    tab.controller.driver.flush()
+    assert _steps(tab) == steps
+    tab.controller.toggle_play()  # continues the same network
     qtbot.waitUntil(lambda: _steps(tab) > steps + 3, timeout=10000)
-    assert len(tab.records) == 1 and not tab.ghosts
+    assert len(tab.curves.records) == 1 and not tab.curves.ghosts
 
 
 def test_pause_holds_the_thread_and_resume_goes_on(qtbot, tab):
-    tab.toggle_play()
+    tab.controller.toggle_play()
     qtbot.waitUntil(lambda: _steps(tab) >= 3, timeout=10000)
-    tab.toggle_play()
-    assert tab.state == "paused"
+    tab.controller.toggle_play()
+    assert tab.controller.state == "paused"
     seen = []
-    tab.session.delivered.connect(seen.extend)
-    tab.session.post(lambda engine: ("paused at", engine.trainer.iteration))  # queued after the pause command
-    qtbot.waitUntil(lambda: any(isinstance(item, tuple) for item in seen), timeout=2000)
-    frozen = next(item for item in seen if isinstance(item, tuple))[1]
-    qtbot.wait(150)  # the event loop keeps running; the trainer must not move
-    assert tab.session.worker.engine.trainer.iteration == frozen and tab.thread.isRunning()
-    tab.toggle_play()
-    qtbot.waitUntil(lambda: tab.session.worker.engine.trainer.iteration > frozen + 3, timeout=10000)
+    tab.controller.driver.delivered.connect(seen.extend)
+    tab.controller.driver.post("predictions")  # queued after the pause command: answered while paused
+    qtbot.waitUntil(lambda: any(isinstance(item, Predictions) for item in seen), timeout=5000)
+    frozen = next(item for item in seen if isinstance(item, Predictions)).iteration
+    tab.controller.driver.post("predictions")
+    qtbot.waitUntil(lambda: sum(isinstance(item, Predictions) for item in seen) == 2, timeout=5000)
+    assert [item.iteration for item in seen if isinstance(item, Predictions)] == [frozen, frozen]  # did not move
+    assert tab.controller.driver.alive
+    tab.controller.toggle_play()
+    qtbot.waitUntil(lambda: _steps(tab) > frozen + 3, timeout=10000)
 
 
 def test_reset_keeps_the_old_curves_as_ghosts_until_cleared(qtbot, tab):
-    tab.toggle_play()
+    tab.controller.toggle_play()
     qtbot.waitUntil(lambda: _steps(tab) >= 3, timeout=10000)
-    tab.reset()
-    assert tab.thread is None and len(tab.ghosts) == 1 and not tab.records
-    ghost = tab.ghosts[0]
-    assert tab.loss_chart._groups[id(ghost)]["items"]["smooth"].opts["pen"].color().alpha() < 255
-    tab.toggle_play()
-    qtbot.waitUntil(lambda: tab.records and _steps(tab) >= 3, timeout=10000)
-    assert next(iter(tab.records.values())).label.startswith("run 2")
-    tab.clear_ghosts()
-    assert not tab.ghosts and len(tab.loss_chart.records()) == 1
+    tab.controller.reset()
+    assert not tab.controller.driver.alive and len(tab.curves.ghosts) == 1 and not tab.curves.records
+    ghost = tab.curves.ghosts[0]
+    assert tab.curves.loss._groups[id(ghost)]["items"]["smooth"].opts["pen"].color().alpha() < 255
+    tab.controller.toggle_play()
+    qtbot.waitUntil(lambda: tab.curves.records and _steps(tab) >= 3, timeout=10000)
+    assert next(iter(tab.curves.records.values())).label.startswith("run 2")
+    tab.curves.clear_ghosts()
+    assert not tab.curves.ghosts and len(tab.curves.loss.records()) == 1
 
 
 def test_closing_the_window_mid_training_leaves_no_thread(qtbot, tiny):
@@ -159,34 +163,36 @@ def test_closing_the_window_mid_training_leaves_no_thread(qtbot, tiny):
     window.select_tab("training")
     tab = window.tab("training")
     tab.add_dataset(tiny)
-    tab.toggle_play()
-    qtbot.waitUntil(lambda: tab.records and _steps(tab) >= 2, timeout=10000)
-    thread = tab.thread
-    assert thread.isRunning()
+    tab.controller.toggle_play()
+    qtbot.waitUntil(lambda: tab.curves.records and _steps(tab) >= 2, timeout=10000)
+    assert tab.controller.driver.alive
+    started = time.perf_counter()
     window.close()
-    assert not thread.isRunning() and tab.thread is None
+    assert not tab.controller.driver.alive and time.perf_counter() - started < 2.0
 
 
 def test_a_huge_learning_rate_diverges_with_a_banner_and_the_app_keeps_working(qtbot, tab):
     tab.controls.editor.set_values({"lr": 1e6})
-    assert tab.controls.hparams()["lr"] == 1e6
-    with qtbot.waitSignal(tab.session.ended, timeout=20000) as ended:
-        tab.toggle_play()
+    tab.controls._hparams_edited({"lr": 1e6})  # what the editor reports for a typed value
+    tab.controls.flush_hparams()
+    assert tab.model.hparams["lr"] == 1e6
+    with qtbot.waitSignal(tab.controller.driver.ended, timeout=20000) as ended:
+        tab.controller.toggle_play()
     assert ended.args == ["done"]
     assert tab.banner.isVisibleTo(tab)
     assert "diverged" in tab.banner.title.text().lower()
     assert "NaN" in tab.banner.text.text() or "infinite" in tab.banner.text.text()
     assert "too high" in tab.banner.text.text()
-    record = next(iter(tab.records.values()))
+    record = next(iter(tab.curves.records.values()))
     assert record.status == "diverged" and not math.isfinite(record.steps.last("loss"))
     assert "diverged" in tab.toolbar.status.text()
     # the suggested fix: reset with a typical lr, then training works again
     assert tab.banner.action.isVisibleTo(tab)
     tab.banner.action.click()
-    assert tab.controls.hparams()["lr"] == pytest.approx(0.1) and not tab.banner.isVisibleTo(tab)
-    tab.toggle_play()
-    qtbot.waitUntil(lambda: tab.records and _steps(tab) >= 5, timeout=10000)
-    assert np.all(np.isfinite(next(iter(tab.records.values())).steps.col("loss")))
+    assert tab.model.hparams["lr"] == pytest.approx(0.1) and not tab.banner.isVisibleTo(tab)
+    tab.controller.toggle_play()
+    qtbot.waitUntil(lambda: tab.curves.records and _steps(tab) >= 5, timeout=10000)
+    assert np.all(np.isfinite(next(iter(tab.curves.records.values())).steps.col("loss")))
 
 
 def test_invalid_hidden_sizes_explain_themselves_and_start_nothing(qtbot, tab):
@@ -194,17 +200,17 @@ def test_invalid_hidden_sizes_explain_themselves_and_start_nothing(qtbot, tab):
     tab.controls._hidden_edited("100,abc")
     assert tab.controls.hidden_error.isVisibleTo(tab)
     assert "'abc' is not a whole number" in tab.controls.hidden_error.text()
-    tab.toggle_play()
-    assert tab.thread is None and tab.banner.isVisibleTo(tab)
+    tab.controller.toggle_play()
+    assert not tab.controller.driver.alive and tab.banner.isVisibleTo(tab)
     assert "abc" in tab.banner.text.text()
 
 
 def test_a_race_of_two_runs_in_lockstep_and_the_table_fills(qtbot, tab):
     tab.controls.race_list.set_entries([{"name": "sgd", "lr": 0.05}, {"name": "adam", "lr": 1e-3}])
     tab.controls.iterations.setValue(40)
-    with qtbot.waitSignal(tab.session.ended, timeout=30000):
-        tab.start_race()
-    records = list(tab.records.values())
+    with qtbot.waitSignal(tab.controller.driver.ended, timeout=30000):
+        tab.controller.start_race()
+    records = list(tab.curves.records.values())
     assert len(records) == 2
     for record in records:
         np.testing.assert_array_equal(record.steps.col("iteration"), np.arange(1, 41))
@@ -216,7 +222,7 @@ def test_a_race_of_two_runs_in_lockstep_and_the_table_fills(qtbot, tab):
     assert table.filled() and table.rowCount() == 2
     assert table.item(0, 0).text().startswith("SGD") and table.item(1, 0).text().startswith("Adam")
     assert table.item(0, 3).text() == "40" and "%" in table.item(1, 2).text()
-    assert len(tab.loss_chart.legend.items) == 2
+    assert len(tab.curves.loss.legend.items) == 2
 
 
 def test_space_toggles_play_and_pause_whichever_child_has_focus(qtbot, tiny):
@@ -230,21 +236,21 @@ def test_space_toggles_play_and_pause_whichever_child_has_focus(qtbot, tiny):
     tab = window.tab("training")
     tab.add_dataset(tiny)
     check = tab.controls.batch_norm
-    for widget in (tab.loss_chart.plot, check, tab.toolbar.play_button):
+    for widget in (tab.curves.loss.plot, check, tab.toolbar.play_button):
         widget.setFocus()
         qtbot.keyClick(widget, Qt.Key.Key_Space)
-        assert tab.state == "running"
+        assert tab.controller.state == "running"
         qtbot.keyClick(widget, Qt.Key.Key_Space)
-        assert tab.state == "paused"
-        tab.stop()
+        assert tab.controller.state == "paused"
+        tab.controller.stop()
     assert not check.isChecked()  # Space went to the tab, not to the check box
     edit = tab.controls.hidden_text
     edit.setFocus()
     qtbot.waitUntil(edit.hasFocus)
     qtbot.keyClick(edit, Qt.Key.Key_Space)
-    assert tab.state == "finished" and edit.text().endswith(" ")  # typing a space is not a shortcut
+    assert tab.controller.state == "paused" and edit.text().endswith(" ")  # typing a space is not a shortcut
     window.close()
-    assert tab.thread is None
+    assert not tab.controller.driver.alive
 
 
 def test_the_schedule_and_settings_reach_the_trainer(qtbot, tab):
@@ -253,10 +259,10 @@ def test_the_schedule_and_settings_reach_the_trainer(qtbot, tab):
     controls.batch_norm.setChecked(True)
     controls.activation.setCurrentIndex(controls.activation.findData("tanh"))
     controls.seed.setValue(7)
-    tab.toggle_play()
-    qtbot.waitUntil(lambda: tab.records and _steps(tab) >= 2, timeout=10000)
-    tab.stop()
-    config = tab.session.engine.trainer.config
+    tab.controller.toggle_play()
+    qtbot.waitUntil(lambda: tab.curves.records and _steps(tab) >= 2, timeout=10000)
+    tab.controller.stop()
+    config = tab.model.config()  # what the run was built from: the model, never the widgets
     assert config.schedule.kind == "exponential" and config.schedule.gamma == 0.999  # not the dataclass's 0.1
     assert config.batch_norm and config.activation == "tanh" and config.seed == 7 and config.hidden == (32, 32)
     assert config.optimizer == "sgd" and config.hparams["lr"] == 0.1 and config.batch_size == 32
@@ -267,8 +273,8 @@ def test_full_mnist_not_downloaded_offers_the_download(qtbot, tab, tmp_path, mon
     opened = []
     monkeypatch.setattr(tab.data, "open_download", lambda: opened.append(True))
     tab.controls.source.setCurrentIndex(tab.controls.source.findData("full"))
-    tab.toggle_play()
-    assert tab.thread is None and tab.banner.isVisibleTo(tab)
+    tab.controller.toggle_play()
+    assert not tab.controller.driver.alive and tab.banner.isVisibleTo(tab)
     assert "not downloaded" in tab.banner.title.text()
     tab.banner.action.click()
     assert opened == [True] and not tab.banner.isVisibleTo(tab)
@@ -277,14 +283,14 @@ def test_full_mnist_not_downloaded_offers_the_download(qtbot, tab, tmp_path, mon
 def test_presentation_mode_scales_text_and_lines(qtbot, tab):
     from app.theme import scale
 
-    tab.toggle_play()
-    qtbot.waitUntil(lambda: tab.records and _steps(tab) >= 2, timeout=10000)
-    record = next(iter(tab.records.values()))
-    smooth = tab.loss_chart._groups[id(record)]["items"]["smooth"]
+    tab.controller.toggle_play()
+    qtbot.waitUntil(lambda: tab.curves.records and _steps(tab) >= 2, timeout=10000)
+    record = next(iter(tab.curves.records.values()))
+    smooth = tab.curves.loss._groups[id(record)]["items"]["smooth"]
     tab.set_presentation(True)
     assert smooth.opts["pen"].widthF() == scale(True).chart_width
     assert tab.font().pixelSize() == 22
-    assert tab.loss_chart.item.getAxis("bottom").style["tickFont"].pixelSize() == scale(True).tick_px
+    assert tab.curves.loss.item.getAxis("bottom").style["tickFont"].pixelSize() == scale(True).tick_px
     tab.set_presentation(False)
     assert smooth.opts["pen"].widthF() == scale(False).chart_width
     assert tab.font().pixelSize() != 22
@@ -302,13 +308,13 @@ def test_a_corrupt_data_folder_shows_a_banner_and_the_bundled_digits_still_train
                          + tiny.val_x[:20].tobytes())
     (tmp_path / "t10k-images-idx3-ubyte.gz").write_bytes(good[: len(good) // 2])  # cut short, as a broken copy
     tab.data.add_folder(str(tmp_path))
-    with qtbot.waitSignal(tab.session.ended, timeout=20000) as ended:
-        tab.toggle_play()
+    with qtbot.waitSignal(tab.controller.driver.ended, timeout=20000) as ended:
+        tab.controller.toggle_play()
     assert ended.args == ["failed"]
     assert tab.banner.isVisibleTo(tab)
     assert "t10k-images-idx3-ubyte.gz" in tab.banner.text.text()
-    assert tab.thread is None or not tab.thread.isRunning()
+    assert not tab.controller.driver.alive
     # Nothing is lost: pick the digits again and training works.
     tab.add_dataset(tiny)
-    tab.toggle_play()
-    qtbot.waitUntil(lambda: any(len(r.steps) >= 5 for r in tab.records.values()), timeout=10000)
+    tab.controller.toggle_play()
+    qtbot.waitUntil(lambda: any(len(r.steps) >= 5 for r in tab.curves.records.values()), timeout=10000)

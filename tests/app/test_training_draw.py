@@ -84,16 +84,17 @@ def test_the_network_answers_a_drawing_with_probabilities(qtbot, tiny):
     tab.side.setCurrentWidget(tab.draw_panel)
     draw(tab.draw_panel.pad, SEVEN)
     qtbot.waitUntil(lambda: "Train a network first" in tab.draw_panel.answer.text(), timeout=2000)
-    tab.toggle_play()  # while training: the question goes to the worker thread
-    qtbot.waitUntil(lambda: tab.records and len(next(iter(tab.records.values())).steps) > 20, timeout=10000)
+    tab.controller.toggle_play()  # while training: the question goes to the worker
+    qtbot.waitUntil(lambda: bool(tab.curves.records) and len(next(iter(tab.curves.records.values())).steps) > 20,
+                    timeout=10000)
     tab.draw_panel.probabilities = None
     draw(tab.draw_panel.pad, [(0.5, 0.1), (0.5, 0.8)])
     qtbot.waitUntil(lambda: tab.draw_panel.probabilities is not None, timeout=5000)
     p = tab.draw_panel.probabilities
     assert p.shape == (10,) and p.sum() == pytest.approx(1.0, abs=1e-5) and np.all(p >= 0)
     assert "The network says" in tab.draw_panel.answer.text()
-    tab.stop()  # stopped: the same network answers from the GUI thread
+    tab.controller.stop()  # halted: the same network still answers, between steps
     tab.draw_panel.probabilities = None
     tab.draw_panel.submit()
-    assert tab.draw_panel.probabilities is not None
+    qtbot.waitUntil(lambda: tab.draw_panel.probabilities is not None, timeout=5000)
     tab.shutdown()
