@@ -22,11 +22,11 @@ class FrameDriver(QObject):
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(interval_ms)
-        self.timer.timeout.connect(self._frame)
+        self.timer.timeout.connect(self.frame)
         self._once = QTimer(self)
         self._once.setSingleShot(True)
         self._once.setInterval(0)
-        self._once.timeout.connect(self._frame)
+        self._once.timeout.connect(self.flush)
 
     def request(self) -> None:
         """Redraw at the next frame (many requests before it make one redraw)."""
@@ -47,13 +47,13 @@ class FrameDriver(QObject):
     def flush(self) -> None:
         """Redraw now if a redraw is pending (tests and exports that need the picture up to date)."""
         if self._pending:
-            self._frame(tick=False)
-
-    def _frame(self, tick: bool = True) -> None:
-        if tick is True and self.ticking and self._tick is not None and self.sender() is self.timer:
-            self._tick()
-            self._pending = True
-        if self._pending:
             self._pending = False
             self._render()
             self.rendered.emit()
+
+    def frame(self) -> None:
+        """One frame: `tick` (while ticking), then the redraw."""
+        if self.ticking and self._tick is not None:
+            self._tick()
+            self._pending = True
+        self.flush()

@@ -7,6 +7,12 @@ from app.main import build_parser, create_window
 from core.paths import ALL_METHODS as METHODS
 
 
+def drawn(tab):
+    """The tab after the redraw it asked for (redraws are coalesced into one per frame)."""
+    tab.controller.frames.flush()
+    return tab
+
+
 @pytest.fixture
 def window(qtbot):
     window = create_window(build_parser().parse_args([]))
@@ -31,12 +37,12 @@ def focus(qtbot, widget):
 
 
 def test_space_toggles_playing_whichever_child_has_focus(qtbot, tab):
-    for widget in (tab.view, tab.racers.checks["adam"], tab.playback.timeline):
+    for widget in (tab.view, tab.racers.checks["adam"], drawn(tab).playback.timeline):
         focus(qtbot, widget)
         qtbot.keyClick(widget, Qt.Key.Key_Space)
-        assert tab.playing and tab.timer.isActive()
+        assert tab.controller.playing and tab.controller.frames.timer.isActive()
         qtbot.keyClick(widget, Qt.Key.Key_Space)
-        assert not tab.playing and not tab.timer.isActive()
+        assert not tab.controller.playing and not tab.controller.frames.timer.isActive()
     assert tab.racers.checks["adam"].isChecked()  # Space went to the tab, not to the check box
 
 
@@ -44,13 +50,13 @@ def test_right_steps_left_goes_back_and_r_resets(qtbot, tab):
     view = focus(qtbot, tab.view)
     qtbot.keyClick(view, Qt.Key.Key_Right)
     qtbot.keyClick(view, Qt.Key.Key_Right)
-    assert tab.position == 2 and tab.race.head == 2
+    assert tab.controller.position == 2 and tab.controller.race.head == 2
     qtbot.keyClick(view, Qt.Key.Key_Left)
-    assert tab.position == 1 and tab.race.head == 2
+    assert tab.controller.position == 1 and tab.controller.race.head == 2
     qtbot.keyClick(view, Qt.Key.Key_Right)
-    assert tab.position == 2 and tab.race.head == 2  # replayed, not recomputed
+    assert tab.controller.position == 2 and tab.controller.race.head == 2  # replayed, not recomputed
     qtbot.keyClick(view, Qt.Key.Key_R)
-    assert tab.position == 0 and tab.race.head == 0
+    assert tab.controller.position == 0 and tab.controller.race.head == 0
 
 
 @pytest.mark.parametrize("digit", range(1, 9))
@@ -58,10 +64,10 @@ def test_a_digit_toggles_its_racer(qtbot, tab, digit):
     method = METHODS[digit - 1]
     view = focus(qtbot, tab.view)
     qtbot.keyClick(view, str(digit))
-    assert not tab.scene.is_enabled(method) and method not in tab.race.tracks
+    assert not tab.controller.scene.is_enabled(method) and method not in tab.controller.race.tracks
     assert not tab.racers.checks[method].isChecked()
     qtbot.keyClick(view, str(digit))
-    assert tab.scene.is_enabled(method) and method in tab.race.tracks
+    assert tab.controller.scene.is_enabled(method) and method in tab.controller.race.tracks
 
 
 def test_text_fields_keep_their_keys(qtbot, tab):
@@ -70,43 +76,44 @@ def test_text_fields_keep_their_keys(qtbot, tab):
     qtbot.keyClicks(edit, "x r 3")
     qtbot.keyClick(edit, Qt.Key.Key_Right)
     assert edit.text() == "x r 3"
-    assert not tab.playing and tab.race.head == 0 and tab.scene.is_enabled("nesterov")
+    assert not tab.controller.playing and tab.controller.race.head == 0 and tab.controller.scene.is_enabled("nesterov")
     box = tab.playback.max_steps
     focus(qtbot, box)
     box.lineEdit().selectAll()
     qtbot.keyClicks(box, "25")
     qtbot.keyClick(box, Qt.Key.Key_Return)
-    assert tab.scene.max_steps == 25 and tab.scene.is_enabled("sgd") and tab.scene.is_enabled("momentum")
+    scene = tab.controller.scene
+    assert scene.max_steps == 25 and scene.is_enabled("sgd") and scene.is_enabled("momentum")
 
 
 def test_shortcuts_sleep_while_another_tab_is_shown(qtbot, window, tab):
     window.select_tab("training")
     qtbot.waitUntil(lambda: not tab.isVisible())
     qtbot.keyClick(window.tabs.currentWidget(), Qt.Key.Key_Right)
-    assert tab.race.head == 0
+    assert tab.controller.race.head == 0
 
 
 def test_switching_tabs_pauses_the_race(qtbot, window, tab):
-    tab.play()
+    tab.controller.play()
     window.select_tab("training")
-    assert not tab.playing and not tab.timer.isActive()
+    assert not tab.controller.playing and not tab.controller.frames.timer.isActive()
 
 
 def test_closing_the_window_stops_the_timer_and_leaves_no_threads(qtbot, window, tab):
-    tab.play()
-    with qtbot.waitSignal(tab.frameDrawn, timeout=2000):
+    tab.controller.play()
+    with qtbot.waitSignal(tab.controller.frameDrawn, timeout=2000):
         pass
-    assert tab.timer.isActive()
+    assert tab.controller.frames.timer.isActive()
     window.close()
-    assert not tab.timer.isActive() and not tab.playing
+    assert not tab.controller.frames.timer.isActive() and not tab.controller.playing
     assert not [t for t in tab.findChildren(QThread) if t.isRunning()]
-    head = tab.race.head
-    with qtbot.assertNotEmitted(tab.frameDrawn, wait=100):  # several frame periods: no frame, no step
+    head = tab.controller.race.head
+    with qtbot.assertNotEmitted(tab.controller.frameDrawn, wait=100):  # several frame periods: no frame, no step
         pass
-    assert tab.race.head == head
+    assert tab.controller.race.head == head
 
 
 def test_shutdown_alone_stops_the_timer(qtbot, tab):
-    tab.play()
+    tab.controller.play()
     tab.shutdown()
-    assert not tab.timer.isActive()
+    assert not tab.controller.frames.timer.isActive()

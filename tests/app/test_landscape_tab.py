@@ -6,10 +6,16 @@ from PySide6.QtTest import QTest
 
 import core
 from app.landscape import LandscapeTab
+from app.landscape.controller import GRID_N
 from app.landscape.model import Scene
-from app.landscape.tab import GRID_N
 from core.measures import heat, heat_box, inner_columns
 from core.paths import ALL_METHODS as METHODS
+
+
+def drawn(tab):
+    """The tab after the redraw it asked for (redraws are coalesced into one per frame)."""
+    tab.controller.frames.flush()
+    return tab
 
 
 @pytest.fixture
@@ -24,18 +30,19 @@ def tab(qtbot):
 
 
 def marker(tab, method):
-    return tab.trails.marker_position(method)
+    return drawn(tab).trails.marker_position(method)
 
 
 def expected_points(tab, method, steps):
-    return core.run(tab.surface, method, tab.start_point(), steps, **tab.hparams_for(method)).points
+    c = tab.controller
+    return core.run(c.surface, method, c.start_point(), steps, **c.hparams_for(method)).points
 
 
 def test_opens_on_the_saddle_with_all_eight_racers(tab):
-    assert tab.surface.key == "saddle"
-    assert tab.race.methods() == list(METHODS)
-    assert all(marker(tab, m) == pytest.approx(tab.surface.starts[0]) for m in METHODS)
-    left, right = tab.charts.plots["loss"].viewRange()[0]
+    assert tab.controller.surface.key == "saddle"
+    assert tab.controller.race.methods() == list(METHODS)
+    assert all(marker(tab, m) == pytest.approx(tab.controller.surface.starts[0]) for m in METHODS)
+    left, right = drawn(tab).charts.plots["loss"].viewRange()[0]
     assert left <= 0 and right >= 10  # the charts' iteration axis starts at a readable range
 
 
@@ -46,7 +53,7 @@ def test_choosing_a_surface_shows_its_grid_in_the_chosen_colouring(tab, key):
     tab.picker.combo.setCurrentIndex(index)
     tab.picker.combo.activated.emit(index)  # what a user's pick emits
     surface = core.get_surface(key)
-    assert tab.surface.key == key
+    assert tab.controller.surface.key == key
     shown = tab.view.image.image
     assert shown.shape != before.shape or not np.array_equal(shown, before, equal_nan=True)
     xs, _, z = surface.grid(GRID_N, view=heat_box(surface.view))  # the view, widened to fill the plot
@@ -69,20 +76,20 @@ def test_choosing_a_surface_shows_its_grid_in_the_chosen_colouring(tab, key):
 
 
 def test_critical_points_are_marked(tab):
-    tab.set_surface("six_hump_camel")
+    tab.controller.set_surface("six_hump_camel")
     kinds = list(tab.view.critical.data["data"])
     assert kinds.count("minimum") == 6 and kinds.count("saddle") >= 1
 
 
 def test_enabling_a_racer_adds_its_path(tab):
-    tab.set_racer("adam", False)
-    assert marker(tab, "adam") is None and len(tab.trails.curves["adam"].xData) == 0
+    tab.controller.set_racer("adam", False)
+    assert marker(tab, "adam") is None and len(drawn(tab).trails.curves["adam"].xData) == 0
     for _ in range(3):
-        tab.step()
-    tab.set_racer("adam", True)
+        tab.controller.step()
+    tab.controller.set_racer("adam", True)
     points = expected_points(tab, "adam", 3)
-    assert tab.race.tracks["adam"].n == 4
-    trail = np.column_stack([tab.trails.curves["adam"].xData, tab.trails.curves["adam"].yData])
+    assert tab.controller.race.tracks["adam"].n == 4
+    trail = np.column_stack([drawn(tab).trails.curves["adam"].xData, drawn(tab).trails.curves["adam"].yData])
     # The trail is core's points, thinned to one per screen pixel, from the start to the current point.
     assert all(any(np.array_equal(p, q) for q in points) for p in trail)
     np.testing.assert_array_equal(trail[[0, -1]], points[[0, -1]])
@@ -90,113 +97,114 @@ def test_enabling_a_racer_adds_its_path(tab):
 
 
 def test_one_step_moves_every_marker_exactly_one_step(tab):
-    tab.set_surface("beale")
-    tab.step()
+    tab.controller.set_surface("beale")
+    tab.controller.step()
     for method in METHODS:
         assert marker(tab, method) == pytest.approx(tuple(expected_points(tab, method, 1)[1]), rel=1e-12)
 
 
 def test_at_timeline_position_k_each_marker_is_where_core_run_was(tab, qtbot):
-    tab.set_surface("rosenbrock")
-    tab.race.advance(40)
-    tab.seek(tab.race.head)
-    tab.playback.timeline.setValue(12)  # a drag of the scrubber lands here
-    assert tab.position == 12
+    tab.controller.set_surface("rosenbrock")
+    tab.controller.race.advance(40)
+    tab.controller.seek(tab.controller.race.head)
+    drawn(tab).playback.timeline.setValue(12)  # a drag of the scrubber lands here
+    assert tab.controller.position == 12
     for method in METHODS:
         points = expected_points(tab, method, 40)
         assert marker(tab, method) == pytest.approx(tuple(points[min(12, len(points) - 1)]), rel=1e-12)
-    tab.play()  # playing resumes from the end, not from the scrubbed step
-    assert tab.position == 40
-    with qtbot.waitSignal(tab.frameDrawn, timeout=2000):
+    tab.controller.play()  # playing resumes from the end, not from the scrubbed step
+    assert tab.controller.position == 40
+    with qtbot.waitSignal(tab.controller.frameDrawn, timeout=2000):
         pass
-    assert tab.position > 40
-    tab.pause()
+    assert tab.controller.position > 40
+    tab.controller.pause()
 
 
 def test_playing_draws_one_frame_per_tick_coalescing_the_steps(tab, qtbot, monkeypatch):
     frames = []
-    tab.frameDrawn.connect(frames.append)
-    tab.set_speed(5.0)
-    tab.play()
-    qtbot.waitUntil(lambda: tab.race.head >= 20, timeout=5000)
-    tab.pause()
-    steps = np.diff([0, *frames[:frames.index(tab.race.head) + 1]])
+    tab.controller.frameDrawn.connect(frames.append)
+    tab.controller.set_speed(5.0)
+    tab.controller.play()
+    qtbot.waitUntil(lambda: tab.controller.race.head >= 20, timeout=5000)
+    tab.controller.pause()
+    steps = np.diff([0, *frames[:frames.index(tab.controller.race.head) + 1]])
     assert steps.min() >= 1 and steps.max() <= 5  # at most 5 steps per frame at 5×, each frame drawn once
-    assert tab.race.tracks["sgd"].n == tab.race.head + 1
+    assert tab.controller.race.tracks["sgd"].n == tab.controller.race.head + 1
     # Unhurried (no time budget), every tick is exactly five steps and one redraw.
-    import app.landscape.tab as module
+    import app.landscape.controller as module
 
     monkeypatch.setattr(module, "STEP_BUDGET_S", 10.0)
-    tab.playing, head, frames[:] = True, tab.race.head, []
+    c = tab.controller
+    c.playing, c.frames.ticking, head, frames[:] = True, True, c.race.head, []
     for _ in range(3):
-        tab._tick()
-    tab.playing = False
-    assert tab.race.head == head + 15 and frames == [head + 5, head + 10, head + 15]
+        c.frames.frame()
+    c.playing = c.frames.ticking = False
+    assert tab.controller.race.head == head + 15 and frames == [head + 5, head + 10, head + 15]
 
 
 def test_a_click_on_the_surface_sets_the_start_point(tab):
-    tab.set_surface("himmelblau")
+    tab.controller.set_surface("himmelblau")
     target = (1.5, -2.0)
     QTest.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      tab.view.map_to_widget(*target))
     (xmin, xmax, _, _) = tab.view.visible_box()
     pixel = (xmax - xmin) / tab.view.viewport().width()
-    assert tab.scene.start == pytest.approx(target, abs=2 * pixel)
-    assert tab.view.start_point() == pytest.approx(tab.scene.start)
-    assert all(marker(tab, m) == pytest.approx(tab.scene.start) for m in METHODS)
+    assert tab.controller.scene.start == pytest.approx(target, abs=2 * pixel)
+    assert tab.view.start_point() == pytest.approx(tab.controller.scene.start)
+    assert all(marker(tab, m) == pytest.approx(tab.controller.scene.start) for m in METHODS)
     assert tab.picker.presets.currentData() == -1
 
 
 def test_dragging_the_start_marker_moves_the_start_and_leaves_the_view(tab):
-    tab.set_surface("himmelblau")
+    tab.controller.set_surface("himmelblau")
     viewport, box = tab.view.viewport(), tab.view.visible_box()
-    begin, end = tab.view.map_to_widget(*tab.start_point()), tab.view.map_to_widget(2.0, -1.0)
+    begin, end = tab.view.map_to_widget(*tab.controller.start_point()), tab.view.map_to_widget(2.0, -1.0)
     QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, begin)
     for t in range(1, 11):
         QTest.mouseMove(viewport, begin + (end - begin) * (t / 10))
     QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
     pixel = (box[1] - box[0]) / viewport.width()
-    assert tab.scene.start == pytest.approx((2.0, -1.0), abs=2 * pixel)
+    assert tab.controller.scene.start == pytest.approx((2.0, -1.0), abs=2 * pixel)
     assert tab.view.visible_box() == pytest.approx(box)  # the marker moved, the map did not pan
-    assert all(marker(tab, m) == pytest.approx(tab.scene.start) for m in METHODS)
+    assert all(marker(tab, m) == pytest.approx(tab.controller.scene.start) for m in METHODS)
 
 
 def test_a_start_preset_restarts_every_racer_there(tab):
-    surface = tab.surface
-    tab.race.advance(5)
+    surface = tab.controller.surface
+    tab.controller.race.advance(5)
     tab.picker.presets.activated.emit(1)
-    assert tab.race.head == 0 and tab.start_point() == surface.starts[1]
+    assert tab.controller.race.head == 0 and tab.controller.start_point() == surface.starts[1]
     assert all(marker(tab, m) == pytest.approx(surface.starts[1]) for m in METHODS)
 
 
 def test_sgd_with_a_huge_lr_is_marked_diverged_while_the_others_go_on(tab, qtbot):
-    tab.load_scene(Scene(surface="bowl", hparams={"sgd": {"lr": 1e6}}, speed=10.0))
-    tab.play()
-    qtbot.waitUntil(lambda: "diverged" in tab.racers.badges["sgd"].text(), timeout=5000)
-    assert "✗" in tab.racers.badges["sgd"].text()
-    head = tab.race.head
-    qtbot.waitUntil(lambda: tab.race.head > head + 10, timeout=5000)
-    assert tab.race.tracks["adam"].status == "running"
-    assert tab.racers.badges["adam"].text().startswith("…")
-    tab.pause()
+    tab.controller.load_scene(Scene(surface="bowl", hparams={"sgd": {"lr": 1e6}}, speed=10.0))
+    tab.controller.play()
+    qtbot.waitUntil(lambda: "diverged" in drawn(tab).racers.badges["sgd"].text(), timeout=5000)
+    assert "✗" in drawn(tab).racers.badges["sgd"].text()
+    head = tab.controller.race.head
+    qtbot.waitUntil(lambda: tab.controller.race.head > head + 10, timeout=5000)
+    assert tab.controller.race.tracks["adam"].status == "running"
+    assert drawn(tab).racers.badges["adam"].text().startswith("…")
+    tab.controller.pause()
 
 
 def test_converged_badge_names_the_step(tab):
-    tab.set_surface("bowl")
-    tab.race.advance(5)
-    tab.seek(5)
-    assert tab.racers.badges["newton"].text().startswith("✓ converged at step 1")
-    tab.seek(0)
-    assert tab.racers.badges["newton"].text() == "… running"
+    tab.controller.set_surface("bowl")
+    tab.controller.race.advance(5)
+    tab.controller.seek(5)
+    assert drawn(tab).racers.badges["newton"].text().startswith("✓ converged at step 1")
+    tab.controller.seek(0)
+    assert drawn(tab).racers.badges["newton"].text() == "… running"
 
 
 def test_an_invalid_formula_shows_the_parser_message_and_keeps_the_surface(tab):
-    tab.set_surface("beale")
+    tab.controller.set_surface("beale")
     image = tab.view.image.image.copy()
     tab.formula.set_formula("x**2 + z")
     tab.formula.apply()
     assert "unknown name 'z'" in tab.formula.error()
-    assert tab.surface.key == "beale" and tab.scene.surface == "beale"
+    assert tab.controller.surface.key == "beale" and tab.controller.scene.surface == "beale"
     np.testing.assert_array_equal(tab.view.image.image, image)
 
 
@@ -204,24 +212,25 @@ def test_a_valid_formula_becomes_the_surface(tab):
     tab.formula.set_formula("x**2 + 4*y**2")
     tab.formula.set_view((-2, 2, -1, 1))
     tab.formula.apply()
-    assert tab.surface.key == "custom" and tab.scene.formula == "x**2 + 4*y**2"
-    assert tab.scene.domain == (-2, 2, -1, 1)
+    assert tab.controller.surface.key == "custom" and tab.controller.scene.formula == "x**2 + 4*y**2"
+    assert tab.controller.scene.domain == (-2, 2, -1, 1)
     assert tab.picker.current_key() == "custom"
-    xs, _, z = tab.surface.grid(GRID_N, view=heat_box(tab.surface.view))
+    surface = tab.controller.surface
+    xs, _, z = surface.grid(GRID_N, view=heat_box(surface.view))
     np.testing.assert_array_equal(tab.view.image.image,
-                                  heat(z, tab.surface.log_colors, None, inner_columns(xs, tab.surface.view)).values)
+                                  heat(z, surface.log_colors, None, inner_columns(xs, surface.view)).values)
 
 
 def test_an_hparam_edit_mid_run_applies_from_the_next_step(tab):
-    tab.set_surface("bowl")
-    tab.select("adam")
+    tab.controller.set_surface("bowl")
+    tab.controller.select("adam")
     for _ in range(5):
-        tab.step()
-    old = tab.hparams_for("adam")
+        tab.controller.step()
+    old = tab.controller.hparams_for("adam")
     tab.editor.editor("lr").control.box.setValue(0.5)  # as if typed, then Enter
-    assert tab.hparams_for("adam")["lr"] == 0.5
-    tab.step()
-    runner = core.Runner(tab.surface, "adam", tab.start_point(), **old)
+    assert tab.controller.hparams_for("adam")["lr"] == 0.5
+    tab.controller.step()
+    runner = core.Runner(tab.controller.surface, "adam", tab.controller.start_point(), **old)
     for _ in range(5):
         runner.step()
     runner.set(lr=0.5)
@@ -234,28 +243,28 @@ def test_shared_lr_reaches_every_first_order_racer(tab):
     tab.shared_lr.setChecked(True)
     tab.shared_lr_value.valueChanged.emit(0.02)
     for method in METHODS[:6]:
-        assert tab.race.tracks[method].runner.optimizer.hparams["lr"] == 0.02
-    assert tab.race.tracks["newton"].runner.optimizer.hparams["lr"] == 1.0
-    tab.select("adam")
+        assert tab.controller.race.tracks[method].runner.optimizer.hparams["lr"] == 0.02
+    assert tab.controller.race.tracks["newton"].runner.optimizer.hparams["lr"] == 1.0
+    tab.controller.select("adam")
     assert not tab.editor.editor("lr").isEnabled()
 
 
 def test_noise_sigma_goes_to_every_runner(tab):
     tab.noise.valueChanged.emit(0.5)
-    assert all(track.runner.noise == 0.5 for track in tab.race.tracks.values())
+    assert all(track.runner.noise == 0.5 for track in tab.controller.race.tracks.values())
 
 
 def test_evaluation_axis_shows_the_price_of_second_order_steps(tab):
-    tab.set_surface("rosenbrock")
-    tab.race.advance(10)
-    tab.seek(10)
-    tab.set_x_axis("evaluations")
-    newton = tab.charts.curves["loss"]["newton"]
-    evals = tab.race.tracks["newton"].evals
-    n = tab.race.tracks["newton"].n
+    tab.controller.set_surface("rosenbrock")
+    tab.controller.race.advance(10)
+    tab.controller.seek(10)
+    tab.controller.set_x_axis("evaluations")
+    newton = drawn(tab).charts.curves["loss"]["newton"]
+    evals = tab.controller.race.tracks["newton"].evals
+    n = tab.controller.race.tracks["newton"].n
     np.testing.assert_array_equal(newton.xData, np.maximum(evals[:n, 0], evals[:n, 1]) + 2 * evals[:n, 2])
     assert newton.xData[1] == 3  # one gradient and one Hessian
-    sgd = tab.charts.curves["loss"]["sgd"]
+    sgd = drawn(tab).charts.curves["loss"]["sgd"]
     np.testing.assert_array_equal(sgd.xData, np.arange(11))
 
 
@@ -268,23 +277,23 @@ def test_evaluation_axis_shows_the_price_of_second_order_steps(tab):
     ("lbfgs", "trials", lambda a: a.trials),
 ])
 def test_visual_aids_appear_for_the_selected_racer(tab, method, aid, item):
-    tab.set_surface("rosenbrock")
-    tab.select(method)
-    tab.set_aid(aid, True)
-    tab.step()
-    tab.step()
-    tab.seek(1)
-    assert item(tab.aids).isVisible()
-    tab.set_aid(aid, False)
-    assert not item(tab.aids).isVisible()
+    tab.controller.set_surface("rosenbrock")
+    tab.controller.select(method)
+    tab.controller.set_aid(aid, True)
+    tab.controller.step()
+    tab.controller.step()
+    tab.controller.seek(1)
+    assert item(drawn(tab).aids).isVisible()
+    tab.controller.set_aid(aid, False)
+    assert not item(drawn(tab).aids).isVisible()
 
 
 def test_lookahead_point_is_cores(tab):
-    tab.select("nesterov")
-    tab.set_aid("lookahead", True)
-    tab.step()
-    ahead = tab.race.tracks["nesterov"].steps[1].info["lookahead"]
-    spot = tab.aids.lookahead.data[0]
+    tab.controller.select("nesterov")
+    tab.controller.set_aid("lookahead", True)
+    tab.controller.step()
+    ahead = tab.controller.race.tracks["nesterov"].steps[1].info["lookahead"]
+    spot = drawn(tab).aids.lookahead.data[0]
     assert (spot["x"], spot["y"]) == pytest.approx(tuple(ahead))
 
 
@@ -294,23 +303,23 @@ def test_presentation_mode_makes_labels_at_least_20px(tab):
     assert tab.racers.checks["sgd"].font().pixelSize() >= 20
     assert tab.playback.play_button.font().pixelSize() >= 20
     assert tab.view.plot.getAxis("bottom").style["tickFont"].pixelSize() >= 20
-    assert tab.trails.curves["sgd"].opts["pen"].widthF() > 2
+    assert drawn(tab).trails.curves["sgd"].opts["pen"].widthF() > 2
     tab.set_presentation(False)
     assert tab.racers.checks["sgd"].font().pixelSize() < 20
 
 
 def test_tab_scene_round_trips_through_json(tab, qtbot):
-    tab.set_surface("himmelblau")
-    tab.set_start(0.5, 0.5)
-    tab.set_racer("lbfgs", False)
-    tab.select("adam")
-    tab.set_aid("m_hat", True)
-    text = tab.to_json()
+    tab.controller.set_surface("himmelblau")
+    tab.controller.set_start(0.5, 0.5)
+    tab.controller.set_racer("lbfgs", False)
+    tab.controller.select("adam")
+    tab.controller.set_aid("m_hat", True)
+    text = tab.controller.to_json()
     other = LandscapeTab()
     qtbot.addWidget(other)
-    other.load_json(text)
-    assert other.scene == tab.scene
-    assert other.surface.key == "himmelblau" and other.start_point() == (0.5, 0.5)
-    assert other.race.methods() == [m for m in METHODS if m != "lbfgs"]
+    other.controller.load_json(text)
+    assert other.controller.scene == tab.controller.scene
+    assert other.controller.surface.key == "himmelblau" and other.controller.start_point() == (0.5, 0.5)
+    assert other.controller.race.methods() == [m for m in METHODS if m != "lbfgs"]
     assert other.racers.radios["adam"].isChecked()
     other.shutdown()

@@ -16,6 +16,12 @@ from core.surface_race import SurfaceRace
 from core.training import Race, TrainConfig, Trainer
 
 
+def drawn(tab):
+    """The tab after the redraw it asked for (redraws are coalesced into one per frame)."""
+    tab.controller.frames.flush()
+    return tab
+
+
 class SignSGD(Optimizer):
     """θ ← θ − γ·sign(g): a toy first-order method, written the way a new optimizer file would be."""
 
@@ -62,17 +68,17 @@ def test_a_registered_method_appears_in_the_landscape(qtbot, toy):
     tab.activateWindow()
     qtbot.waitExposed(tab)
     assert "signsgd" in tab.racers.checks and tab.racers.checks["signsgd"].text() == "9  SignSGD"
-    assert "signsgd" in tab.race.tracks  # it races from the start, like the others
-    tab.select("signsgd")
+    assert "signsgd" in tab.controller.race.tracks  # it races from the start, like the others
+    tab.controller.select("signsgd")
     assert "sign(g)" in tab.equation.equation_label.text() and tab.equation.title_label.text() == "SignSGD"
-    assert tab.hparams_for("signsgd")["lr"] == 0.02  # its declared starting lr
-    tab.step()
-    step = tab.race.tracks["signsgd"].steps[-1]
+    assert tab.controller.hparams_for("signsgd")["lr"] == 0.02  # its declared starting lr
+    tab.controller.step()
+    step = tab.controller.race.tracks["signsgd"].steps[-1]
     np.testing.assert_allclose(np.abs(step.info["update"]), 0.02)  # every coordinate moved by γ
     tab.view.setFocus()
     qtbot.waitUntil(tab.view.hasFocus)
     qtbot.keyClick(tab.view, "9")  # its keyboard toggle
-    assert not tab.scene.is_enabled("signsgd")
+    assert not tab.controller.scene.is_enabled("signsgd")
     tab.shutdown()
 
 
@@ -92,17 +98,18 @@ def test_ticking_nesterov_on_sgd_is_refused_and_not_stored(qtbot):
     """Regression: the scene stored what core then refused, so after R the racer showed "cannot start"."""
     tab = LandscapeTab()
     qtbot.addWidget(tab)
-    tab.select("sgd")
-    tab.step()
+    tab.controller.select("sgd")
+    tab.controller.step()
     tab.editor.changed.emit({"nesterov": True})  # what ticking the box emits
-    assert "nesterov" not in tab.scene.hparams.get("sgd", {})
+    assert "nesterov" not in tab.controller.scene.hparams.get("sgd", {})
     assert "Nesterov momentum requires a momentum" in tab.side.editor_status.text()
     assert tab.editor.values()["nesterov"] is False  # the editor shows what is stored again
-    tab.reset()
-    assert tab.race.tracks["sgd"].status == "running" and not tab.racers.badges["sgd"].text().startswith("!")
+    tab.controller.reset()
+    assert tab.controller.race.tracks["sgd"].status == "running"
+    assert not drawn(tab).racers.badges["sgd"].text().startswith("!")
     tab.editor.changed.emit({"momentum": 0.5})  # a valid edit is stored and reaches the runner
-    assert tab.scene.hparams["sgd"] == {"momentum": 0.5}
-    assert tab.race.tracks["sgd"].runner.optimizer.hparams["momentum"] == 0.5
+    assert tab.controller.scene.hparams["sgd"] == {"momentum": 0.5}
+    assert tab.controller.race.tracks["sgd"].runner.optimizer.hparams["momentum"] == 0.5
     tab.shutdown()
 
 

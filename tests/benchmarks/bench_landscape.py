@@ -65,36 +65,36 @@ def percentile(values, q):
 
 def frame_times(tab, app, speed, presentation):
     tab.set_presentation(presentation)
-    tab.set_surface("rosenbrock")
-    factory = tab.race.factory
+    tab.controller.set_surface("rosenbrock")
+    factory = tab.controller.race.factory
 
     def no_early_stop(method, surface, start):
         runner = factory(method, surface, start)
         runner.tol = 0.0  # keep every racer running so each trail has TRAIL points
         return runner
 
-    tab.set_max_steps(TRAIL + FRAMES * int(max(speed, 1)) + 10)
-    tab.race.factory = no_early_stop
-    for method in list(tab.race.tracks):
-        tab.race.add(method)
-    tab.race.advance(TRAIL)
-    tab.select("adam")
-    for aid in tab.scene.aids:
-        tab.set_aid(aid, True)
-    tab.set_speed(speed)
-    tab.playing = True  # ticks are driven by hand below, not by the timer
-    tab.position = tab.race.head
-    tab.render()
+    tab.controller.set_max_steps(TRAIL + FRAMES * int(max(speed, 1)) + 10)
+    tab.controller.race.factory = no_early_stop
+    for method in list(tab.controller.race.tracks):
+        tab.controller.race.add(method)
+    tab.controller.race.advance(TRAIL)
+    tab.controller.select("adam")
+    for aid in tab.controller.scene.aids:
+        tab.controller.set_aid(aid, True)
+    tab.controller.set_speed(speed)
+    tab.controller.playing = True  # ticks are driven by hand below, not by the timer
+    tab.controller.position = tab.controller.race.head
+    tab.controller.render()
     app.processEvents()
     times, cpu = [], []
     for _ in range(FRAMES):
         start, start_cpu = time.perf_counter(), time.thread_time()
-        tab._tick()
+        tab.controller._tick()
         app.processEvents()  # delivers the update requests: the views repaint what changed, as in the app
         times.append((time.perf_counter() - start) * 1000)
         cpu.append((time.thread_time() - start_cpu) * 1000)
-    tab.playing = False
-    lengths = {m: t.n for m, t in tab.race.tracks.items()}
+    tab.controller.playing = False
+    lengths = {m: t.n for m, t in tab.controller.race.tracks.items()}
     # L-BFGS stops by itself once its line search finds no lower point at the minimum (float resolution).
     assert sorted(lengths.values())[1] > TRAIL, lengths
     return times, cpu
