@@ -66,3 +66,18 @@ def test_only_the_shown_tab_is_built_until_another_is_selected(qtbot):
     assert landscape.isVisibleTo(window)
     # A tab built after projector mode was switched on comes up in projector mode too.
     assert landscape.font().pixelSize() >= 20 or landscape.font().pointSize() >= 15
+
+
+def test_a_spawned_worker_does_not_start_a_second_app(monkeypatch):
+    """multiprocessing's spawn re-imports the main module as __mp_main__: `python -m app` must not run main() then."""
+    import runpy
+
+    import app.main
+
+    calls = []
+    monkeypatch.setattr(app.main, "main", lambda *a: calls.append(a) or 0)
+    runpy.run_module("app.__main__", run_name="__mp_main__")
+    assert calls == []
+    with pytest.raises(SystemExit):
+        runpy.run_module("app.__main__", run_name="__main__")
+    assert calls == [()]
