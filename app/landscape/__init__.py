@@ -1,7 +1,8 @@
 """The Landscape tab: optimizers race across 2-D loss surfaces (CS231n lecture 7's animations, live).
 
-`model` and `race` are Qt-free (importing them loads no Qt); the views (`surface_view`, `trails`,
-`aids`, `charts`, `controls`, `playback`) only draw; `tab` wires them to a frame timer.
+`model` is Qt-free (importing it loads no Qt); `controller` races core's methods on a surface; `tab` lays out
+`views/` (the surface, trails' aids, charts and the renderer that feeds them) and `panels/` (pickers, playback,
+the side panel).
 """
 __all__ = ["LandscapeTab"]
 

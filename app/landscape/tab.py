@@ -10,18 +10,18 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 import core
 from app import theme
-from app.landscape.aids import Aids
-from app.landscape.charts import Charts
 from app.landscape.controller import LandscapeController
-from app.landscape.controls import SurfacePicker
 from app.landscape.model import Scene, racers
-from app.landscape.playback import PlaybackBar
-from app.landscape.renderer import Renderer
-from app.landscape.side_panel import SidePanel
-from app.landscape.surface_view import SurfaceView
-from app.landscape.trails import Trails
+from app.landscape.panels.controls import SurfacePicker
+from app.landscape.panels.playback import PlaybackBar
+from app.landscape.panels.side import SidePanel
+from app.landscape.views.aids import Aids
+from app.landscape.views.charts import Charts
+from app.landscape.views.renderer import Renderer
+from app.landscape.views.surface_view import SurfaceView
 from app.widgets import scale_fonts
 from app.widgets.keys import install_shortcuts
+from app.widgets.trails import Trails
 
 __all__ = ["LandscapeTab"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QComboBox, QFileDialog
 
-from app.training.download import DownloadDialog
+from app.training.panels.download import DownloadDialog
 from core.data import full_mnist_available
 
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from app.training.banner import Banner
 from app.training.controller import TrainingController
-from app.training.controls import Controls
-from app.training.curves import Curves
 from app.training.datasource import DataSource
 from app.training.model import TrainingModel
-from app.training.panels import SidePanel, Toolbar
+from app.training.panels.controls import Controls
+from app.training.panels.pages import SidePanel, Toolbar
+from app.training.views.curves import Curves
 from app.widgets import scale_fonts
+from app.widgets.banner import Banner
 from app.widgets.keys import install_shortcuts
 from core.training import SCHEDULES
 

@@ -4,7 +4,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from app.landscape.charts import decimate
+from app.landscape.views.charts import decimate
 from core.contours import isolines
 
 
@@ -44,7 +44,7 @@ def test_decimation_keeps_each_columns_extremes():
 
 
 def test_trail_thinning_is_incremental_and_exact(qtbot):
-    from app.landscape.trails import Trails
+    from app.widgets.trails import Trails
 
     widget = pg.PlotWidget()
     qtbot.addWidget(widget)

@@ -2,7 +2,7 @@
 import pytest
 
 from app.landscape import LandscapeTab
-from app.landscape.charts import CHARTS
+from app.landscape.views.charts import CHARTS
 
 
 def drawn(tab):

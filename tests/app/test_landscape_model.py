@@ -17,8 +17,8 @@ def test_racers_are_cores_methods_in_keyboard_order():
     assert racers() == core.ALL_METHODS
 
 
-def test_model_and_race_import_no_qt():
-    code = ("import sys, app.landscape.model, core.surface_race; "
+def test_models_race_and_training_engines_import_no_qt():
+    code = ("import sys, app.landscape.model, core.surface_race, app.training.model, app.training.engines; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
-from app.training.download import DownloadDialog
+from app.training.panels.download import DownloadDialog
 from core.data import load_idx_folder, write_idx
 
 NAMES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",

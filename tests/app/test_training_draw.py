@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from app.training import TrainingTab
-from app.training.drawpanel import DrawPanel
+from app.training.panels.drawpanel import DrawPanel
 from core.data import Dataset, load_mnist
 from core.data.drawing import center_of_mass
 

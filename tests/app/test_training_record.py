@@ -4,7 +4,7 @@ The worker itself (commands between steps, pause, prompt stop, coalesced results
 tests/app/test_runtime.py."""
 import numpy as np
 
-from app.training.record import Columns, Record
+from app.training.views.record import Columns, Record
 
 
 def test_columns_grow_and_give_views_of_the_filled_part():

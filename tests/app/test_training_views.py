@@ -92,7 +92,7 @@ def test_marker_labels_name_the_change():
 
 
 def test_histogram_ranges_stay_while_the_data_fill_them_well():
-    from app.training.diagnostics import settled
+    from app.training.views.diagnostics import settled
     assert settled((-2.0, 4.0), (-1.5, 3.0)) == (-2.0, 4.0)  # inside and more than half as wide: kept
     assert settled((-2.0, 4.0), (-0.5, 1.5)) == (-0.5, 1.5)  # much narrower: the axes follow
     assert settled((-2.0, 4.0), (-2.0, 5.0)) == (-2.0, 5.0)  # outside: the axes follow
@@ -100,7 +100,7 @@ def test_histogram_ranges_stay_while_the_data_fill_them_well():
 
 
 def test_status_line_shows_new_text_without_asking_for_a_new_layout(qtbot):
-    from app.training.panels import StatusLine
+    from app.training.panels.pages import StatusLine
     line = StatusLine("start")
     qtbot.addWidget(line)
     line.show()
@@ -112,7 +112,7 @@ def test_status_line_shows_new_text_without_asking_for_a_new_layout(qtbot):
 
 
 def test_diagnostics_are_drawn_only_while_their_page_is_shown(qtbot):
-    from app.training.diagnostics import DiagnosticsPanel
+    from app.training.views.diagnostics import DiagnosticsPanel
     panel = DiagnosticsPanel()
     qtbot.addWidget(panel)
     drawn = []

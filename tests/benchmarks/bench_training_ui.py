@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QApplication
 from app.runtime.runs import RunDriver
 from app.training import TrainingTab
 from app.training.engines import Tick, build_solo
-from app.training.panels import SIDE_PAGES
+from app.training.panels.pages import SIDE_PAGES
 from core.data import load_mnist
 from core.training import TrainConfig, Trainer
 

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from app.theme import qcolor, scale
-from app.training.charts import cache_axis, make_plot, scale_plot
-from app.training.record import Columns
+from app.training.views.charts import cache_axis, make_plot, scale_plot
+from app.training.views.record import Columns
 from app.widgets.plots import Follower, decade_range, nice_ceiling
 
 GUIDE_RATIO = 1e-3  # the lecture's rule of thumb for ‖ΔW‖/‖W‖

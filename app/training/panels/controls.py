@@ -27,7 +27,7 @@ from app.training.options import (
     trainable,
     training_specs,
 )
-from app.training.racelist import RaceList
+from app.training.panels.racelist import RaceList
 from app.widgets import HyperparameterEditor, NumberBox
 from core.methods import get_method
 from core.nn import ACTIVATIONS, INITS

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import theme
-from app.landscape.aids import applicable_aids
 from app.landscape.model import aid_label, aids, label, racers
+from app.landscape.views.aids import applicable_aids
 
 __all__ = ["AidSwitches", "RacerList", "SurfacePicker", "racer_icon"]
 

@@ -1,11 +1,12 @@
-"""Each racer's trail and current-position marker on the surface plot, updated with setData only."""
+"""Each racer's trail and current-position marker on a plot, updated with setData only (shared: the Landscape
+races, and any view that draws a path the way a race is drawn — the Lab's zig-zag, the network's own landscape)."""
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 
 from app import theme
-from app.landscape.model import label, racers
+from core.methods import get_method, keys
 
 __all__ = ["Trails"]
 
@@ -21,8 +22,8 @@ class Trails:
         self.plot = plot
         self.curves: dict[str, pg.PlotCurveItem] = {}
         self.halos: dict[str, pg.PlotCurveItem] = {}
-        for z, method in enumerate(racers()):
-            curve = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True, name=label(method))
+        for z, method in enumerate(keys()):
+            curve = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True, name=get_method(method).label)
             curve.setZValue(20 + z)
             plot.addItem(curve)
             self.curves[method] = curve
@@ -34,7 +35,7 @@ class Trails:
         self.markers = pg.ScatterPlotItem(pxMode=True)
         self.markers.setZValue(50)
         plot.addItem(self.markers)
-        self._positions: dict[str, tuple[float, float] | None] = dict.fromkeys(racers())
+        self._positions: dict[str, tuple[float, float] | None] = dict.fromkeys(keys())
         self._thinned: dict[str, tuple] = {}  # method -> (pixel size, points seen, indices that start a pixel)
         self._signatures: dict[str, tuple] = {}  # method -> what its curve shows (points, last pixel)
         self._scale = theme.scale(False)
@@ -77,7 +78,7 @@ class Trails:
 
     def refresh_markers(self) -> None:
         """Push every racer's current marker in one setData (call once per frame)."""
-        shown = [m for m in racers() if self._positions[m] is not None]
+        shown = [m for m in keys() if self._positions[m] is not None]
         size = self._scale.marker_size
         self.markers.setData(
             pos=np.array([self._positions[m] for m in shown], dtype=float).reshape(-1, 2),
@@ -135,7 +136,7 @@ class Trails:
 
     def apply_scale(self, scale: theme.Scale) -> None:
         self._scale = scale
-        for method in racers():
+        for method in keys():
             color = theme.racer_color(method)
             self.curves[method].setPen(pg.mkPen(color, width=scale.trail_width))
             if theme.racer_halo(method):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.landscape.charts import CHARTS
+from app.landscape.views.charts import CHARTS
 from app.widgets.plots import nice_ceiling
 from core.measures import Series, gradient_cost
 

@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.training.diagnostics import DiagnosticsPanel
-from app.training.drawpanel import DrawPanel
-from app.training.predictions import ConfusionView, DigitGrid
-from app.training.racetable import RaceTable
-from app.training.record import X_AXES
+from app.training.panels.drawpanel import DrawPanel
+from app.training.views.diagnostics import DiagnosticsPanel
+from app.training.views.predictions import ConfusionView, DigitGrid
+from app.training.views.racetable import RaceTable
+from app.training.views.record import X_AXES
 
 SIDE_PAGES = ("diagnostics", "predictions", "draw", "race")
 

@@ -8,7 +8,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from app.theme import OKABE_ITO
-from app.training.drawpad import DrawingPad
+from app.training.views.drawpad import DrawingPad
 from core.data.drawing import preprocess_drawing
 
 THROTTLE_MS = 40

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.landscape.controls import AidSwitches, RacerList
 from app.landscape.model import first_order, label
+from app.landscape.panels.controls import AidSwitches, RacerList
 from app.widgets import EquationPanel, FormulaBox, HyperparameterEditor, LogSlider
 from core.methods import get_method
 

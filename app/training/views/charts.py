@@ -10,7 +10,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem
 
 from app.theme import qcolor, scale
-from app.training.record import X_AXES, Record
+from app.training.views.record import X_AXES, Record
 from app.widgets.plots import DecadeAxis, Follower, decade_range, nice_ceiling
 
 GHOST_ALPHA = 70

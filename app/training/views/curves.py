@@ -4,8 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter
 
-from app.training.charts import AccuracyChart, LossChart
-from app.training.record import Record
+from app.training.views.charts import AccuracyChart, LossChart
+from app.training.views.record import Record
 
 
 class Curves:
