@@ -34,7 +34,8 @@ class LandscapeTab(QWidget):
         self._build()
         self.controller = c = LandscapeController(self, scene, self)
         self._connect(c)
-        keys = {"Space": c.toggle_play, "Right": c.step, "Left": c.step_back, "R": c.reset}
+        play = c.player
+        keys = {"Space": play.toggle_play, "Right": play.step, "Left": play.step_back, "R": play.reset}
         keys.update({str(i + 1): (lambda m=m: c.toggle_racer(m)) for i, m in enumerate(racers())})
         self.shortcuts = install_shortcuts(self, keys)
         self._apply_lesson_font(theme.scale(False))
@@ -83,22 +84,22 @@ class LandscapeTab(QWidget):
         self.view.viewChanged.connect(c._view_changed)
         self.view.vb.sigRangeChanged.connect(c._zoomed)
         self.racers.toggled.connect(c.set_racer)
-        self.racers.selected.connect(c.select)
-        self.aid_switches.changed.connect(c.set_aid)
-        self.editor.changed.connect(c._hparams_edited)
-        self.editor.reset_button.clicked.connect(c._hparams_reset)  # runs after the editor's own reset
-        self.shared_lr.toggled.connect(c.set_shared_lr)
-        self.shared_lr_value.valueChanged.connect(c._shared_lr_value)
-        self.noise.valueChanged.connect(c.set_noise)
-        self.x_axis.activated.connect(lambda i: c.set_x_axis(self.x_axis.itemData(i)))
+        self.racers.selected.connect(c.tuning.select)
+        self.aid_switches.changed.connect(c.tuning.set_aid)
+        self.editor.changed.connect(c.tuning._hparams_edited)
+        self.editor.reset_button.clicked.connect(c.tuning._hparams_reset)  # runs after the editor's own reset
+        self.shared_lr.toggled.connect(c.tuning.set_shared_lr)
+        self.shared_lr_value.valueChanged.connect(c.tuning._shared_lr_value)
+        self.noise.valueChanged.connect(c.tuning.set_noise)
+        self.x_axis.activated.connect(lambda i: c.tuning.set_x_axis(self.x_axis.itemData(i)))
         self.formula.surfaceReady.connect(c._custom_surface)
         self.formula.failed.connect(lambda _message: c._show_picker())  # the picker shows what is shown
-        self.playback.playToggled.connect(c.toggle_play)
-        self.playback.stepRequested.connect(c.step)
-        self.playback.resetRequested.connect(c.reset)
-        self.playback.speedChanged.connect(c.set_speed)
-        self.playback.maxStepsChanged.connect(c.set_max_steps)
-        self.playback.scrubbed.connect(c.seek)
+        self.playback.playToggled.connect(c.player.toggle_play)
+        self.playback.stepRequested.connect(c.player.step)
+        self.playback.resetRequested.connect(c.player.reset)
+        self.playback.speedChanged.connect(c.player.set_speed)
+        self.playback.maxStepsChanged.connect(c.player.set_max_steps)
+        self.playback.scrubbed.connect(c.player.seek)
 
 
     # ── lifecycle ───────────────────────────────────────────────────────────────────────────────────────────
@@ -116,7 +117,7 @@ class LandscapeTab(QWidget):
         for view in (self.view, self.trails, self.charts, self.aids):
             view.apply_scale(scale)
         self.renderer.forget()
-        self.controller.render()
+        self.controller.player.render()
 
     def _apply_lesson_font(self, scale: theme.Scale) -> None:
         lesson = QFont(self.picker.lesson.font())
@@ -125,10 +126,10 @@ class LandscapeTab(QWidget):
 
     def hideEvent(self, event):
         if not event.spontaneous():  # another tab was chosen (a minimized window keeps racing)
-            self.controller.pause()
+            self.controller.player.pause()
         super().hideEvent(event)
 
     def shutdown(self) -> None:
         """Stop the frame timer (called by the main window when it closes)."""
-        self.controller.pause()
+        self.controller.player.pause()
 

@@ -9,7 +9,7 @@ from core.paths import ALL_METHODS as METHODS
 
 def drawn(tab):
     """The tab after the redraw it asked for (redraws are coalesced into one per frame)."""
-    tab.controller.frames.flush()
+    tab.controller.player.frames.flush()
     return tab
 
 
@@ -40,9 +40,9 @@ def test_space_toggles_playing_whichever_child_has_focus(qtbot, tab):
     for widget in (tab.view, tab.racers.checks["adam"], drawn(tab).playback.timeline):
         focus(qtbot, widget)
         qtbot.keyClick(widget, Qt.Key.Key_Space)
-        assert tab.controller.playing and tab.controller.frames.timer.isActive()
+        assert tab.controller.player.playing and tab.controller.player.frames.timer.isActive()
         qtbot.keyClick(widget, Qt.Key.Key_Space)
-        assert not tab.controller.playing and not tab.controller.frames.timer.isActive()
+        assert not tab.controller.player.playing and not tab.controller.player.frames.timer.isActive()
     assert tab.racers.checks["adam"].isChecked()  # Space went to the tab, not to the check box
 
 
@@ -50,13 +50,13 @@ def test_right_steps_left_goes_back_and_r_resets(qtbot, tab):
     view = focus(qtbot, tab.view)
     qtbot.keyClick(view, Qt.Key.Key_Right)
     qtbot.keyClick(view, Qt.Key.Key_Right)
-    assert tab.controller.position == 2 and tab.controller.race.head == 2
+    assert tab.controller.player.position == 2 and tab.controller.race.head == 2
     qtbot.keyClick(view, Qt.Key.Key_Left)
-    assert tab.controller.position == 1 and tab.controller.race.head == 2
+    assert tab.controller.player.position == 1 and tab.controller.race.head == 2
     qtbot.keyClick(view, Qt.Key.Key_Right)
-    assert tab.controller.position == 2 and tab.controller.race.head == 2  # replayed, not recomputed
+    assert tab.controller.player.position == 2 and tab.controller.race.head == 2  # replayed, not recomputed
     qtbot.keyClick(view, Qt.Key.Key_R)
-    assert tab.controller.position == 0 and tab.controller.race.head == 0
+    assert tab.controller.player.position == 0 and tab.controller.race.head == 0
 
 
 @pytest.mark.parametrize("digit", range(1, 9))
@@ -76,7 +76,8 @@ def test_text_fields_keep_their_keys(qtbot, tab):
     qtbot.keyClicks(edit, "x r 3")
     qtbot.keyClick(edit, Qt.Key.Key_Right)
     assert edit.text() == "x r 3"
-    assert not tab.controller.playing and tab.controller.race.head == 0 and tab.controller.scene.is_enabled("nesterov")
+    c = tab.controller
+    assert not c.player.playing and c.race.head == 0 and c.scene.is_enabled("nesterov")
     box = tab.playback.max_steps
     focus(qtbot, box)
     box.lineEdit().selectAll()
@@ -94,26 +95,26 @@ def test_shortcuts_sleep_while_another_tab_is_shown(qtbot, window, tab):
 
 
 def test_switching_tabs_pauses_the_race(qtbot, window, tab):
-    tab.controller.play()
+    tab.controller.player.play()
     window.select_tab("training")
-    assert not tab.controller.playing and not tab.controller.frames.timer.isActive()
+    assert not tab.controller.player.playing and not tab.controller.player.frames.timer.isActive()
 
 
 def test_closing_the_window_stops_the_timer_and_leaves_no_threads(qtbot, window, tab):
-    tab.controller.play()
-    with qtbot.waitSignal(tab.controller.frameDrawn, timeout=2000):
+    tab.controller.player.play()
+    with qtbot.waitSignal(tab.controller.player.frameDrawn, timeout=2000):
         pass
-    assert tab.controller.frames.timer.isActive()
+    assert tab.controller.player.frames.timer.isActive()
     window.close()
-    assert not tab.controller.frames.timer.isActive() and not tab.controller.playing
+    assert not tab.controller.player.frames.timer.isActive() and not tab.controller.player.playing
     assert not [t for t in tab.findChildren(QThread) if t.isRunning()]
     head = tab.controller.race.head
-    with qtbot.assertNotEmitted(tab.controller.frameDrawn, wait=100):  # several frame periods: no frame, no step
+    with qtbot.assertNotEmitted(tab.controller.player.frameDrawn, wait=100):  # several frame periods: no frame, no step
         pass
     assert tab.controller.race.head == head
 
 
 def test_shutdown_alone_stops_the_timer(qtbot, tab):
-    tab.controller.play()
+    tab.controller.player.play()
     tab.shutdown()
-    assert not tab.controller.frames.timer.isActive()
+    assert not tab.controller.player.frames.timer.isActive()

@@ -7,7 +7,7 @@ from app.landscape.views.charts import CHARTS
 
 def drawn(tab):
     """The tab after the redraw it asked for (redraws are coalesced into one per frame)."""
-    tab.controller.frames.flush()
+    tab.controller.player.frames.flush()
     return tab
 
 

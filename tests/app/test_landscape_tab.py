@@ -14,7 +14,7 @@ from core.paths import ALL_METHODS as METHODS
 
 def drawn(tab):
     """The tab after the redraw it asked for (redraws are coalesced into one per frame)."""
-    tab.controller.frames.flush()
+    tab.controller.player.frames.flush()
     return tab
 
 
@@ -35,7 +35,7 @@ def marker(tab, method):
 
 def expected_points(tab, method, steps):
     c = tab.controller
-    return core.run(c.surface, method, c.start_point(), steps, **c.hparams_for(method)).points
+    return core.run(c.surface, method, c.start_point(), steps, **c.tuning.hparams_for(method)).points
 
 
 def test_opens_on_the_saddle_with_all_eight_racers(tab):
@@ -85,7 +85,7 @@ def test_enabling_a_racer_adds_its_path(tab):
     tab.controller.set_racer("adam", False)
     assert marker(tab, "adam") is None and len(drawn(tab).trails.curves["adam"].xData) == 0
     for _ in range(3):
-        tab.controller.step()
+        tab.controller.player.step()
     tab.controller.set_racer("adam", True)
     points = expected_points(tab, "adam", 3)
     assert tab.controller.race.tracks["adam"].n == 4
@@ -98,7 +98,7 @@ def test_enabling_a_racer_adds_its_path(tab):
 
 def test_one_step_moves_every_marker_exactly_one_step(tab):
     tab.controller.set_surface("beale")
-    tab.controller.step()
+    tab.controller.player.step()
     for method in METHODS:
         assert marker(tab, method) == pytest.approx(tuple(expected_points(tab, method, 1)[1]), rel=1e-12)
 
@@ -106,39 +106,39 @@ def test_one_step_moves_every_marker_exactly_one_step(tab):
 def test_at_timeline_position_k_each_marker_is_where_core_run_was(tab, qtbot):
     tab.controller.set_surface("rosenbrock")
     tab.controller.race.advance(40)
-    tab.controller.seek(tab.controller.race.head)
+    tab.controller.player.seek(tab.controller.race.head)
     drawn(tab).playback.timeline.setValue(12)  # a drag of the scrubber lands here
-    assert tab.controller.position == 12
+    assert tab.controller.player.position == 12
     for method in METHODS:
         points = expected_points(tab, method, 40)
         assert marker(tab, method) == pytest.approx(tuple(points[min(12, len(points) - 1)]), rel=1e-12)
-    tab.controller.play()  # playing resumes from the end, not from the scrubbed step
-    assert tab.controller.position == 40
-    with qtbot.waitSignal(tab.controller.frameDrawn, timeout=2000):
+    tab.controller.player.play()  # playing resumes from the end, not from the scrubbed step
+    assert tab.controller.player.position == 40
+    with qtbot.waitSignal(tab.controller.player.frameDrawn, timeout=2000):
         pass
-    assert tab.controller.position > 40
-    tab.controller.pause()
+    assert tab.controller.player.position > 40
+    tab.controller.player.pause()
 
 
 def test_playing_draws_one_frame_per_tick_coalescing_the_steps(tab, qtbot, monkeypatch):
     frames = []
-    tab.controller.frameDrawn.connect(frames.append)
-    tab.controller.set_speed(5.0)
-    tab.controller.play()
+    tab.controller.player.frameDrawn.connect(frames.append)
+    tab.controller.player.set_speed(5.0)
+    tab.controller.player.play()
     qtbot.waitUntil(lambda: tab.controller.race.head >= 20, timeout=5000)
-    tab.controller.pause()
+    tab.controller.player.pause()
     steps = np.diff([0, *frames[:frames.index(tab.controller.race.head) + 1]])
     assert steps.min() >= 1 and steps.max() <= 5  # at most 5 steps per frame at 5×, each frame drawn once
     assert tab.controller.race.tracks["sgd"].n == tab.controller.race.head + 1
     # Unhurried (no time budget), every tick is exactly five steps and one redraw.
-    import app.landscape.controller as module
+    import app.landscape.player as module
 
     monkeypatch.setattr(module, "STEP_BUDGET_S", 10.0)
     c = tab.controller
-    c.playing, c.frames.ticking, head, frames[:] = True, True, c.race.head, []
+    c.player.playing, c.player.frames.ticking, head, frames[:] = True, True, c.race.head, []
     for _ in range(3):
-        c.frames.frame()
-    c.playing = c.frames.ticking = False
+        c.player.frames.frame()
+    c.player.playing = c.player.frames.ticking = False
     assert tab.controller.race.head == head + 15 and frames == [head + 5, head + 10, head + 15]
 
 
@@ -179,22 +179,22 @@ def test_a_start_preset_restarts_every_racer_there(tab):
 
 def test_sgd_with_a_huge_lr_is_marked_diverged_while_the_others_go_on(tab, qtbot):
     tab.controller.load_scene(Scene(surface="bowl", hparams={"sgd": {"lr": 1e6}}, speed=10.0))
-    tab.controller.play()
+    tab.controller.player.play()
     qtbot.waitUntil(lambda: "diverged" in drawn(tab).racers.badges["sgd"].text(), timeout=5000)
     assert "✗" in drawn(tab).racers.badges["sgd"].text()
     head = tab.controller.race.head
     qtbot.waitUntil(lambda: tab.controller.race.head > head + 10, timeout=5000)
     assert tab.controller.race.tracks["adam"].status == "running"
     assert drawn(tab).racers.badges["adam"].text().startswith("…")
-    tab.controller.pause()
+    tab.controller.player.pause()
 
 
 def test_converged_badge_names_the_step(tab):
     tab.controller.set_surface("bowl")
     tab.controller.race.advance(5)
-    tab.controller.seek(5)
+    tab.controller.player.seek(5)
     assert drawn(tab).racers.badges["newton"].text().startswith("✓ converged at step 1")
-    tab.controller.seek(0)
+    tab.controller.player.seek(0)
     assert drawn(tab).racers.badges["newton"].text() == "… running"
 
 
@@ -223,13 +223,13 @@ def test_a_valid_formula_becomes_the_surface(tab):
 
 def test_an_hparam_edit_mid_run_applies_from_the_next_step(tab):
     tab.controller.set_surface("bowl")
-    tab.controller.select("adam")
+    tab.controller.tuning.select("adam")
     for _ in range(5):
-        tab.controller.step()
-    old = tab.controller.hparams_for("adam")
+        tab.controller.player.step()
+    old = tab.controller.tuning.hparams_for("adam")
     tab.editor.editor("lr").control.box.setValue(0.5)  # as if typed, then Enter
-    assert tab.controller.hparams_for("adam")["lr"] == 0.5
-    tab.controller.step()
+    assert tab.controller.tuning.hparams_for("adam")["lr"] == 0.5
+    tab.controller.player.step()
     runner = core.Runner(tab.controller.surface, "adam", tab.controller.start_point(), **old)
     for _ in range(5):
         runner.step()
@@ -245,7 +245,7 @@ def test_shared_lr_reaches_every_first_order_racer(tab):
     for method in METHODS[:6]:
         assert tab.controller.race.tracks[method].runner.optimizer.hparams["lr"] == 0.02
     assert tab.controller.race.tracks["newton"].runner.optimizer.hparams["lr"] == 1.0
-    tab.controller.select("adam")
+    tab.controller.tuning.select("adam")
     assert not tab.editor.editor("lr").isEnabled()
 
 
@@ -257,8 +257,8 @@ def test_noise_sigma_goes_to_every_runner(tab):
 def test_evaluation_axis_shows_the_price_of_second_order_steps(tab):
     tab.controller.set_surface("rosenbrock")
     tab.controller.race.advance(10)
-    tab.controller.seek(10)
-    tab.controller.set_x_axis("evaluations")
+    tab.controller.player.seek(10)
+    tab.controller.tuning.set_x_axis("evaluations")
     newton = drawn(tab).charts.curves["loss"]["newton"]
     evals = tab.controller.race.tracks["newton"].evals
     n = tab.controller.race.tracks["newton"].n
@@ -278,20 +278,20 @@ def test_evaluation_axis_shows_the_price_of_second_order_steps(tab):
 ])
 def test_visual_aids_appear_for_the_selected_racer(tab, method, aid, item):
     tab.controller.set_surface("rosenbrock")
-    tab.controller.select(method)
-    tab.controller.set_aid(aid, True)
-    tab.controller.step()
-    tab.controller.step()
-    tab.controller.seek(1)
+    tab.controller.tuning.select(method)
+    tab.controller.tuning.set_aid(aid, True)
+    tab.controller.player.step()
+    tab.controller.player.step()
+    tab.controller.player.seek(1)
     assert item(drawn(tab).aids).isVisible()
-    tab.controller.set_aid(aid, False)
+    tab.controller.tuning.set_aid(aid, False)
     assert not item(drawn(tab).aids).isVisible()
 
 
 def test_lookahead_point_is_cores(tab):
-    tab.controller.select("nesterov")
-    tab.controller.set_aid("lookahead", True)
-    tab.controller.step()
+    tab.controller.tuning.select("nesterov")
+    tab.controller.tuning.set_aid("lookahead", True)
+    tab.controller.player.step()
     ahead = tab.controller.race.tracks["nesterov"].steps[1].info["lookahead"]
     spot = drawn(tab).aids.lookahead.data[0]
     assert (spot["x"], spot["y"]) == pytest.approx(tuple(ahead))
@@ -312,8 +312,8 @@ def test_tab_scene_round_trips_through_json(tab, qtbot):
     tab.controller.set_surface("himmelblau")
     tab.controller.set_start(0.5, 0.5)
     tab.controller.set_racer("lbfgs", False)
-    tab.controller.select("adam")
-    tab.controller.set_aid("m_hat", True)
+    tab.controller.tuning.select("adam")
+    tab.controller.tuning.set_aid("m_hat", True)
     text = tab.controller.to_json()
     other = LandscapeTab()
     qtbot.addWidget(other)

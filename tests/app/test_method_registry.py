@@ -18,7 +18,7 @@ from core.training import Race, TrainConfig, Trainer
 
 def drawn(tab):
     """The tab after the redraw it asked for (redraws are coalesced into one per frame)."""
-    tab.controller.frames.flush()
+    tab.controller.player.frames.flush()
     return tab
 
 
@@ -69,10 +69,10 @@ def test_a_registered_method_appears_in_the_landscape(qtbot, toy):
     qtbot.waitExposed(tab)
     assert "signsgd" in tab.racers.checks and tab.racers.checks["signsgd"].text() == "9  SignSGD"
     assert "signsgd" in tab.controller.race.tracks  # it races from the start, like the others
-    tab.controller.select("signsgd")
+    tab.controller.tuning.select("signsgd")
     assert "sign(g)" in tab.equation.equation_label.text() and tab.equation.title_label.text() == "SignSGD"
-    assert tab.controller.hparams_for("signsgd")["lr"] == 0.02  # its declared starting lr
-    tab.controller.step()
+    assert tab.controller.tuning.hparams_for("signsgd")["lr"] == 0.02  # its declared starting lr
+    tab.controller.player.step()
     step = tab.controller.race.tracks["signsgd"].steps[-1]
     np.testing.assert_allclose(np.abs(step.info["update"]), 0.02)  # every coordinate moved by γ
     tab.view.setFocus()
@@ -98,13 +98,13 @@ def test_ticking_nesterov_on_sgd_is_refused_and_not_stored(qtbot):
     """Regression: the scene stored what core then refused, so after R the racer showed "cannot start"."""
     tab = LandscapeTab()
     qtbot.addWidget(tab)
-    tab.controller.select("sgd")
-    tab.controller.step()
+    tab.controller.tuning.select("sgd")
+    tab.controller.player.step()
     tab.editor.changed.emit({"nesterov": True})  # what ticking the box emits
     assert "nesterov" not in tab.controller.scene.hparams.get("sgd", {})
     assert "Nesterov momentum requires a momentum" in tab.side.editor_status.text()
     assert tab.editor.values()["nesterov"] is False  # the editor shows what is stored again
-    tab.controller.reset()
+    tab.controller.player.reset()
     assert tab.controller.race.tracks["sgd"].status == "running"
     assert not drawn(tab).racers.badges["sgd"].text().startswith("!")
     tab.editor.changed.emit({"momentum": 0.5})  # a valid edit is stored and reaches the runner

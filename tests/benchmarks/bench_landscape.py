@@ -73,27 +73,27 @@ def frame_times(tab, app, speed, presentation):
         runner.tol = 0.0  # keep every racer running so each trail has TRAIL points
         return runner
 
-    tab.controller.set_max_steps(TRAIL + FRAMES * int(max(speed, 1)) + 10)
+    tab.controller.player.set_max_steps(TRAIL + FRAMES * int(max(speed, 1)) + 10)
     tab.controller.race.factory = no_early_stop
     for method in list(tab.controller.race.tracks):
         tab.controller.race.add(method)
     tab.controller.race.advance(TRAIL)
-    tab.controller.select("adam")
+    tab.controller.tuning.select("adam")
     for aid in tab.controller.scene.aids:
-        tab.controller.set_aid(aid, True)
-    tab.controller.set_speed(speed)
-    tab.controller.playing = True  # ticks are driven by hand below, not by the timer
-    tab.controller.position = tab.controller.race.head
-    tab.controller.render()
+        tab.controller.tuning.set_aid(aid, True)
+    tab.controller.player.set_speed(speed)
+    tab.controller.player.playing = True  # ticks are driven by hand below, not by the timer
+    tab.controller.player.position = tab.controller.race.head
+    tab.controller.player.render()
     app.processEvents()
     times, cpu = [], []
     for _ in range(FRAMES):
         start, start_cpu = time.perf_counter(), time.thread_time()
-        tab.controller._tick()
+        tab.controller.player._tick()
         app.processEvents()  # delivers the update requests: the views repaint what changed, as in the app
         times.append((time.perf_counter() - start) * 1000)
         cpu.append((time.thread_time() - start_cpu) * 1000)
-    tab.controller.playing = False
+    tab.controller.player.playing = False
     lengths = {m: t.n for m, t in tab.controller.race.tracks.items()}
     # L-BFGS stops by itself once its line search finds no lower point at the minimum (float resolution).
     assert sorted(lengths.values())[1] > TRAIL, lengths

@@ -1,0 +1,108 @@
+"""Playing the Landscape race: play, pause, step, scrub, speed and length; one redraw per frame."""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, Signal
+
+from app.runtime.frames import FrameDriver
+
+__all__ = ["Player"]
+
+STEP_BUDGET_S = 0.005  # optimizer work per frame; beyond it the rest waits (high speeds become CPU-bound)
+
+
+class Player(QObject):
+    """The timeline `position` over the controller's race; advances it while `playing` (the frame driver ticks)."""
+
+    frameDrawn = Signal(int)  # timeline position after each redraw (for tests and benchmarks)
+
+    def __init__(self, controller):
+        super().__init__(controller)
+        self.c = controller
+        self.position = 0
+        self.playing = False
+        self._credit = 0.0
+        self.frames = FrameDriver(self._draw, self._tick, self)
+
+    def play(self) -> None:
+        """Resume from the end of the computed race (a scrubbed timeline jumps back to the end)."""
+        if self.c.race is None:
+            return
+        if self.c.race.finished:
+            if self.position < self.c.race.head:
+                self.position = self.c.race.head
+                self.render()
+            return
+        self.position = self.c.race.head
+        self.playing = True
+        self._credit = 0.0
+        self.frames.start()
+        self.c.v.playback.show_state(True, self.position, self.c.race.head)
+
+    def pause(self) -> None:
+        self.playing = False
+        self.frames.stop()
+        if self.c.race is not None:
+            self.c.v.playback.show_state(False, self.position, self.c.race.head)
+
+    def toggle_play(self) -> None:
+        if self.playing:
+            self.pause()
+            self.render()  # charts are drawn per pixel column while playing: now draw them exactly
+        else:
+            self.play()
+
+    def step(self) -> None:
+        """One iteration forward: replay the next recorded one, or compute one more at the end."""
+        self.pause()
+        if self.position < self.c.race.head:
+            self.position += 1
+        elif self.c.race.advance(1):
+            self.position = self.c.race.head
+        self.render()
+
+    def step_back(self) -> None:
+        self.seek(self.position - 1)
+
+    def reset(self) -> None:
+        """Back to the start point with the current settings (R)."""
+        self.c.restart()
+
+    def seek(self, position: int) -> None:
+        """Show every racer where it was at iteration `position` (clamped to what was computed)."""
+        self.pause()
+        self.position = max(0, min(int(position), self.c.race.head))
+        self.render()
+
+    def set_speed(self, speed: float) -> None:
+        self.c.scene.speed = float(speed)
+
+    def set_max_steps(self, max_steps: int) -> None:
+        self.c.scene.max_steps = int(max_steps)
+        self.c.race.set_max_steps(self.c.scene.max_steps)
+        self.position = min(self.position, self.c.race.head)
+        self.render()
+
+    def _tick(self) -> None:
+        """One frame: the optimizer steps owed at this speed (within a time budget), then one redraw."""
+        self._credit += self.c.scene.speed
+        owed = int(self._credit)
+        self._credit -= owed
+        deadline = time.perf_counter() + STEP_BUDGET_S
+        while owed > 0 and time.perf_counter() < deadline and self.c.race.advance(1):
+            owed -= 1
+        self.position = self.c.race.head
+        if self.c.race.finished:
+            self.pause()
+            self.render()
+
+    def render(self) -> None:
+        """Redraw at the next frame (every request before it makes one redraw)."""
+        self.frames.request()
+
+    def _draw(self) -> None:
+        """Draw the race at the timeline position (setData on existing items only)."""
+        if self.c.race is not None:
+            self.c.v.renderer.draw(self.c.race, self.position, self.playing, self.c.scene)
+            self.frameDrawn.emit(self.position)
