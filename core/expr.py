@@ -8,6 +8,9 @@ sin cos tan exp log sqrt abs tanh sinh cosh atan (alias arctan). Typing convenie
 Length, nesting, exponents and constants are bounded, and constants are computed in float64 as they appear: sympy
 only ever sees x, y, small exact rationals, pi, e and opaque `Const` symbols, so no formula can make it compute
 something huge. Undefined values (log of a negative, 0/0 in the compiled code) are NaN, never an error.
+
+One concept, kept whole (a little over 300 lines): the tokenizer, the whitelist and the error messages with their
+column carets must agree, and splitting them would spread one grammar over several files.
 """
 from __future__ import annotations
 

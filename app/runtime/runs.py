@@ -16,236 +16,18 @@ is shared between the GUI and a run.
 """
 from __future__ import annotations
 
-import contextlib
 import itertools
-import multiprocessing
-import queue
-import threading
-import traceback
-from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.runtime.pacing import FRAME_MS, Pacer
-from core.experiment import Interrupted
+from app.runtime.workers import Call, Failure, Finished, Pause, ProcessWorker, ThreadWorker, serve
 
 __all__ = ["BACKENDS", "Failure", "Finished", "RunDriver", "serve"]
 
 BACKENDS = ("thread", "process")
-STOP_WAIT_S = 0.2  # what stop() waits for a process before terminating it
 _serials = itertools.count(1)
-
-
-@dataclass(frozen=True)
-class Failure:
-    """An exception raised in the worker, as text (crosses threads and processes instead of the exception)."""
-
-    message: str
-    details: str = ""
-    fatal: bool = True
-
-
-@dataclass(frozen=True)
-class Finished:
-    """The experiment is done ("done"), was halted mid-step ("halted"), or the worker ended ("stopped", "failed")."""
-
-    reason: str
-
-
-@dataclass(frozen=True)
-class _Call:
-    name: str
-    args: tuple = ()
-    kwargs: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class _Pause:
-    paused: bool
-
-
-@dataclass(frozen=True)
-class _Stop:
-    pass
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text if isinstance(exc, ValueError) else f"{type(exc).__name__}: {text}"
-
-
-def serve(build, inbox, emit, interrupt, paused: bool = False) -> None:
-    """The worker's loop, the same in a thread and in a process.
-
-    `inbox.get(block, timeout)` yields commands; `emit(payload)` sends one payload (lists are sent item by item
-    by the caller's side); `interrupt` is an Event the driver sets to cut a long step short.
-    """
-    try:
-        engine = build()
-    except Exception as exc:  # shown in the GUI; the app keeps working
-        emit(Failure(_describe(exc), traceback.format_exc()))
-        emit(Finished("failed"))
-        return
-
-    def check():
-        if interrupt.is_set():
-            raise Interrupted
-
-    if hasattr(engine, "set_interrupt"):
-        engine.set_interrupt(check)
-    try:
-        emit(engine.begin())
-        announced = False
-        while True:
-            idle = paused or engine.done
-            if engine.done and not announced:
-                emit(Finished("done"))
-            announced = engine.done
-            try:
-                command = inbox.get(block=idle, timeout=None) if idle else inbox.get(block=False)
-            except queue.Empty:
-                command = None
-            if isinstance(command, _Stop):
-                emit(Finished("stopped"))
-                return
-            if isinstance(command, _Pause):
-                paused = command.paused
-                interrupt.clear()
-                continue
-            if isinstance(command, _Call):
-                try:
-                    emit(getattr(engine, command.name)(*command.args, **command.kwargs))
-                except Exception as exc:  # a refused command (a bad hyperparameter) leaves the run going
-                    emit(Failure(_describe(exc), traceback.format_exc(), fatal=False))
-                continue
-            try:
-                emit(engine.step())
-            except Interrupted:
-                paused = True
-                emit(Finished("halted"))
-    except Exception as exc:
-        emit(Failure(_describe(exc), traceback.format_exc()))
-        emit(Finished("failed"))
-
-
-class _Thread(QThread):
-    """A QThread that runs one function and ends (no event loop)."""
-
-    def __init__(self, target):
-        super().__init__()
-        self.setObjectName("run")
-        self._target = target
-
-    def run(self) -> None:
-        self._target()
-
-
-class _ThreadWorker:
-    """serve() in a QThread; its outbox is a list the GUI thread drains under a lock."""
-
-    def __init__(self, build, paused):
-        self.inbox: queue.SimpleQueue = queue.SimpleQueue()
-        self.interrupt = threading.Event()
-        self._lock = threading.Lock()
-        self._outbox: list = []
-        self._build, self._paused = build, paused
-        self.thread = _Thread(self._run)
-
-    def _emit(self, payload) -> None:
-        if payload is None or (isinstance(payload, list) and not payload):
-            return
-        with self._lock:
-            self._outbox.extend(payload) if isinstance(payload, list) else self._outbox.append(payload)
-
-    def _run(self) -> None:
-        serve(self._build, _Inbox(self.inbox), self._emit, self.interrupt, self._paused)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def put(self, command) -> None:
-        self.inbox.put(command)
-
-    def drain(self) -> list:
-        with self._lock:
-            out, self._outbox = self._outbox, []
-        return out
-
-    def alive(self) -> bool:
-        return self.thread.isRunning()
-
-    def end(self) -> list:
-        self.interrupt.set()
-        self.inbox.put(_Stop())
-        self.thread.wait()
-        return self.drain()
-
-
-class _Inbox:
-    """queue.SimpleQueue with multiprocessing.Queue's get(block, timeout) signature."""
-
-    def __init__(self, q):
-        self.q = q
-
-    def get(self, block=True, timeout=None):
-        return self.q.get(block=block, timeout=timeout)
-
-
-def _process_main(build, inbox, outbox, interrupt, paused) -> None:
-    def emit(payload):
-        if payload is None or (isinstance(payload, list) and not payload):
-            return
-        outbox.put(payload)
-
-    serve(build, inbox, emit, interrupt, paused)
-
-
-class _ProcessWorker:
-    """serve() in a spawned process; payloads come back through a multiprocessing queue."""
-
-    def __init__(self, build, paused):
-        context = multiprocessing.get_context("spawn")
-        self.inbox, self.outbox = context.Queue(), context.Queue()
-        self.interrupt = context.Event()
-        self.process = context.Process(target=_process_main, name="run",
-                                       args=(build, self.inbox, self.outbox, self.interrupt, paused), daemon=True)
-
-    def start(self) -> None:
-        self.process.start()
-
-    def put(self, command) -> None:
-        self.inbox.put(command)
-
-    def drain(self) -> list:
-        out = []
-        while True:
-            try:
-                item = self.outbox.get_nowait()
-            except (queue.Empty, OSError, ValueError):
-                return out
-            out.extend(item) if isinstance(item, list) else out.append(item)
-
-    def alive(self) -> bool:
-        return self.process.is_alive()
-
-    def end(self) -> list:
-        """Stop the process within STOP_WAIT_S, terminating it if it does not answer; returns its last payloads."""
-        self.interrupt.set()
-        with contextlib.suppress(OSError, ValueError):
-            self.inbox.put(_Stop())
-        self.process.join(STOP_WAIT_S)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(1.0)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        last = self.drain()
-        for q in (self.inbox, self.outbox):
-            q.cancel_join_thread()  # never wait on a feeder thread for data nobody will read
-            q.close()
-        return last
 
 
 class RunDriver(QObject):
@@ -283,7 +65,7 @@ class RunDriver(QObject):
         """End any current worker, then run `build()`'s experiment in a fresh one."""
         self.stop()
         self.serial = next(_serials)
-        worker = _ThreadWorker(build, paused) if self.backend == "thread" else _ProcessWorker(build, paused)
+        worker = ThreadWorker(build, paused) if self.backend == "thread" else ProcessWorker(build, paused)
         self._worker = worker
         worker.start()
         self.pacer.reset()
@@ -294,26 +76,26 @@ class RunDriver(QObject):
         """Call `experiment.name(*args, **kwargs)` between two steps; False when there is no worker."""
         if self._worker is None:
             return False
-        self._worker.put(_Call(name, args, kwargs))
+        self._worker.put(Call(name, args, kwargs))
         return True
 
     def pause(self) -> None:
         if self.state == "running":
-            self._worker.put(_Pause(True))
+            self._worker.put(Pause(True))
             self._set_state("paused")
 
     def resume(self) -> None:
         """Run again (a finished experiment steps again once it was extended)."""
         if self._worker is not None and self.state in ("paused", "finished"):
             self._worker.interrupt.clear()
-            self._worker.put(_Pause(False))
+            self._worker.put(Pause(False))
             self._set_state("running")
 
     def halt(self) -> None:
         """Pause now: a step under way is cut short between layers (the experiment stays, to be resumed)."""
         if self._worker is not None and self.state == "running":
             self._worker.interrupt.set()
-            self._worker.put(_Pause(True))
+            self._worker.put(Pause(True))
             self._set_state("paused")
 
     def stop(self) -> None:
