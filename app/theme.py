@@ -86,6 +86,35 @@ AID_COLORS = {
     "halo": "#FFFFFF",
 }
 
+# The interface's own colours: text, axes, rules, and what states and messages are marked with.
+INK = "#222222"  # titles, axis labels, chart text
+AXIS = "#444444"
+TEXT_SOFT = "#333333"
+MUTED = "#555555"  # notes, a running racer's badge
+FAINT = "#777777"
+RULE = "#888888"
+RULE_SOFT = "#9a9a9a"
+GRID_LINE = "#dddddd"
+PAPER = "#FFFFFF"
+OUTLINE = "#000000"
+GOOD = "#009E73"  # a passed check
+CONVERGED = "#00704F"
+BAD = "#D55E00"  # a failed check, a refused value
+STOPPED = "#B34700"  # a diverged or failed racer, a refused edit
+NOTICE = "#b36b00"  # a clamped or unreadable number
+FORMULA_ERROR = "#c62828"
+CONTOUR = (40, 40, 40, 110)  # RGBA of the surface's contour lines
+CURSOR = (60, 60, 60, 160)  # RGBA of a chart's timeline cursor
+BADGE_COLORS = {"running": MUTED, "converged": CONVERGED, "diverged": STOPPED, "failed": STOPPED}
+# Diagnostics draw one colour per layer (Okabe-Ito in a fixed order, so layer 1 is always blue).
+LAYER_COLORS = tuple(OKABE_ITO[name] for name in (
+    "blue", "orange", "bluish green", "reddish purple", "sky blue", "vermillion", "black", "yellow"))
+BANNER_STYLES = {
+    "error": "background: #fdecea; border: 1px solid #D55E00; border-radius: 4px;",
+    "warning": "background: #fff4dc; border: 1px solid #E69F00; border-radius: 4px;",
+    "info": "background: #e8f3fb; border: 1px solid #0072B2; border-radius: 4px;",
+}
+
 CRITICAL_SYMBOLS = {"minimum": "star", "saddle": "x", "maximum": "t1"}
 
 # Lightening the map towards white keeps its lightness monotonic (so it stays perceptually ordered) while the

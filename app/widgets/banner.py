@@ -4,11 +4,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-STYLES = {
-    "error": "background: #fdecea; border: 1px solid #D55E00; border-radius: 4px;",
-    "warning": "background: #fff4dc; border: 1px solid #E69F00; border-radius: 4px;",
-    "info": "background: #e8f3fb; border: 1px solid #0072B2; border-radius: 4px;",
-}
+from app import theme
+
+STYLES = theme.BANNER_STYLES
 
 
 class Banner(QFrame):

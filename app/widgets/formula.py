@@ -14,12 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import theme
 from app.widgets.fonts import PRESENTATION_PX, monospace_font, scale_fonts, set_text_color
 
 __all__ = ["FormulaBox", "caret_message"]
 
 VIEW_LIMIT = 1e4
-ERROR_COLOR = "#c62828"
+ERROR_COLOR = theme.FORMULA_ERROR
 
 
 def core_parser(text: str, view: tuple):

@@ -14,12 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import theme
 from app.widgets.fonts import scale_fonts, set_text_color
 from app.widgets.logslider import LogSlider
 
 __all__ = ["HyperparameterEditor", "ValueEditor"]
 
-NOTICE_COLOR = "#b36b00"
+NOTICE_COLOR = theme.NOTICE
 
 
 class ValueEditor(QWidget):

@@ -46,3 +46,12 @@ def test_lint_and_contracts_are_configured():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "ruff check" in ci and "lint-imports" in ci
     assert ci.index("lint-imports") < ci.index("pytest")
+
+
+def test_every_colour_lives_in_the_theme():
+    import re
+
+    pattern = re.compile(r"#[0-9A-Fa-f]{6}\b|#[0-9A-Fa-f]{3}\"|mkPen\(\d|mkBrush\(\d|QColor\(\d")
+    found = [f"{path.relative_to(ROOT)}:{n}" for path in (ROOT / "app").rglob("*.py") if path.name != "theme.py"
+             for n, line in enumerate(path.read_text().splitlines(), 1) if pattern.search(line)]
+    assert found == []

@@ -21,7 +21,7 @@ from app.landscape.views.aids import applicable_aids
 __all__ = ["AidSwitches", "RacerList", "SurfacePicker", "racer_icon"]
 
 CATEGORY_ORDER = ("saddle", "ravine", "local minima", "plateau", "classic", "custom")
-BADGE_COLORS = {"running": "#555555", "converged": "#00704F", "diverged": "#B34700", "failed": "#B34700"}
+BADGE_COLORS = theme.BADGE_COLORS
 BADGE_MARKS = {"running": "…", "converged": "✓", "diverged": "✗", "failed": "!"}
 
 
@@ -181,7 +181,7 @@ class RacerList(QWidget):
             badge.setText(shown)
             badge.setToolTip(text)
             palette = badge.palette()  # a palette, not a style sheet: style sheets stop font propagation
-            palette.setColor(QPalette.ColorRole.WindowText, QColor(BADGE_COLORS.get(status, "#555555")))
+            palette.setColor(QPalette.ColorRole.WindowText, QColor(BADGE_COLORS.get(status, theme.MUTED)))
             badge.setPalette(palette)
 
     def set_icon_size(self, px: int) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import theme
 from app.landscape.model import first_order, label
 from app.landscape.panels.controls import AidSwitches, RacerList
 from app.widgets import EquationPanel, FormulaBox, HyperparameterEditor, LogSlider
@@ -42,7 +43,7 @@ class SidePanel(QWidget):
         self.editor = HyperparameterEditor(parent=self)
         self.editor_status = QLabel(self)
         self.editor_status.setWordWrap(True)
-        self.editor_status.setStyleSheet("color: #B34700;")
+        self.editor_status.setStyleSheet(f"color: {theme.STOPPED};")
         self.editor_status.hide()
         self.shared_lr = QCheckBox(self.tr("One learning rate for all first-order racers"), self)
         self.shared_lr_value = LogSlider(1e-5, 10.0, 0.01, log=True, parent=self)

@@ -114,7 +114,7 @@ class Aids:
         return item
 
     def _text(self, color) -> pg.TextItem:
-        item = pg.TextItem(color=color, anchor=(0, 0), fill=pg.mkBrush(255, 255, 255, 190))
+        item = pg.TextItem(color=color, anchor=(0, 0), fill=theme.brush(theme.PAPER, 190))
         item.setZValue(80)
         self.plot.addItem(item, ignoreBounds=True)
         return item
@@ -265,7 +265,7 @@ class Aids:
     def _points(self, item, points, color, symbol) -> None:
         item.setData(pos=np.asarray(points, dtype=float).reshape(-1, 2), symbol=symbol,
                      size=self._scale.marker_size * 0.8, pen=theme.pen(color, 2.5),
-                     brush=theme.brush("#FFFFFF", 200))
+                     brush=theme.brush(theme.PAPER, 200))
         self._reveal(item)
 
     def apply_scale(self, scale: theme.Scale) -> None:

@@ -66,10 +66,10 @@ class Charts(pg.GraphicsLayoutWidget):
             dots.setZValue(20)
             plot.addItem(dots)
             self.dots[name] = dots
-            cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(60, 60, 60, 160, width=1))
+            cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(*theme.CURSOR, width=1))
             plot.addItem(cursor, ignoreBounds=True)
             self.cursors[name] = cursor
-            note = pg.TextItem(color="#555", anchor=(0.5, 0.5))
+            note = pg.TextItem(color=theme.MUTED, anchor=(0.5, 0.5))
             note.setParentItem(plot.getViewBox())
             note.hide()
             self.notes[name] = note
@@ -198,7 +198,7 @@ class Charts(pg.GraphicsLayoutWidget):
                 pos=np.array([points[m] for m in methods], dtype=float).reshape(-1, 2),
                 symbol=[theme.racer_symbol(m) for m in methods],
                 brush=[theme.brush(theme.racer_color(m)) for m in methods],
-                pen=theme.pen("#000000", 1.0),
+                pen=theme.pen(theme.OUTLINE, 1.0),
                 size=self._scale.marker_size * 0.7,
             )
 
@@ -209,9 +209,9 @@ class Charts(pg.GraphicsLayoutWidget):
         return text + (" (log)" if self.log[name] else "")
 
     def _label_axes(self) -> None:
-        style = {"font-size": f"{self._scale.font_px}px", "color": "#222"}
+        style = {"font-size": f"{self._scale.font_px}px", "color": theme.INK}
         for name, plot in self.plots.items():
-            plot.setTitle(self.title(name), size=f"{self._scale.font_px}px", color="#222")
+            plot.setTitle(self.title(name), size=f"{self._scale.font_px}px", color=theme.INK)
             plot.titleLabel.setMinimumWidth(0)  # a long title must not widen its column (it is clipped instead)
             plot.setLabel("bottom", self._x_label, **style)
         self._place_notes()
@@ -229,8 +229,8 @@ class Charts(pg.GraphicsLayoutWidget):
             for axis_name in ("bottom", "left"):
                 axis = plot.getAxis(axis_name)
                 axis.setStyle(tickFont=font)
-                axis.setTextPen("#222")
-                axis.setPen("#444")
+                axis.setTextPen(theme.INK)
+                axis.setPen(theme.AXIS)
             for method, curve in self.curves[name].items():
                 curve.setPen(pg.mkPen(theme.racer_color(method), width=scale.chart_width))
             self.notes[name].setFont(font)

@@ -56,8 +56,8 @@ class SurfaceView(pg.PlotWidget):
         self.critical.setZValue(40)
         self.plot.addItem(self.critical)
         self.start = pg.TargetItem(pos=(0, 0), size=18, symbol="crosshair", movable=True,
-                                   pen=pg.mkPen("#000000", width=2), hoverPen=pg.mkPen("#D55E00", width=3),
-                                   brush=pg.mkBrush(255, 255, 255, 120), hoverBrush=pg.mkBrush(255, 255, 255, 200))
+                                   pen=pg.mkPen(theme.OUTLINE, width=2), hoverPen=pg.mkPen(theme.BAD, width=3),
+                                   brush=theme.brush(theme.PAPER, 120), hoverBrush=theme.brush(theme.PAPER, 200))
         self.start.setZValue(60)
         self.start.setToolTip("Start point: drag it, or click anywhere on the map")
         self.plot.addItem(self.start)
@@ -97,8 +97,8 @@ class SurfaceView(pg.PlotWidget):
             pos=[(p.x, p.y) for p in points],
             symbol=[theme.CRITICAL_SYMBOLS.get(p.kind, "o") for p in points],
             size=[size * (1.3 if p.kind == "minimum" else 1.0) for p in points],
-            brush=theme.brush("#FFFFFF"),
-            pen=theme.pen("#000000", 1.5),
+            brush=theme.brush(theme.PAPER),
+            pen=theme.pen(theme.OUTLINE, 1.5),
             data=[p.kind for p in points],
         )
         self.critical.setToolTip(", ".join(f"{p.kind} ({p.x:.3g}, {p.y:.3g})" for p in points))
@@ -149,20 +149,20 @@ class SurfaceView(pg.PlotWidget):
         self._scale = scale
         font = self.font()
         font.setPixelSize(scale.tick_px)
-        label_style = {"font-size": f"{scale.font_px}px", "color": "#222"}
+        label_style = {"font-size": f"{scale.font_px}px", "color": theme.INK}
         for name in ("bottom", "left"):
             axis = self.plot.getAxis(name)
             axis.setStyle(tickFont=font)
-            axis.setTextPen("#222")
-            axis.setPen("#444")
+            axis.setTextPen(theme.INK)
+            axis.setPen(theme.AXIS)
             axis.setLabel(axis.labelText, **label_style)
         bar_axis = self.colorbar.axis
         bar_axis.setStyle(tickFont=font)
-        bar_axis.setTextPen("#222")
+        bar_axis.setTextPen(theme.INK)
         bar_axis.setWidth(int(scale.tick_px * 4))
         label_axis = self.colorbar.getAxis("left")
         label_axis.setLabel(label_axis.labelText, **label_style)
-        self.contours.setPen(pg.mkPen(40, 40, 40, 110, width=scale.contour_width))
+        self.contours.setPen(pg.mkPen(*theme.CONTOUR, width=scale.contour_width))
         self.start.scale = scale.marker_size * 1.4
         self.start.viewTransformChanged()  # rebuilds the symbol at the new size
         self._show_critical()

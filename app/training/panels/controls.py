@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import theme
 from app.training.options import (
     CUSTOM,
     HIDDEN_PRESETS,
@@ -107,7 +108,7 @@ class Controls(QWidget):
         self.hidden_text.setToolTip(self.tr("Hidden layer sizes, comma separated; empty = no hidden layer"))
         self.hidden_error = QLabel(box)
         self.hidden_error.setWordWrap(True)
-        self.hidden_error.setStyleSheet("color: #D55E00;")
+        self.hidden_error.setStyleSheet(f"color: {theme.BAD};")
         self.hidden_error.hide()
         self.hidden_preset.currentIndexChanged.connect(self._preset_chosen)
         self.hidden_text.textEdited.connect(self._hidden_edited)
@@ -174,7 +175,7 @@ class Controls(QWidget):
         self.editor = HyperparameterEditor(training_specs("sgd"), start_hparams("sgd"), parent=box)
         self.note = QLabel(get_method("sgd").note, box)
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555555;")
+        self.note.setStyleSheet(f"color: {theme.MUTED};")
         layout.addWidget(self.method)
         layout.addWidget(self.editor)
         layout.addWidget(self.note)

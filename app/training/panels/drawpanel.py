@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
+from app import theme
 from app.theme import OKABE_ITO
 from app.training.views.drawpad import DrawingPad
 from core.data.drawing import preprocess_drawing
@@ -58,7 +59,7 @@ class DrawPanel(QWidget):
         self.plot = pg.PlotWidget(background="w")
         self.plot.setMinimumHeight(140)
         item = self.plot.getPlotItem()
-        item.setTitle("class probabilities", color="#222222")
+        item.setTitle("class probabilities", color=theme.INK)
         item.setMouseEnabled(False, False)
         item.hideButtons()
         item.setYRange(0, 1, padding=0.02)

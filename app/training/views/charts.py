@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem
 
+from app import theme
 from app.theme import qcolor, scale
 from app.training.views.record import X_AXES, Record
 from app.widgets.plots import DecadeAxis, Follower, decade_range, nice_ceiling
@@ -21,15 +22,15 @@ def make_plot(title: str, y_label: str, parent=None) -> pg.PlotWidget:
     """A white plot with dark axes (readable when projected), downsampling long curves."""
     plot = pg.PlotWidget(parent=parent, background="w", axisItems={"left": DecadeAxis("left", minor_labels=True)})
     item = plot.getPlotItem()
-    item.setTitle(title, color="#222222")
-    item.setLabel("left", y_label, color="#222222")
+    item.setTitle(title, color=theme.INK)
+    item.setLabel("left", y_label, color=theme.INK)
     item.showGrid(x=True, y=True, alpha=0.25)
     item.setDownsampling(auto=True, mode="peak")
     item.setClipToView(True)
     for name in ("left", "bottom"):
         axis = item.getAxis(name)
-        axis.setPen(pg.mkPen("#444444"))
-        axis.setTextPen(pg.mkPen("#222222"))
+        axis.setPen(pg.mkPen(theme.AXIS))
+        axis.setTextPen(pg.mkPen(theme.INK))
         axis.enableAutoSIPrefix(False)  # "ratio (x0.001)" reads badly; ticks say 1e-3 themselves
         # grow-only room for tick labels: shrinking it when labels get shorter re-lays and repaints the whole plot
         axis.setStyle(autoReduceTextSpace=False)
@@ -51,8 +52,8 @@ def scale_plot(item: pg.PlotItem, legend: pg.LegendItem | None, on: bool) -> Non
     for name in ("left", "bottom"):
         axis = item.getAxis(name)
         axis.setStyle(tickFont=font)
-        axis.setLabel(axis.labelText, **{"color": "#222222", "font-size": f"{sizes.tick_px}px"})
-    item.titleLabel.setText(item.titleLabel.text, size=f"{sizes.title_px}px", color="#222222")
+        axis.setLabel(axis.labelText, **{"color": theme.INK, "font-size": f"{sizes.tick_px}px"})
+    item.titleLabel.setText(item.titleLabel.text, size=f"{sizes.title_px}px", color=theme.INK)
     if legend is not None:
         legend.setLabelTextSize(f"{sizes.font_px}px")
         for _sample, label in legend.items:
@@ -69,8 +70,8 @@ class RecordChart:
     def __init__(self, plot: pg.PlotWidget, legend_offset=(-10, 10)):
         self.plot = plot
         self.item = plot.getPlotItem()
-        self.legend = self.item.addLegend(offset=legend_offset, labelTextColor="#222222",
-                                          brush=qcolor("#FFFFFF", 200))
+        self.legend = self.item.addLegend(offset=legend_offset, labelTextColor=theme.INK,
+                                          brush=qcolor(theme.PAPER, 200))
         self.x_column = "iteration"
         self.width = scale(False).chart_width
         self._groups: dict[int, dict] = {}  # id(record) -> {"record", "items", "drawn", "markers", "extent"}
@@ -105,7 +106,7 @@ class RecordChart:
     # -- view options --------------------------------------------------------------------------------------
     def set_x_axis(self, label: str) -> None:
         self.x_column = X_AXES[label]
-        self.item.setLabel("bottom", label, color="#222222")
+        self.item.setLabel("bottom", label, color=theme.INK)
         for group in self._groups.values():
             group["drawn"] = -1
         self.follower.resume()
@@ -153,8 +154,8 @@ class RecordChart:
             iteration, text = record.events[len(markers)]
             pen = pg.mkPen(record.color, width=1, style=Qt.PenStyle.DashLine)
             if self.marker_labels:
-                options = {"position": 0.7 - 0.08 * (len(markers) % 4), "color": "#222222",
-                           "fill": qcolor("#FFFFFF", 210), "anchors": [(0, 0.5), (0, 0.5)]}
+                options = {"position": 0.7 - 0.08 * (len(markers) % 4), "color": theme.INK,
+                           "fill": qcolor(theme.PAPER, 210), "anchors": [(0, 0.5), (0, 0.5)]}
                 line = pg.InfiniteLine(angle=90, movable=False, pen=pen, label=text, labelOpts=options)
             else:
                 line = pg.InfiniteLine(angle=90, movable=False, pen=pen)
@@ -191,7 +192,7 @@ class LossChart(RecordChart):
         self.log = False
         # top right: a loss curve starts high on the left and ends low on the right, so that corner stays empty
         super().__init__(make_plot("Training loss", "loss", parent), legend_offset=(-10, 10))
-        self.item.setLabel("bottom", "iterations", color="#222222")
+        self.item.setLabel("bottom", "iterations", color=theme.INK)
 
     def set_log(self, on: bool) -> None:
         self.log = bool(on)
@@ -258,7 +259,7 @@ class AccuracyChart(RecordChart):
     def __init__(self, parent=None):
         super().__init__(make_plot("Accuracy (solid: validation, dashed: training)", "accuracy", parent),
                          legend_offset=(-10, -10))
-        self.item.setLabel("bottom", "iterations", color="#222222")
+        self.item.setLabel("bottom", "iterations", color=theme.INK)
         self.item.getViewBox().setLimits(yMin=-0.05, yMax=1.05)
         self.follower.show(None, (0.0, 1.0))
 

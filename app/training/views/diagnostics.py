@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from app import theme
 from app.theme import qcolor, scale
 from app.training.views.charts import cache_axis, make_plot, scale_plot
 from app.training.views.record import Columns
@@ -17,7 +18,7 @@ from app.widgets.plots import Follower, decade_range, nice_ceiling
 GUIDE_RATIO = 1e-3  # the lecture's rule of thumb for ‖ΔW‖/‖W‖
 DRAW_EVERY_S = 0.5  # redraws of the seven small plots; the worker measures more often and no point is lost
 HIST_WIDTH = 150  # px per histogram before they wrap to another row
-LAYER_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
+LAYER_COLORS = theme.LAYER_COLORS
 
 
 def layer_color(i: int) -> str:
@@ -74,7 +75,7 @@ class Histograms(pg.GraphicsLayoutWidget):
                 x_range, (_, top) = settled(shown[0], x_range), settled(shown[1], (0.0, top))
             follower.show(x_range, (0.0, top))
             if plot.titleLabel.text != stats.name:
-                plot.setTitle(stats.name, color="#222222", size="8pt")
+                plot.setTitle(stats.name, color=theme.INK, size="8pt")
 
     def _rebuild(self, n: int) -> None:
         self.clear()
@@ -121,7 +122,7 @@ class LayerSeries:
         self.plot = make_plot(title, y_label)
         self.item = self.plot.getPlotItem()
         self.item.setLogMode(y=True)
-        self.item.setLabel("bottom", "iterations", color="#222222")
+        self.item.setLabel("bottom", "iterations", color=theme.INK)
         self.columns: Columns | None = None
         self.curves: list[pg.PlotDataItem] = []
         self.width = scale(False).chart_width
@@ -129,10 +130,10 @@ class LayerSeries:
         self.follower = Follower(self.item)
         if guide is not None:
             self.guide = pg.InfiniteLine(pos=np.log10(guide), angle=0, movable=False,
-                                         pen=pg.mkPen("#555555", width=1, style=Qt.PenStyle.DashLine),
+                                         pen=pg.mkPen(theme.MUTED, width=1, style=Qt.PenStyle.DashLine),
                                          label=f"{guide:g} rule of thumb",
-                                         labelOpts={"position": 0.98, "color": "#333333",
-                                                    "fill": qcolor("#FFFFFF", 200), "anchors": [(1, 1), (1, 1)]})
+                                         labelOpts={"position": 0.98, "color": theme.TEXT_SOFT,
+                                                    "fill": qcolor(theme.PAPER, 200), "anchors": [(1, 1), (1, 1)]})
             self.item.addItem(self.guide, ignoreBounds=False)
 
     def reset(self, names: list[str]) -> None:
@@ -180,7 +181,7 @@ class DiagnosticsPanel(QWidget):
         self.histograms = Histograms(self)
         self.stats = QLabel(self)
         self.stats.setWordWrap(True)
-        self.stats.setStyleSheet("color: #333333;")
+        self.stats.setStyleSheet(f"color: {theme.TEXT_SOFT};")
         self.ratios = LayerSeries("Update / weight ratio ‖ΔW‖ / ‖W‖", "ratio", guide=GUIDE_RATIO)
         self.grads = LayerSeries("Gradient norm ‖∂L/∂W‖", "norm")
         self.dead = make_plot("Dead ReLUs", "% of units")
@@ -191,7 +192,7 @@ class DiagnosticsPanel(QWidget):
         self.dead.getPlotItem().setMouseEnabled(False, False)
         self.dead.getPlotItem().hideButtons()
         self.empty = QLabel(self.tr("Diagnostics appear while a single run trains (not during a race)."), self)
-        self.empty.setStyleSheet("color: #777777;")
+        self.empty.setStyleSheet(f"color: {theme.FAINT};")
         self.empty.setWordWrap(True)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         for widget in (self.histograms, self.ratios.plot, self.grads.plot, self.dead):
@@ -228,7 +229,7 @@ class DiagnosticsPanel(QWidget):
 
     def show_initial(self, initial) -> None:
         """core's InitialLoss: its verdict and its note (measured loss next to ln(classes))."""
-        mark, color = ("✓", "#009E73") if initial.ok else ("✗", "#D55E00")
+        mark, color = ("✓", theme.GOOD) if initial.ok else ("✗", theme.BAD)
         self.initial.setText(f"<b style='color:{color}'>{mark} Initial loss check:</b> {initial.note}")
 
     def show_diagnostics(self, diagnostics) -> None:
@@ -284,7 +285,7 @@ class DiagnosticsPanel(QWidget):
         ticks = [[(i, stats.name) for i, stats in enumerate(hidden)]]
         if (title, ticks) != self._units_layout:  # a new title or ticks re-lays the plot and repaints its axis
             self._units_layout = (title, ticks)
-            self.dead.getPlotItem().setTitle(title, color="#222222")
+            self.dead.getPlotItem().setTitle(title, color=theme.INK)
             self.dead.getPlotItem().getAxis("bottom").setTicks(ticks)
         self.dead_bars.setOpts(x=[i for i, _ in bars], height=[h for _, h in bars],
                                brushes=[layer_color(i) for i, _ in bars])

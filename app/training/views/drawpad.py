@@ -6,6 +6,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app import theme
+
 CANVAS = 280  # ten times MNIST's 28 px, so the stroke width matches MNIST's relative pen width
 PEN = 22
 
@@ -60,7 +62,7 @@ class DrawingPad(QWidget):
     def _stroke(self, a: QPointF, b: QPointF) -> None:
         painter = QPainter(self.image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor(255, 255, 255), PEN, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+        painter.setPen(QPen(QColor(theme.PAPER), PEN, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
                             Qt.PenJoinStyle.RoundJoin))
         painter.drawLine(a, b)
         painter.end()
@@ -92,9 +94,9 @@ class DrawingPad(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         frame = self._frame()
         painter.drawImage(frame, self.image)
-        painter.setPen(QPen(QColor("#888888"), 1))
+        painter.setPen(QPen(QColor(theme.RULE), 1))
         painter.drawRect(frame.adjusted(0, 0, -1, -1))
         if self._empty:
-            painter.setPen(QColor("#9a9a9a"))
+            painter.setPen(QColor(theme.RULE_SOFT))
             painter.drawText(frame, Qt.AlignmentFlag.AlignCenter, self.tr("draw a digit here"))
         painter.end()

@@ -6,10 +6,11 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app import theme
 from app.theme import OKABE_ITO
 
 MISTAKE = QColor(OKABE_ITO["vermillion"])
-RIGHT = QColor("#222222")
+RIGHT = QColor(theme.INK)
 
 
 class DigitGrid(QWidget):
@@ -114,7 +115,7 @@ class ConfusionView(QWidget):
                 base = QColor(OKABE_ITO["bluish green"] if i == j else OKABE_ITO["vermillion"])
                 base.setAlpha(0 if count == 0 else int(40 + 215 * (count / peak) ** 0.5))
                 painter.fillRect(rect, base)
-                painter.setPen(QColor("#dddddd"))
+                painter.setPen(QColor(theme.GRID_LINE))
                 painter.drawRect(rect)
                 if count:
                     painter.setPen(RIGHT)
