@@ -56,9 +56,9 @@ class LandscapeController(QObject):
             try:
                 return core.from_expression(scene.formula, view=scene.domain or (-3, 3, -3, 3))
             except ValueError:
-                scene.surface, scene.formula, scene.domain = Scene().surface, "", None
+                scene.set_surface(Scene().surface)
         if scene.surface not in core.SURFACES:
-            scene.surface = Scene().surface
+            scene.set_surface(Scene().surface)
         return core.SURFACES[scene.surface]
 
     def set_surface(self, key: str) -> None:
@@ -66,13 +66,11 @@ class LandscapeController(QObject):
         if key == "custom":
             self.v.formula.apply()
             return
-        self.scene.surface, self.scene.formula, self.scene.domain = key, "", None
-        self.scene.view = self.scene.start = None
+        self.scene.set_surface(key)
         self._show_surface(core.get_surface(key))
 
     def _custom_surface(self, surface) -> None:
-        self.scene.surface, self.scene.formula, self.scene.domain = "custom", surface.formula, surface.view
-        self.scene.view = self.scene.start = None
+        self.scene.set_surface("custom", surface.formula, surface.view)
         self.v.picker.add_custom(surface)
         self._show_surface(surface)
 
@@ -99,7 +97,7 @@ class LandscapeController(QObject):
 
     def set_start(self, x: float, y: float) -> None:
         """All racers restart from (x, y); a playing race keeps playing."""
-        self.scene.start = (float(x), float(y))
+        self.scene.set_start((float(x), float(y)))
         self.v.view.set_start(x, y)
         self._show_picker()
         self.restart(keep_playing=True)
@@ -109,7 +107,7 @@ class LandscapeController(QObject):
             self.set_start(*self.surface.starts[index])
 
     def _view_changed(self, box) -> None:
-        self.scene.view = tuple(box)
+        self.scene.set_view(tuple(box))
 
     def _zoomed(self, *_) -> None:
         self.v.renderer.forget(view="trail")  # trails are thinned to screen pixels: a new zoom thins them again

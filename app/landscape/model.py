@@ -12,6 +12,7 @@ from core.errors import ConfigError
 from core.methods import get_method, keys, methods
 
 __all__ = [
+    "SCENE_VERSION",
     "SPEEDS",
     "X_AXES",
     "Scene",
@@ -54,6 +55,9 @@ SPEEDS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0)  # optimizer steps per dis
 X_AXES = ("iterations", "evaluations")
 MAX_STEPS_LIMIT = 20_000
 
+SCENE_VERSION = 1  # the format of Scene.to_dict; from_dict reads every version up to it
+
+
 class SceneError(ValueError):
     """A scene dictionary that cannot be read; the message names the field and the problem."""
 
@@ -90,7 +94,62 @@ class Scene:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        self._listeners: list = []  # not a field: neither serialized nor compared
         self.validate()
+
+    # -- notification ---------------------------------------------------------------------------------------
+    def subscribe(self, listener) -> None:
+        """`listener(field)` after every change a setter made (the lesson player and the views may follow)."""
+        self._listeners.append(listener)
+
+    def _notify(self, name: str) -> None:
+        for listener in list(self._listeners):
+            listener(name)
+
+    def _change(self, **values) -> None:
+        """Validate `values` as a whole (SceneError names the field, and nothing is stored), store, notify."""
+        trial = Scene(**{**{f.name: getattr(self, f.name) for f in fields(self)}, **values})
+        for name in values:
+            setattr(self, name, getattr(trial, name))
+        for name in values:
+            self._notify(name)
+
+    # -- setters: validate through core, store, notify ----------------------------------------------------
+    def set_surface(self, key: str, formula: str = "", domain=None) -> None:
+        """A built-in surface (its default view and start) or "custom" with its formula and domain."""
+        self._change(surface=key, formula=formula, domain=domain, view=None, start=None)
+
+    def set_start(self, start) -> None:
+        self._change(start=start)
+
+    def set_view(self, view) -> None:
+        self._change(view=view)
+
+    def select(self, method: str) -> None:
+        self._change(selected=method)
+
+    def set_aid(self, aid: str, on: bool) -> None:
+        if aid not in aids():
+            raise SceneError(f"aids: unknown aid {aid!r}")
+        self._change(aids={**self.aids, aid: bool(on)})
+
+    def set_speed(self, speed: float) -> None:
+        self._change(speed=speed)
+
+    def set_max_steps(self, max_steps: int) -> None:
+        self._change(max_steps=max_steps)
+
+    def set_noise(self, noise: float) -> None:
+        self._change(noise=noise)
+
+    def set_shared_lr(self, on: bool, lr: float | None = None) -> None:
+        self._change(shared_lr=bool(on), lr=self.lr if lr is None else lr)
+
+    def set_lr(self, lr: float) -> None:
+        self._change(lr=lr)
+
+    def set_x_axis(self, axis: str) -> None:
+        self._change(x_axis=axis)
 
     # -- validation -------------------------------------------------------------------------------------
     def validate(self) -> None:
@@ -159,10 +218,12 @@ class Scene:
         merged = {**self.hparams.get(method, {}), **changes}
         _check_hparams(method, merged)
         self.hparams[method] = merged
+        self._notify("hparams")
         return merged
 
     def clear_hparams(self, method: str) -> None:
         self.hparams.pop(method, None)
+        self._notify("hparams")
 
     def is_enabled(self, method: str) -> bool:
         return method in self.enabled
@@ -172,11 +233,12 @@ class Scene:
             raise SceneError(f"enabled: unknown method {method!r}")
         chosen = set(self.enabled) | {method} if on else set(self.enabled) - {method}
         self.enabled = [m for m in racers() if m in chosen]
+        self._notify("enabled")
 
     # -- JSON ------------------------------------------------------------------------------------------
     def to_dict(self) -> dict:
-        """Plain JSON types only (tuples become lists)."""
-        data = asdict(self)
+        """Plain JSON types only (tuples become lists), with the format's `version`."""
+        data = {"version": SCENE_VERSION, **asdict(self)}
         for name in ("domain", "view", "start"):
             if data[name] is not None:
                 data[name] = list(data[name])
@@ -187,6 +249,10 @@ class Scene:
         """Read a dictionary written by to_dict (missing fields take their defaults; unknown ones are refused)."""
         if not isinstance(data, dict):
             raise SceneError("scene: expected a JSON object")
+        data = dict(data)
+        version = data.pop("version", SCENE_VERSION)  # scenes saved before versions were introduced are version 1
+        if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= SCENE_VERSION:
+            raise SceneError(f"version: this Descent Lab reads scene versions 1 … {SCENE_VERSION}, not {version!r}")
         names = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - names)
         if unknown:

@@ -76,10 +76,10 @@ class Player(QObject):
         self.render()
 
     def set_speed(self, speed: float) -> None:
-        self.c.scene.speed = float(speed)
+        self.c.scene.set_speed(float(speed))
 
     def set_max_steps(self, max_steps: int) -> None:
-        self.c.scene.max_steps = int(max_steps)
+        self.c.scene.set_max_steps(int(max_steps))
         self.c.race.set_max_steps(self.c.scene.max_steps)
         self.position = min(self.position, self.c.race.head)
         self.render()

@@ -37,7 +37,7 @@ class Tuning:
 
     def select(self, method: str) -> None:
         """The selected racer gets the aids, the equation panel and the hyperparameter editor."""
-        self.c.scene.selected = method
+        self.c.scene.select(method)
         self.c.v.racers.select(method)
         self._show_method()
         self.c.player.render()
@@ -85,11 +85,11 @@ class Tuning:
         self.c.player.render()
 
     def set_shared_lr(self, on: bool) -> None:
-        self.c.scene.shared_lr = bool(on)
+        self.c.scene.set_shared_lr(bool(on))
         self._push_lr()
 
     def _shared_lr_value(self, value: float) -> None:
-        self.c.scene.lr = float(value)
+        self.c.scene.set_lr(float(value))
         if self.c.scene.shared_lr:
             self._push_lr()
 
@@ -101,17 +101,17 @@ class Tuning:
         self._show_method()
 
     def set_noise(self, sigma: float) -> None:
-        self.c.scene.noise = float(sigma)
+        self.c.scene.set_noise(float(sigma))
         for track in (self.c.race.tracks.values() if self.c.race else ()):
             track.runner.set(noise=self.c.scene.noise)
 
     def set_aid(self, aid: str, on: bool) -> None:
-        self.c.scene.aids[aid] = bool(on)
+        self.c.scene.set_aid(aid, bool(on))
         self.c.v.aid_switches.set_values(self.c.scene.aids)
         self.c.player.render()
 
     def set_x_axis(self, axis: str) -> None:
-        self.c.scene.x_axis = axis
+        self.c.scene.set_x_axis(axis)
         self.c.v.x_axis.setCurrentIndex(self.c.v.x_axis.findData(axis))
         self._set_chart_axes()
         self.c.v.renderer.forget()

@@ -1,7 +1,6 @@
 """A dismissible banner across the top of the tab: what went wrong and what to try (the text comes from core)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from app import theme
@@ -12,7 +11,6 @@ STYLES = theme.BANNER_STYLES
 class Banner(QFrame):
     """Hidden until `show_message`; `action` is an optional button (e.g. "Reset with lr 0.1") that runs a callback."""
 
-    acted = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -55,4 +53,3 @@ class Banner(QFrame):
         self.hide()
         if callback is not None:
             callback()
-        self.acted.emit()

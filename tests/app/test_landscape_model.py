@@ -135,3 +135,31 @@ def test_a_racer_whose_core_raises_stops_with_a_message_and_the_race_goes_on():
     race.advance(3)
     assert race.tracks["sgd"].status == "failed" and "boom" in race.tracks["sgd"].message
     assert race.tracks["adam"].n == 4
+
+
+def test_setters_validate_then_store_then_notify():
+    scene = Scene()
+    seen = []
+    scene.subscribe(seen.append)
+    scene.set_speed(5.0)
+    scene.set_aid("quadratic", True)
+    assert scene.speed == 5.0 and scene.aids["quadratic"] and seen == ["speed", "aids"]
+    for bad in (lambda: scene.set_speed(-1), lambda: scene.set_max_steps(0), lambda: scene.select("bfgs"),
+                lambda: scene.set_start((float("nan"), 0)), lambda: scene.set_aid("sparkles", True),
+                lambda: scene.set_hparams("sgd", {"nesterov": True})):
+        with pytest.raises(SceneError):
+            bad()
+    assert scene.speed == 5.0 and scene.max_steps == 1000 and scene.selected == "momentum" and scene.start is None
+    assert "sgd" not in scene.hparams and seen == ["speed", "aids"]  # a refused change stores and tells nothing
+    scene.set_surface("bowl")
+    assert scene.surface == "bowl" and scene.view is None and scene.start is None
+
+
+def test_scene_dictionaries_carry_a_version():
+    data = Scene(surface="bowl").to_dict()
+    assert data["version"] == 1
+    assert Scene.from_dict(data) == Scene(surface="bowl")
+    del data["version"]  # a scene saved before versions existed
+    assert Scene.from_dict(data).surface == "bowl"
+    with pytest.raises(SceneError, match="version"):
+        Scene.from_dict({**data, "version": 99})
