@@ -5,6 +5,7 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from app import ASSETS
+from app.runtime.navigator import Navigator
 
 
 def _landscape(parent):
@@ -20,7 +21,8 @@ def _training(parent):
 
 
 class MainWindow(QMainWindow):
-    """Tabs keyed by name ("landscape", "training"); each tab may implement shutdown() and set_presentation()."""
+    """Tabs keyed by name ("landscape", "training"); each tab may implement shutdown(), set_presentation() and
+    register_targets(navigator) (what it can show when another tab or the lesson player asks)."""
 
     def __init__(self):
         super().__init__()
@@ -34,6 +36,10 @@ class MainWindow(QMainWindow):
         self._factories: dict[str, object] = {}
         self._built: dict[str, QWidget] = {}
         self.presentation = False
+        # A tab asks for "show this scene in the Landscape" here, never by importing another tab.
+        self.navigator = Navigator(select=self.select_tab)
+        self.navigator.declare("landscape.scene", "landscape")
+        self.navigator.declare("training.settings", "training")
 
         # Tabs are built when first shown, so launch pays only for the tab on screen.
         self.add_tab("landscape", _landscape, self.tr("Landscape"))
@@ -57,6 +63,8 @@ class MainWindow(QMainWindow):
             holder.layout().addWidget(widget)
             widget.show()  # a child added to a visible parent stays hidden until shown
             self._built[key] = widget
+            if hasattr(widget, "register_targets"):
+                widget.register_targets(self.navigator)
             if self.presentation and hasattr(widget, "set_presentation"):
                 widget.set_presentation(True)
         return self._built[key]

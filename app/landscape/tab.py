@@ -129,7 +129,15 @@ class LandscapeTab(QWidget):
             self.controller.player.pause()
         super().hideEvent(event)
 
+    def register_targets(self, navigator) -> None:
+        """"landscape.scene": show a scene (a Scene or its dictionary), e.g. for a Lab page or the lesson player."""
+        navigator.register("landscape.scene", self.show_scene, owner="landscape")
+
+    def show_scene(self, scene) -> None:
+        self.controller.load_scene(scene if isinstance(scene, Scene) else Scene.from_dict(scene))
+
     def shutdown(self) -> None:
-        """Stop the frame timer (called by the main window when it closes)."""
+        """Stop the frame timer and drop a pending redraw (called by the main window when it closes)."""
         self.controller.player.pause()
+        self.controller.player.frames.cancel()
 

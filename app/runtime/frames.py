@@ -44,6 +44,12 @@ class FrameDriver(QObject):
         self.ticking = False
         self.timer.stop()
 
+    def cancel(self) -> None:
+        """No more frames: stop ticking and drop a pending redraw (the views are about to go away)."""
+        self.stop()
+        self._once.stop()
+        self._pending = False
+
     def flush(self) -> None:
         """Redraw now if a redraw is pending (tests and exports that need the picture up to date)."""
         if self._pending:

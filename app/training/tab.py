@@ -90,6 +90,13 @@ class TrainingTab(QWidget):
         """Offer an already loaded core Dataset in the Dataset choice and select it."""
         self.data.add_dataset(dataset)
 
+    def register_targets(self, navigator) -> None:
+        """"training.settings": load settings (TrainingModel.to_dict's form) for the next run."""
+        navigator.register("training.settings", self.load_settings, owner="training")
+
+    def load_settings(self, settings: dict) -> None:
+        self.model.load_dict(settings)
+
     def set_presentation(self, on: bool) -> None:
         scale_fonts(self, on)
         self.curves.set_presentation(on)

@@ -5,6 +5,7 @@ import sys
 import pytest
 
 from app.main import TABS, build_parser, create_window
+from app.window import MainWindow
 
 
 def test_help_lists_options_without_a_display():
@@ -81,3 +82,20 @@ def test_a_spawned_worker_does_not_start_a_second_app(monkeypatch):
     with pytest.raises(SystemExit):
         runpy.run_module("app.__main__", run_name="__main__")
     assert calls == [()]
+
+
+def test_a_tab_asks_the_navigator_to_show_a_scene_in_the_landscape(qtbot):
+    """The way the lesson player and the Lab will ask: no tab imports another."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.select_tab("training")
+    assert window.built_tabs() == ["training"]
+    window.navigator.go("landscape.scene", scene={"version": 1, "surface": "rosenbrock", "enabled": ["adam"]})
+    assert window.current_tab_key() == "landscape"
+    controller = window.tab("landscape").controller
+    assert controller.surface.key == "rosenbrock" and list(controller.race.tracks) == ["adam"]
+    window.navigator.go("training.settings", settings={"version": 1, "settings": {"batch_size": 32}, "hparams": {}})
+    training = window.tab("training")
+    assert window.current_tab_key() == "training" and training.model.settings["batch_size"] == 32
+    assert training.controls.batch_size.value() == 32  # the panel shows what the model holds
+    window.close()

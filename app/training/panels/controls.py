@@ -213,6 +213,35 @@ class Controls(QWidget):
                      "eval_every": int(self.eval_every.value()),
                      "schedule": self.schedule.currentData() or "constant"})
         model.set_hparams(self.editor.values(), replace=True)
+        model.subscribe(lambda what: self.show_settings(model.settings) if what == "settings" else None)
+
+    def show_settings(self, settings: dict) -> None:
+        """Show the model's settings (after it changed them itself: loaded settings, a lesson), emitting nothing."""
+        combos = ((self.activation, "activation"), (self.init, "init"), (self.schedule, "schedule"))
+        spins = ((self.dropout, "dropout"), (self.weight_decay, "weight_decay"), (self.batch_size, "batch_size"),
+                 (self.iterations, "iterations"), (self.seed, "seed"), (self.eval_every, "eval_every"))
+        for combo, name in combos:
+            index = combo.findData(settings[name])
+            if index >= 0 and index != combo.currentIndex():
+                with QSignalBlocker(combo):
+                    combo.setCurrentIndex(index)
+        for box, name in spins:
+            if box.value() != settings[name]:
+                with QSignalBlocker(box):
+                    box.setValue(settings[name])
+        if self.batch_norm.isChecked() != settings["batch_norm"]:
+            with QSignalBlocker(self.batch_norm):
+                self.batch_norm.setChecked(settings["batch_norm"])
+        try:
+            typed = parse_hidden(self.hidden_text.text())
+        except ValueError:
+            typed = None
+        if "hidden" not in self.model.errors and typed != tuple(settings["hidden"]):  # never under the user's cursor
+            with QSignalBlocker(self.hidden_text):
+                self.hidden_text.setText(format_hidden(settings["hidden"]))
+            with QSignalBlocker(self.hidden_preset):
+                index = self.hidden_preset.findData(tuple(settings["hidden"]))
+                self.hidden_preset.setCurrentIndex(index if index >= 0 else self.hidden_preset.count() - 1)
 
     def _store(self, changes: dict) -> None:
         try:
