@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from core.surfaces import CriticalPoint, Surface
+from core.text import text
 
 __all__ = ["SURFACES", "get_surface"]
 
@@ -28,35 +29,29 @@ SURFACES: dict[str, Surface] = {s.key: s for s in (
     Surface(
         "bowl", "Stretched bowl", "x^2/20 + y^2", "ravine", (-10, 10, -10, 10), ((-7, 2), (-9, -6), (8, 8)),
         _points((0, 0, "minimum", True)),
-        "The bowl from Deep Learning from Scratch is 20 times steeper in y than in x, so SGD zig-zags across it "
-        "while crawling along it; momentum and per-axis step sizes fix that.", fmin=0.0),
+        text("lesson.bowl"), fmin=0.0),
     Surface(
         "rotated_ravine", "Rotated ravine", "(x + y)^2/40 + (x - y)^2/2", "ravine", (-10, 10, -10, 10),
         ((-8, -3), (7, 9), (-3, 8)), _points((0, 0, "minimum", True)),
-        "The same 20:1 bowl turned 45°: steep and shallow directions now mix x and y, so per-coordinate step "
-        "sizes (Adagrad, RMSprop, Adam) lose their edge and only curvature-aware methods see through it.",
+        text("lesson.rotated_ravine"),
         fmin=0.0),
     Surface(
         "rosenbrock", "Rosenbrock's banana", "(1 - x)^2 + 100*(y - x^2)^2", "ravine", (-2, 2, -1, 3),
         ((-1.2, 1), (-1.5, 2.5), (1.5, -0.5)), _points((1, 1, "minimum", True)),
-        "Reaching the curved valley floor takes a few steps; following it to the minimum at (1, 1) takes every "
-        "first-order method a long time.", log_colors=True, fmin=0.0),
+        text("lesson.rosenbrock"), log_colors=True, fmin=0.0),
     Surface(
         "saddle", "Saddle", "x^2 - y^2", "saddle", (-2, 2, -2, 2), ((-1.8, 0.001), (-1.5, 0.5), (1.8, -0.05)),
         _points((0, 0, "saddle")),
-        "Started almost on the line that leads into the saddle, the gradient has nearly no y component, so plain "
-        "SGD stalls at the saddle point before it slides off; noise, momentum or adaptive steps escape sooner."),
+        text("lesson.saddle")),
     Surface(
         "monkey_saddle", "Monkey saddle", "x^3 - 3*x*y^2", "saddle", (-1.5, 1.5, -1.5, 1.5),
         ((1.2, 0.01), (0.8, 1.0), (-0.5, -1.2)), _points((0, 0, "saddle")),
-        "Three valleys meet at a point where the gradient and the whole Hessian vanish, so even Newton's method "
-        "has nothing to go on there."),
+        text("lesson.monkey_saddle")),
     Surface(
         "flat_saddle", "Flat saddle", "x^2 + (y^2 - 1)^2/20", "saddle", (-2, 2, -2, 2),
         ((1.5, 0.001), (-1.5, -0.01), (0.5, 1.9)),
         _points((0, 0, "saddle"), (0, 1, "minimum", True), (0, -1, "minimum", True)),
-        "The way down from this saddle is a wide, almost flat shelf: SGD crawls off it for hundreds of steps, "
-        "while methods that rescale tiny gradients (RMSprop, Adam) escape quickly.", fmin=0.0),
+        text("lesson.flat_saddle"), fmin=0.0),
     Surface(
         "himmelblau", "Himmelblau", "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", "local minima", (-5, 5, -5, 5),
         ((0, 0), (-1, -0.5), (-0.5, 1.5), (1, -1)),
@@ -66,32 +61,27 @@ SURFACES: dict[str, Surface] = {s.key: s for s in (
             (0.08667750455539636, 2.884254701174776, "saddle"),
             (-3.0730257507643897, -0.08135304428796751, "saddle"),
             (-0.12796134673068008, -1.9537149802445763, "saddle")),
-        "Four equally deep minima: which one a run ends in depends on the start and on how much momentum "
-        "carries it.", log_colors=True, fmin=0.0),
+        text("lesson.himmelblau"), log_colors=True, fmin=0.0),
     Surface(
         "two_wells", "Two wells", "x^4/4 + x^3/3 - x^2 + y^2", "local minima", (-3, 2.5, -2, 2),
         ((2, 1.5), (0.5, -1.5), (-0.3, 1.8)),
         _points((-2, 0, "minimum", True), (1, 0, "minimum"), (0, 0, "saddle")),
-        "The well on the right is shallow and the one on the left deep: plain gradient descent settles in the "
-        "nearer one, enough momentum carries a run over the ridge into the global minimum.", fmin=-8 / 3),
+        text("lesson.two_wells"), fmin=-8 / 3),
     Surface(
         "six_hump_camel", "Six-hump camel", "(4 - 2.1*x^2 + x^4/3)*x^2 + x*y + (4*y^2 - 4)*y^2", "local minima",
         (-2.2, 2.2, -1.2, 1.2), ((-2, -1), (-2, 0.5), (-1, -1)),
         _points((0, 0, "saddle"), *((s * x, s * y, kind, best) for x, y, kind, best in _CAMEL for s in (1, -1))),
-        "Two global minima, four local ones and a crowd of saddles and maxima: a small map of how rugged "
-        "a non-convex loss can be.", fmin=-1.0316284534898774),
+        text("lesson.six_hump_camel"), fmin=-1.0316284534898774),
     Surface(
         "plateau", "Plateau", "1 - exp(-(x^2 + y^2))", "plateau", (-4, 4, -4, 4), ((3, 2), (-2, -3), (1.5, 1)),
         _points((0, 0, "minimum", True)),
-        "Far from the well the surface is flat to many decimals, like a saturated tanh unit: SGD barely moves, "
-        "Adam's normalized steps keep going, and Newton's method is pushed the wrong way by negative curvature.",
+        text("lesson.plateau"),
         fmin=0.0),
     Surface(
         "beale", "Beale", "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2", "classic",
         (-4.5, 4.5, -4.5, 4.5), ((1, 1.5), (-1, -1), (-3, 0.5), (0.5, -3.5)),
         _points((3, 0.5, "minimum", True), (0, 1, "saddle"), (0.10053793732415836, -2.644513585023125, "saddle")),
-        "The race from the CS231n animations: a flat basin feeding a long, curved valley with steep walls, where "
-        "adaptive methods and momentum pull away from SGD.", log_colors=True, fmin=0.0),
+        text("lesson.beale"), log_colors=True, fmin=0.0),
 )}
 
 

@@ -22,6 +22,7 @@ from core.errors import ConfigError
 from core.methods import get_method
 from core.oracle import Oracle, f_at, grad_at, hess_at
 from core.quadratic import QuadraticModel, at
+from core.text import text
 
 __all__ = ["ALL_METHODS", "STATUSES", "Path", "Runner", "Step", "iterate", "run"]
 
@@ -204,23 +205,22 @@ class Runner:
         return step
 
     def _judge(self, index, point, loss, grad_norm, failure) -> tuple[str, str]:
-        where = f"at step {index}"
-        hint = f" ({self.spec.divergence_hint})"
+        hint = self.spec.divergence_hint
         if failure:
-            return "failed", f"failed {where}: {failure}"
+            return "failed", text("status.failed", index=index, reason=failure)
         if not np.all(np.isfinite(point)):
-            return "diverged", f"diverged {where}: the point is no longer finite{hint}"
+            return "diverged", text("status.not_finite", index=index, hint=hint)
         if np.hypot(*(point - self._centre)) > self._escape:
-            return "diverged", (f"diverged {where}: the point left the view by a factor of {ESCAPE_FACTOR:g}"
-                                f"{hint}")
+            return "diverged", text("status.left_view", index=index, factor=ESCAPE_FACTOR, hint=hint)
         if math.isnan(loss):
-            return "diverged", f"diverged {where}: f is undefined (NaN) at {at(point)}"
+            return "diverged", text("status.undefined", index=index, where=at(point))
         if abs(loss) > OVERFLOW:
-            return "diverged", f"diverged {where}: |f| overflowed at {at(point)}{hint}"
+            return "diverged", text("status.overflow", index=index, where=at(point), hint=hint)
         if not math.isfinite(grad_norm):
-            return "diverged", f"diverged {where}: the gradient is not finite at {at(point)}{hint}"
+            return "diverged", text("status.gradient_not_finite", index=index, where=at(point), hint=hint)
         if grad_norm < self.tol:
-            return "converged", f"converged {where}: ‖∇f‖ = {grad_norm:.2g} < {self.tol:g}{self._kind(point)}"
+            return "converged", text("status.converged", index=index, grad_norm=grad_norm, tol=self.tol,
+                                     kind=self._kind(point))
         return "running", ""
 
     def _kind(self, point) -> str:
@@ -228,9 +228,9 @@ class Runner:
         hess = hess_at(self.surface, point)
         lam = np.linalg.eigvalsh(hess) if np.all(np.isfinite(hess)) else np.zeros(2)
         if lam[0] < 0 < lam[1]:
-            return ", a saddle point, not a minimum (the Hessian is indefinite)"
+            return text("kind.saddle")
         if lam[1] < 0:
-            return ", a maximum (the Hessian is negative definite)"
+            return text("kind.maximum")
         return ""
 
 

@@ -10,6 +10,7 @@ import sympy as sp
 
 from core.derivatives import Compiled
 from core.expr import ExpressionError, parse_expression
+from core.text import text as say
 
 __all__ = ["CriticalPoint", "Surface", "from_expression"]
 
@@ -165,7 +166,7 @@ def from_expression(text: str, view=(-3, 3, -3, 3), name: str | None = None) -> 
     surface = Surface(key="custom", name=name or str(text).strip(), formula=text, category="custom",
                       view=(xmin, xmax, ymin, ymax), expr=parse_expression(text),
                       starts=((xmin + 0.2 * (xmax - xmin), ymax - 0.2 * (ymax - ymin)),),
-                      lesson="Your own formula: watch how each optimizer copes with it.")
+                      lesson=say("lesson.custom"))
     try:
         surface._compiled.build()
     except ExpressionError:

@@ -5,6 +5,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from core.text import text
+
 from .base import GRADIENT, STEP, Optimizer, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
 from .method import Drawable, Method, float_spec
 
@@ -109,8 +111,7 @@ ADAGRAD = Method(
                 "Starting value of the sum of squared gradients (read when the state is created)."),
      weight_decay_spec(), maximize_spec()),
     lines,
-    "Each coordinate's step is γ/√(sum of all its past g²): flat directions get bigger steps, but the sum only "
-    "grows, so steps shrink forever and it can stall before reaching the minimum.",
+    text("note.adagrad"),
     training_lr=1e-2,
     landscape_lr={"*": 0.3, "bowl": 1.0, "rotated_ravine": 1.0, "rosenbrock": 1.0, "saddle": 0.1,
                   "flat_saddle": 0.3, "himmelblau": 0.3, "two_wells": 0.3, "six_hump_camel": 0.1, "plateau": 0.3,

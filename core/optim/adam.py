@@ -7,6 +7,7 @@ from typing import ClassVar
 import numpy as np
 
 from core.errors import ConfigError
+from core.text import text
 
 from .base import GRADIENT, STEP, Optimizer, _number, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
 from .method import Drawable, Method, bool_spec, float_spec
@@ -166,9 +167,7 @@ ADAM = Method(
                "Decay θ directly (θ ← θ − γλθ) instead of adding λθ to g."),
      maximize_spec()),
     lines,
-    "Momentum (m) over RMSprop's scale (√v), both bias-corrected: while t is small m and v are still near their "
-    "zero start, and without the correction the first steps would be several times too large. Steps are then "
-    "≈ γ per coordinate, whatever the slope.",
+    text("note.adam"),
     training_lr=1e-3,
     landscape_lr={"*": 0.03, "bowl": 0.3, "rotated_ravine": 0.3, "rosenbrock": 0.1, "saddle": 0.01,
                   "flat_saddle": 0.03, "himmelblau": 0.1, "two_wells": 0.1, "six_hump_camel": 0.03,

@@ -7,6 +7,7 @@ from core.errors import ConfigError
 from core.line_search import LineSearch, strong_wolfe
 from core.oracle import Oracle, f_at, grad_at
 from core.quadratic import QuadraticModel, at
+from core.text import text
 
 from .base import GRADIENT, STEP
 from .method import Drawable, Method, bool_spec, float_spec, int_spec
@@ -114,14 +115,14 @@ class LBFGS(SecondOrder):
         else:
             f, g = oracle.f(point), oracle.g(point)
         if not (np.isfinite(f) and np.all(np.isfinite(g))):
-            return point, {"failure": f"the loss or gradient is not finite at {at(point)}"}
+            return point, {"failure": text("lbfgs.not_finite", where=at(point))}
         info = {"model": QuadraticModel(point, f, g, self.dense_hessian()), "history": len(self.pairs)}
         d = -self.inverse_times(g)
         gtd = float(g @ d)
         if not gtd < 0 and self.pairs:  # rounding made the direction useless: forget the history
             self.pairs.clear()
             d, gtd = -g, -float(g @ g)
-            info["reset"] = "the L-BFGS direction was not downhill, so the history was cleared"
+            info["reset"] = text("lbfgs.reset")
         if gtd == 0.0:  # ∇f = 0 exactly: nowhere to go
             info.update(direction=d, t=0.0, trials=np.empty((0, 2)), wolfe=True)
             return point, info
@@ -142,8 +143,7 @@ class LBFGS(SecondOrder):
                     trials=point + np.outer(ls.trials, d), wolfe=ls.wolfe, curvature=ls.curvature, f0=f,
                     gtd0=gtd)
         if ls.t == 0.0:
-            info["failure"] = (f"the line search found no lower point along the L-BFGS direction at {at(point)} "
-                               "(the limit of floating-point resolution?)")
+            info["failure"] = text("lbfgs.no_decrease", where=at(point))
             return point, info
         new = point + ls.t * d
         s, y = new - point, ls.g - g
@@ -166,8 +166,7 @@ def lines(hp, v) -> list[str]:
 
 LBFGS_METHOD = Method(
     "lbfgs", "L-BFGS", "second-order", LBFGS, LBFGS.SPECS[:3], lines,
-    "L-BFGS builds a curvature estimate from recent gradient changes, so it needs no Hessian and no learning "
-    "rate; each step may evaluate f several times (the line search's trial points).",
+    text("note.lbfgs"),
     divergence_hint="f keeps falling that way: unbounded below, or a valley to infinity?",
     drawables=(GRADIENT, STEP, Drawable("quadratic", "L-BFGS's quadratic model", "model", "model"),
                Drawable("trials", "Line-search trial points", "points", "trials")))

@@ -6,6 +6,7 @@ import numpy as np
 from core.line_search import backtracking
 from core.oracle import Oracle, f_at, grad_at, hess_at
 from core.quadratic import QuadraticModel, at
+from core.text import text
 
 from .base import GRADIENT, STEP
 from .method import Drawable, Method, bool_spec, float_spec, int_spec
@@ -59,15 +60,15 @@ class Newton(SecondOrder):
         point = np.asarray(point, dtype=float)
         g, hess = oracle.g(point), oracle.h(point)
         if not (np.all(np.isfinite(g)) and np.all(np.isfinite(hess))):
-            return point, {"failure": f"the gradient or Hessian is not finite at {at(point)}"}
+            return point, {"failure": text("newton.not_finite", where=at(point))}
         hp = self.hparams
         exact = np.linalg.eigvalsh(0.5 * (hess + hess.T))
         model = QuadraticModel(point, oracle.peek(point), g, hess + hp["damping"] * np.eye(2))
         info = {"model": model, "eigvals": exact, "indefinite": bool(exact[0] < 0 < exact[1]),
                 "damping": hp["damping"]}
         if model.singular:
-            what, hint = ("Hessian", " (damping λ > 0 makes it solvable)") if hp["damping"] == 0 else ("∇²f + λI", "")
-            info["failure"] = f"{what} is singular at {at(point)}: Newton's step is undefined{hint}"
+            what, hint = ("Hessian", text("newton.singular_hint")) if hp["damping"] == 0 else ("∇²f + λI", "")
+            info["failure"] = text("newton.singular", what=what, where=at(point), hint=hint)
             return point, info
         d = model.stationary_point - point
         t = hp["lr"]
@@ -75,12 +76,11 @@ class Newton(SecondOrder):
             gtd = float(g @ d)
             if not gtd < 0:
                 d, gtd = -g, -float(g @ g)
-                info["fallback"] = "Newton's direction points uphill here (indefinite Hessian): this step follows −∇f"
+                info["fallback"] = text("newton.uphill")
             ls = backtracking(lambda s: oracle.f(point + s * d), oracle.f(point), gtd, t, hp["c1"], hp["max_ls"])
             info["trials"] = point + np.outer(ls.trials, d)
             if ls.t == 0.0:
-                info["failure"] = (f"the line search found no decrease along Newton's direction at {at(point)} "
-                                   f"after {hp['max_ls']} halvings")
+                info["failure"] = text("newton.no_decrease", where=at(point), halvings=hp["max_ls"])
                 return point, info
             t = ls.t
         info.update(direction=d, t=t)
@@ -103,8 +103,6 @@ TRIALS = Drawable("trials", "Line-search trial points", "points", "trials")
 
 NEWTON = Method(
     "newton", "Newton", "second-order", Newton, Newton.SPECS[:3], lines,
-    "Newton jumps to the stationary point of the local quadratic in one step: the minimum of a bowl, but also a "
-    "saddle when the Hessian is indefinite (pure Newton is attracted to saddles). Watch it fail where the Hessian "
-    "is singular; damping and the line search make it safe but slower.",
+    text("note.newton"),
     divergence_hint="Newton's step is huge where the Hessian is nearly singular",
     drawables=(GRADIENT, STEP, MODEL, TRIALS))

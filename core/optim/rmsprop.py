@@ -5,6 +5,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from core.text import text
+
 from .base import GRADIENT, STEP, Optimizer, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
 from .method import Drawable, Method, bool_spec, float_spec
 
@@ -146,8 +148,7 @@ RMSPROP = Method(
      bool_spec("centered", False, "centered", "Divide by the estimated standard deviation of g instead of its RMS."),
      weight_decay_spec(), maximize_spec()),
     lines,
-    "Like AdaGrad, but the average of g² forgets (memory ≈ 1/(1 − α) steps), so steps do not die out; near a "
-    "minimum it can hover, taking steps of roughly γ in every coordinate.",
+    text("note.rmsprop"),
     training_lr=1e-3,
     landscape_lr={"*": 0.01, "bowl": 0.1, "rotated_ravine": 0.1, "rosenbrock": 0.01, "saddle": 0.01,
                   "flat_saddle": 0.03, "himmelblau": 0.03, "two_wells": 0.03, "six_hump_camel": 0.01,

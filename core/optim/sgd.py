@@ -6,6 +6,7 @@ from typing import ClassVar
 import numpy as np
 
 from core.errors import ConfigError
+from core.text import text
 
 from .base import GRADIENT, STEP, Optimizer, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
 from .method import Drawable, Method, bool_spec, float_spec
@@ -140,8 +141,7 @@ _LOOKAHEAD = Drawable("lookahead", "Nesterov look-ahead", "point", "lookahead")
 
 SGD_METHOD = Method(
     "sgd", "SGD", "first-order", SGD, _specs(0.0, False), lines,
-    "Every step is γ times the local slope: it zig-zags across ravines, where the steep direction limits γ, and "
-    "crawls on plateaus and near saddles where the gradient is small.",
+    text("note.sgd"),
     training_lr=1e-1,
     landscape_lr={"*": 0.01, "bowl": 0.8, "rotated_ravine": 0.8, "rosenbrock": 1e-3, "saddle": 0.01,
                   "flat_saddle": 0.1, "himmelblau": 0.01, "two_wells": 0.1, "six_hump_camel": 0.01, "plateau": 0.1,
@@ -150,8 +150,7 @@ SGD_METHOD = Method(
 
 MOMENTUM = Method(
     "momentum", "Momentum", "first-order", SGD, _specs(0.9, False), lines,
-    "The velocity builds up along consistent directions and cancels across oscillating ones, so it crosses "
-    "plateaus and damps ravine zig-zags — but it overshoots the minimum and spirals in.",
+    text("note.momentum"),
     preset={"momentum": 0.9}, training_lr=1e-2,
     landscape_lr={"*": 0.01, "bowl": 0.1, "rotated_ravine": 0.1, "rosenbrock": 1e-3, "saddle": 0.01,
                   "flat_saddle": 0.01, "himmelblau": 0.003, "two_wells": 0.03, "six_hump_camel": 0.01,
@@ -160,7 +159,6 @@ MOMENTUM = Method(
 
 NESTEROV = Method(
     "nesterov", "Nesterov", "first-order", SGD, _specs(0.9, True), lines,
-    "Like momentum, but the gradient is measured at the look-ahead point, so it brakes before overshooting: "
-    "smaller spirals and faster settling in ravines.",
+    text("note.nesterov"),
     preset={"momentum": 0.9, "nesterov": True}, training_lr=1e-2, landscape_lr=MOMENTUM.landscape_lr,
     drawables=(GRADIENT, _VELOCITY, STEP, _LOOKAHEAD))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 from ..methods import get_method
+from ..text import text
 from .results import InitialLoss
 
 __all__ = ["diagnose_divergence", "initial_loss_check", "typical_lr"]
@@ -28,23 +29,19 @@ def initial_loss_check(measured: float, classes: int, reg_loss: float = 0.0, ini
     """Compare the loss before training with ln(classes), what small random weights give (uniform softmax)."""
     expected = math.log(classes)
     if not math.isfinite(measured):
-        note = (f"the initial loss is {measured}: the forward pass already overflows"
-                + (f" with init '{init}'" if init else "") + "; use smaller weights (Xavier or He)")
+        with_init = text("initial.overflow_init", init=init) if init else ""
+        note = text("initial.overflow", measured=measured, init=with_init)
         return InitialLoss(expected, measured, reg_loss, False, note)
-    note, ok = f"initial loss {measured:.3f} ≈ ln({classes}) = {expected:.3f}: as expected", True
+    values = {"measured": measured, "classes": classes, "expected": expected}
+    note, ok = text("initial.ok", **values), True
     if measured > 1.5 * expected:
-        ok = False
-        note = (f"initial loss {measured:.3g} is far above ln({classes}) = {expected:.3f}: the weights are probably "
-                f"too large (the softmax starts confidently wrong); try a smaller initialisation (Xavier or He)")
+        ok, note = False, text("initial.far_above", **values)
     elif measured > 1.15 * expected:
-        note = (f"initial loss {measured:.3f} is a bit above ln({classes}) = {expected:.3f}: the logits start "
-                f"spread out; fine, but smaller output weights would start at chance")
+        note = text("initial.above", **values)
     elif measured < 0.85 * expected:
-        ok = False
-        note = (f"initial loss {measured:.3f} is below ln({classes}) = {expected:.3f} before any training: "
-                f"check that validation and training data are not mixed up")
+        ok, note = False, text("initial.below", **values)
     if reg_loss > 0:
-        note += f"; the L2 term adds {reg_loss:.3g} to the training loss"
+        note = text("initial.l2", note=note, reg=reg_loss)
     return InitialLoss(expected, measured, reg_loss, ok, note)
 
 
@@ -52,10 +49,9 @@ def diagnose_divergence(loss: float, iteration: int, optimizer: str, lr: float, 
     """One sentence: what became non-finite, when, and the most likely cause with a concrete suggestion."""
     what = "NaN" if math.isnan(loss) else "infinite"
     typical = typical_lr(optimizer)
-    head = f"loss became {what} at iteration {iteration}"
+    head = text("diverged.head", what=what, iteration=iteration)
     if lr > 3 * typical:
-        return f"{head}: the learning rate ({lr:.0e}) is probably too high; try {_short(typical)}"
+        return text("diverged.lr", head=head, lr=lr, typical=_short(typical))
     if init == "large":
-        return (f"{head}: with weights initialised at σ = 1 the activations overflow; use Xavier or He "
-                f"initialisation, or lower the learning rate ({lr:.0e}) to {_short(lr / 10)}")
-    return f"{head} with learning rate {lr:.0e}: lower it, e.g. to {_short(lr / 10)}, or add batch normalization"
+        return text("diverged.init", head=head, lr=lr, lower=_short(lr / 10))
+    return text("diverged.other", head=head, lr=lr, lower=_short(lr / 10))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..text import text
 from .config import TrainConfig
 from .trainer import Trainer
 
@@ -49,12 +50,11 @@ def overfit_check(data, config=None, n: int = 20, iterations: int = 200, thresho
     final = float(h.losses[-1]) if len(h.losses) else math.nan
     reached = first is not None and math.isfinite(final) and final < threshold
     if trainer.status == "diverged":
-        message = f"could not overfit {len(idx)} examples: {trainer.message}"
+        message = text("overfit.diverged", n=len(idx), reason=trainer.message)
     elif reached:
-        message = f"overfits {len(idx)} examples: loss {final:.2g} < {threshold:g} (first at iteration {first})"
+        message = text("overfit.reached", n=len(idx), loss=final, threshold=threshold, first=first)
     else:
-        message = (f"did not overfit {len(idx)} examples in {iterations} iterations (loss {final:.3g}); "
-                   f"raise the learning rate or the iterations, or look for a bug")
+        message = text("overfit.missed", n=len(idx), iterations=iterations, loss=final)
     return OverfitResult(len(idx), h.losses, h.batch_accs, final, reached, threshold, first, message)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..methods import make_optimizer
 from ..nn import MLP
+from ..text import text
 from .babysit import diagnose_divergence, initial_loss_check
 from .config import TrainConfig
 from .diagnostics import diagnose, update_ratios, weight_snapshot
@@ -135,7 +136,7 @@ class Trainer:
             evaluation = self.evaluate()
             self._record.eval(evaluation)
         if it >= cfg.iterations:
-            self.status, self.message = "finished", f"finished {it} iterations"
+            self.status, self.message = "finished", text("run.finished", iterations=it)
         return self._result(it, loss, reg, acc, lr, evaluation, diagnostics)
 
     def _result(self, it, loss, reg, acc, lr, evaluation, diagnostics) -> StepResult:
