@@ -19,7 +19,7 @@ PREPROCESSING = ("scale", "center", "standardize")
 
 def _positive_int(name: str, value: Any, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer ≥ {minimum}, got {value!r}")
+        raise ConfigError(f"{name} must be an integer ≥ {minimum}, got {value!r}")
     return int(value)
 
 
@@ -27,7 +27,7 @@ def _real(name: str, value: Any, low: float, high: float, include_high: bool = T
     ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
     if not ok or not (low <= value and (value <= high if include_high else value < high)):
         bracket = "]" if include_high else ")"
-        raise ValueError(f"{name} must be a number in [{low:g}, {high:g}{bracket}, got {value!r}")
+        raise ConfigError(f"{name} must be a number in [{low:g}, {high:g}{bracket}, got {value!r}")
     return float(value)
 
 
@@ -71,17 +71,17 @@ class TrainConfig:
         hidden = (self.hidden,) if isinstance(self.hidden, Integral) else tuple(self.hidden)
         object.__setattr__(self, "hidden", tuple(_positive_int("each hidden size", h) for h in hidden))
         if self.activation not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+            raise ConfigError(f"unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}")
         if self.alpha is not None:
             object.__setattr__(self, "alpha", _real("alpha", self.alpha, 0.0, 100.0))
         if self.init not in INITS:
-            raise ValueError(f"unknown initialisation {self.init!r}; choose one of {', '.join(INITS)}")
+            raise ConfigError(f"unknown initialisation {self.init!r}; choose one of {', '.join(INITS)}")
         object.__setattr__(self, "bias_init", _real("bias_init", self.bias_init, -1.0, 1.0))
         object.__setattr__(self, "batch_norm", bool(self.batch_norm))
         object.__setattr__(self, "dropout", _real("dropout", self.dropout, 0.0, 1.0, include_high=False))
         object.__setattr__(self, "weight_decay", _real("weight_decay", self.weight_decay, 0.0, 1e3))
         if self.preprocess not in PREPROCESSING:
-            raise ValueError(f"unknown preprocessing {self.preprocess!r}; choose one of {', '.join(PREPROCESSING)}")
+            raise ConfigError(f"unknown preprocessing {self.preprocess!r}; choose one of {', '.join(PREPROCESSING)}")
         for name in ("batch_size", "iterations", "eval_every", "eval_size", "probe_size"):
             object.__setattr__(self, name, _positive_int(name, getattr(self, name)))
         object.__setattr__(self, "diagnostics_every", _positive_int("diagnostics_every", self.diagnostics_every, 0))
@@ -114,5 +114,5 @@ def _schedule(value: Any) -> Schedule:
         try:
             return Schedule(**value)
         except TypeError as exc:  # an unknown field name
-            raise ValueError(f"bad schedule {dict(value)!r}: {exc}") from None
-    raise ValueError(f"schedule must be a Schedule, a schedule name or a mapping, got {value!r}")
+            raise ConfigError(f"bad schedule {dict(value)!r}: {exc}") from None
+    raise ConfigError(f"schedule must be a Schedule, a schedule name or a mapping, got {value!r}")

@@ -5,6 +5,8 @@ import math
 from dataclasses import dataclass
 from numbers import Integral
 
+from ..errors import ConfigError
+
 __all__ = ["SCHEDULES", "Schedule"]
 
 # kind -> formula shown next to the schedule picker
@@ -37,20 +39,20 @@ class Schedule:
 
     def __post_init__(self):
         if self.kind not in SCHEDULES:
-            raise ValueError(f"unknown schedule {self.kind!r}; choose one of {', '.join(SCHEDULES)}")
+            raise ConfigError(f"unknown schedule {self.kind!r}; choose one of {', '.join(SCHEDULES)}")
         if self.gamma is None:
             # γ = 0.1 per update would end an exponential schedule within a few steps.
             object.__setattr__(self, "gamma", _DEFAULT_GAMMA.get(self.kind, 0.1))
         if not (isinstance(self.step_size, Integral) and self.step_size >= 1):
-            raise ValueError(f"step_size must be a positive integer, got {self.step_size!r}")
+            raise ConfigError(f"step_size must be a positive integer, got {self.step_size!r}")
         if not (math.isfinite(self.gamma) and 0.0 < self.gamma <= 1.0):
-            raise ValueError(f"gamma must be in (0, 1], got {self.gamma!r}")
+            raise ConfigError(f"gamma must be in (0, 1], got {self.gamma!r}")
         if not (math.isfinite(self.k) and self.k >= 0.0):
-            raise ValueError(f"k must be ≥ 0, got {self.k!r}")
+            raise ConfigError(f"k must be ≥ 0, got {self.k!r}")
         if self.t_max is not None and not (isinstance(self.t_max, Integral) and self.t_max >= 1):
-            raise ValueError(f"t_max must be a positive integer or None, got {self.t_max!r}")
+            raise ConfigError(f"t_max must be a positive integer or None, got {self.t_max!r}")
         if not (math.isfinite(self.lr_min) and self.lr_min >= 0.0):
-            raise ValueError(f"lr_min must be ≥ 0, got {self.lr_min!r}")
+            raise ConfigError(f"lr_min must be ≥ 0, got {self.lr_min!r}")
 
     @classmethod
     def constant(cls) -> Schedule:
