@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.columns import Columns
+
 __all__ = [
     "COST_LABEL",
     "Heat",
@@ -126,31 +128,36 @@ class Series:
     """One racer's chart values (x as evaluations, loss as charted, distance), extended as its track grows."""
 
     def __init__(self, capacity: int, fmin: float | None, minima):
-        capacity = max(int(capacity), 1)
         self.fmin = fmin
         self.minima = tuple(minima)
-        self.cost = np.empty(capacity)
-        self.loss = np.empty(capacity)
-        self.distance = np.empty(capacity) if self.minima else None
-        self.n = 0
+        names = ("cost", "loss", "distance") if self.minima else ("cost", "loss")
+        self.columns = Columns(names, max(int(capacity), 1))
+
+    @property
+    def n(self) -> int:
+        return self.columns.size
+
+    @property
+    def cost(self) -> np.ndarray:
+        return self.columns.col("cost")
+
+    @property
+    def loss(self) -> np.ndarray:
+        return self.columns.col("loss")
+
+    @property
+    def distance(self) -> np.ndarray | None:
+        return self.columns.col("distance") if self.minima else None
 
     def extend(self, track) -> None:
         """Add the values of the track's steps not seen yet (each step is converted once)."""
         start, stop = self.n, track.n
         if stop <= start:
             return
-        if stop > len(self.cost):
-            self._grow(max(stop, 2 * len(self.cost)))
-        self.cost[start:stop] = gradient_cost(track.evals[start:stop])
-        self.loss[start:stop] = loss_for_chart(track.losses[start:stop], self.fmin)[0]
-        if self.distance is not None:
-            self.distance[start:stop] = nearest_minimum_distance(track.points[start:stop], self.minima)
-        self.n = stop
-
-    def _grow(self, capacity: int) -> None:
-        for name in ("cost", "loss", "distance"):
-            old = getattr(self, name)
-            if old is not None:
-                new = np.empty(capacity)
-                new[: self.n] = old[: self.n]
-                setattr(self, name, new)
+        cols = self.columns
+        cols.reserve(stop)
+        cols.fill("cost", start, gradient_cost(track.evals[start:stop]))
+        cols.fill("loss", start, loss_for_chart(track.losses[start:stop], self.fmin)[0])
+        if self.minima:
+            cols.fill("distance", start, nearest_minimum_distance(track.points[start:stop], self.minima))
+        cols.resize(stop)

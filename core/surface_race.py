@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.columns import Columns
 from core.methods import keys
 
 __all__ = ["SurfaceRace", "Track"]
@@ -15,43 +16,45 @@ __all__ = ["SurfaceRace", "Track"]
 class Track:
     """One racer's steps 0..n−1: `points[i]`, `losses[i]`, `grad_norms[i]`, `evals[i]` and `steps[i]` are Step i.
 
-    The arrays are allocated for the whole race up front and grow (by doubling) only if max_steps grows.
+    The columns are allocated for the whole race up front and grow (by doubling) only if max_steps grows.
     """
 
     def __init__(self, method: str, runner, capacity: int):
         self.method = method
         self.runner = runner
-        capacity = max(int(capacity), 1)
-        self.points = np.empty((capacity, 2))
-        self.losses = np.empty(capacity)
-        self.grad_norms = np.empty(capacity)
-        self.evals = np.zeros((capacity, 3))
+        self.columns = Columns(("points", "losses", "grad_norms", "evals"), capacity,
+                               shapes={"points": (2,), "evals": (3,)})
         self.steps: list = []
-        self.n = 0
         self.error = ""  # set when core raised (a bug, not a divergence): the racer stops, the race goes on
         self.append(runner.last)
 
-    def append(self, step) -> None:
-        if self.n == len(self.points):
-            self._grow(2 * len(self.points))
-        i = self.n
-        self.points[i] = step.point
-        self.losses[i] = step.loss
-        self.grad_norms[i] = step.grad_norm
-        self.evals[i] = step.evals
-        self.steps.append(step)
-        self.n += 1
+    @property
+    def n(self) -> int:
+        return self.columns.size
 
-    def _grow(self, capacity: int) -> None:
-        for name in ("points", "losses", "grad_norms", "evals"):
-            old = getattr(self, name)
-            new = np.empty((capacity, *old.shape[1:]))
-            new[: self.n] = old[: self.n]
-            setattr(self, name, new)
+    @property
+    def points(self) -> np.ndarray:
+        return self.columns.col("points")
+
+    @property
+    def losses(self) -> np.ndarray:
+        return self.columns.col("losses")
+
+    @property
+    def grad_norms(self) -> np.ndarray:
+        return self.columns.col("grad_norms")
+
+    @property
+    def evals(self) -> np.ndarray:
+        return self.columns.col("evals")
+
+    def append(self, step) -> None:
+        self.columns.append({"points": step.point, "losses": step.loss, "grad_norms": step.grad_norm,
+                             "evals": step.evals})
+        self.steps.append(step)
 
     def reserve(self, capacity: int) -> None:
-        if capacity > len(self.points):
-            self._grow(capacity)
+        self.columns.reserve(capacity)
 
     @property
     def done(self) -> bool:

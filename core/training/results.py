@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from ..columns import Columns
 
 __all__ = ["Diagnostics", "EvalResult", "Event", "History", "InitialLoss", "LayerStats", "Run", "StepResult"]
 
@@ -131,41 +133,26 @@ class Run(History):
         return float(self.losses[-1]) if len(self.losses) else math.nan
 
 
-@dataclass
 class Recorder:
-    """Growable float64 columns behind History (amortised O(1) appends)."""
-
-    steps: dict[str, np.ndarray] = field(default_factory=dict)
-    evals: dict[str, np.ndarray] = field(default_factory=dict)
-    n_steps: int = 0
-    n_evals: int = 0
+    """The columns behind History: one row per update, one per evaluation."""
 
     STEP_COLUMNS = ("iterations", "losses", "batch_accs", "lrs")
     EVAL_COLUMNS = ("eval_iterations", "val_losses", "val_accs", "train_losses", "train_accs")
 
-    def __post_init__(self):
-        self.steps = {k: np.empty(256) for k in self.STEP_COLUMNS}
-        self.evals = {k: np.empty(16) for k in self.EVAL_COLUMNS}
-
-    @staticmethod
-    def _append(columns: dict[str, np.ndarray], n: int, values) -> None:
-        if n == len(next(iter(columns.values()))):
-            for k, a in columns.items():
-                columns[k] = np.concatenate([a, np.empty_like(a)])
-        for a, v in zip(columns.values(), values, strict=False):
-            a[n] = v
+    def __init__(self):
+        self.steps = Columns(self.STEP_COLUMNS, 256)
+        self.evals = Columns(self.EVAL_COLUMNS, 16)
 
     def step(self, iteration, loss, acc, lr) -> None:
-        self._append(self.steps, self.n_steps, (iteration, loss, acc, lr))
-        self.n_steps += 1
+        self.steps.append({"iterations": iteration, "losses": loss, "batch_accs": acc, "lrs": lr})
 
     def eval(self, e: EvalResult) -> None:
-        self._append(self.evals, self.n_evals, (e.iteration, e.val_loss, e.val_acc, e.train_loss, e.train_acc))
-        self.n_evals += 1
+        self.evals.append({"eval_iterations": e.iteration, "val_losses": e.val_loss, "val_accs": e.val_acc,
+                           "train_losses": e.train_loss, "train_accs": e.train_acc})
 
     def history(self) -> dict[str, np.ndarray]:
-        out = {k: a[:self.n_steps].copy() for k, a in self.steps.items()}
-        out.update({k: a[:self.n_evals].copy() for k, a in self.evals.items()})
+        out = {k: self.steps.copy(k) for k in self.STEP_COLUMNS}
+        out.update({k: self.evals.copy(k) for k in self.EVAL_COLUMNS})
         out["iterations"] = out["iterations"].astype(np.int64)
         out["eval_iterations"] = out["eval_iterations"].astype(np.int64)
         return out

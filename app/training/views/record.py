@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.columns import Columns
+
 # The x-axis choices: label -> column name (present in both step and evaluation rows).
 X_AXES = {
     "iterations": "iteration",
@@ -13,39 +15,6 @@ X_AXES = {
 X_COLUMNS = tuple(X_AXES.values())
 STEP_COLUMNS = (*X_COLUMNS, "loss", "smooth")
 EVAL_COLUMNS = (*X_COLUMNS, "train_acc", "val_acc", "val_loss")
-
-
-class Columns:
-    """Named float64 columns grown row by row; `col(name)` is a view of the filled part (capacity doubles)."""
-
-    def __init__(self, names: tuple[str, ...], capacity: int = 1024):
-        self.names = names
-        self._data = {name: np.empty(capacity) for name in names}
-        self.size = 0
-
-    def __len__(self) -> int:
-        return self.size
-
-    def append(self, row: dict) -> None:
-        """Add one row; missing columns are NaN."""
-        if self.size == len(self._data[self.names[0]]):
-            self._grow()
-        for name, array in self._data.items():
-            value = row.get(name)
-            array[self.size] = np.nan if value is None else value
-        self.size += 1
-
-    def col(self, name: str) -> np.ndarray:
-        return self._data[name][: self.size]
-
-    def last(self, name: str, default=np.nan) -> float:
-        return float(self._data[name][self.size - 1]) if self.size else default
-
-    def _grow(self) -> None:
-        for name, array in self._data.items():
-            bigger = np.empty(2 * len(array))
-            bigger[: self.size] = array[: self.size]
-            self._data[name] = bigger
 
 
 class Record:
