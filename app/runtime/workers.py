@@ -18,7 +18,8 @@ from core.experiment import Interrupted
 
 __all__ = ["STOP_WAIT_S", "Call", "Failure", "Finished", "Pause", "ProcessWorker", "Stop", "ThreadWorker", "serve"]
 
-STOP_WAIT_S = 0.2  # what stopping waits for a process before terminating it
+STOP_WAIT_S = 0.05  # what stopping waits for a process to end by itself before terminating it (its work is
+# disposable: everything it produced before the stop has been delivered)
 
 
 @dataclass(frozen=True)

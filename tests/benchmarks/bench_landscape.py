@@ -82,18 +82,19 @@ def frame_times(tab, app, speed, presentation):
     for aid in tab.controller.scene.aids:
         tab.controller.tuning.set_aid(aid, True)
     tab.controller.player.set_speed(speed)
-    tab.controller.player.playing = True  # ticks are driven by hand below, not by the timer
+    tab.controller.player.playing = True  # frames are driven by hand below, not by the timer
+    tab.controller.player.frames.ticking = True
     tab.controller.player.position = tab.controller.race.head
     tab.controller.player.render()
     app.processEvents()
     times, cpu = [], []
     for _ in range(FRAMES):
         start, start_cpu = time.perf_counter(), time.thread_time()
-        tab.controller.player._tick()
+        tab.controller.player.frames.frame()  # what the frame timer does: the steps owed, then one redraw
         app.processEvents()  # delivers the update requests: the views repaint what changed, as in the app
         times.append((time.perf_counter() - start) * 1000)
         cpu.append((time.thread_time() - start_cpu) * 1000)
-    tab.controller.player.playing = False
+    tab.controller.player.playing = tab.controller.player.frames.ticking = False
     lengths = {m: t.n for m, t in tab.controller.race.tracks.items()}
     # L-BFGS stops by itself once its line search finds no lower point at the minimum (float resolution).
     assert sorted(lengths.values())[1] > TRAIL, lengths
