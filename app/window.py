@@ -102,7 +102,18 @@ class MainWindow(QMainWindow):
         self.presentation_action.toggled.connect(self.set_presentation)
         view.addAction(self.presentation_action)
 
+        view.addSeparator()
+        quit_action = QAction(self.tr("Quit"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        view.addAction(quit_action)
+        self.quit_action = quit_action
+
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.shortcuts_action = QAction(self.tr("Keyboard shortcuts"), self)
+        self.shortcuts_action.setShortcut(QKeySequence("F1"))
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
         about = QAction(self.tr("About Descent Lab"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
@@ -122,6 +133,24 @@ class MainWindow(QMainWindow):
         for widget in self._built.values():
             if hasattr(widget, "set_presentation"):
                 widget.set_presentation(self.presentation)
+
+    def shortcut_list(self) -> list[tuple[str, str]]:
+        """Every shortcut that acts now: the current tab's, then the window's."""
+        from app.widgets.keys import shortcut_help
+
+        window = [(action.shortcut().toString(), action.text().replace("&", ""))
+                  for action in (self.presentation_action, self.fullscreen_action, self.shortcuts_action,
+                                 self.quit_action)]
+        fields = [(self.tr("Enter / Esc"), self.tr("in a field: commit / undo the edit, and give the keys back"))]
+        return shortcut_help(self.tab(self.current_tab_key())) + fields + window
+
+    def show_shortcuts(self):
+        """F1: the list of shortcuts, on screen."""
+        from app.help import ShortcutsDialog
+
+        self._shortcuts = ShortcutsDialog(self.tabs.tabText(self.tabs.currentIndex()), self.shortcut_list(), self)
+        self._shortcuts.show()
+        return self._shortcuts
 
     def show_about(self):
         from app.about import AboutDialog

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 import core
 from app import theme
 from app.landscape.controller import LandscapeController
-from app.landscape.model import Scene, racers
+from app.landscape.model import Scene, label, racers
 from app.landscape.panels.controls import SurfacePicker
 from app.landscape.panels.playback import PlaybackBar
 from app.landscape.panels.side import SidePanel
@@ -35,8 +35,12 @@ class LandscapeTab(QWidget):
         self.controller = c = LandscapeController(self, scene, self)
         self._connect(c)
         play = c.player
-        keys = {"Space": play.toggle_play, "Right": play.step, "Left": play.step_back, "R": play.reset}
-        keys.update({str(i + 1): (lambda m=m: c.toggle_racer(m)) for i, m in enumerate(racers())})
+        tr = self.tr
+        keys = {"Space": (play.toggle_play, tr("play / pause the race")),
+                "Right": (play.step, tr("one step forward (replays a scrubbed step)")),
+                "Left": (play.step_back, tr("one step back")), "R": (play.reset, tr("back to the start point"))}
+        keys.update({str(i + 1): ((lambda m=m: c.toggle_racer(m)), tr("race {0} or not").format(label(m)))
+                     for i, m in enumerate(racers())})
         self.shortcuts = install_shortcuts(self, keys)
         self._apply_lesson_font(theme.scale(False))
         c.load_scene(c.scene)

@@ -31,7 +31,8 @@ class TrainingTab(QWidget):
         kwargs = {} if backend is None else {"backend": backend}
         self.controller = TrainingController(self.model, self, parent=self, **kwargs)
         self._connect()
-        self.shortcuts = install_shortcuts(self, {"Space": self.controller.toggle_play})
+        self.shortcuts = install_shortcuts(self, {"Space": (self.controller.toggle_play,
+                                                            self.tr("train, pause, resume or continue"))})
         self.controller.predictions_shown = self.side.page() == "predictions"
         self.update_buttons()
 

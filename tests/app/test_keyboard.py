@@ -1,0 +1,114 @@
+"""Fields give the keys back: Enter commits, Escape reverts, Space never types into a number; the wheel changes only
+a focused field; Ctrl+Q quits; F1 lists every shortcut. Real key and wheel events in a shown, active window."""
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from app.main import build_parser, create_window
+
+
+@pytest.fixture
+def window(qtbot):
+    window = create_window(build_parser().parse_args([]))
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    yield window
+    window.close()
+
+
+def focus(qtbot, widget):
+    widget.setFocus()
+    qtbot.waitUntil(widget.hasFocus)
+    return widget
+
+
+def lr_box(tab):
+    return tab.editor.editor("lr").control.box
+
+
+def test_escape_reverts_a_typed_formula_and_gives_the_keys_back(qtbot, window):
+    tab = window.tab("landscape")
+    edit = focus(qtbot, tab.formula.edit)
+    before = edit.text()
+    qtbot.keyClicks(edit, " + r")
+    assert edit.text() == before + " + r"  # typing in a text field types
+    qtbot.keyClick(edit, Qt.Key.Key_Escape)
+    assert edit.text() == before and not edit.hasFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Space)
+    assert tab.controller.player.playing  # Space acts again at once
+    tab.controller.player.pause()
+
+
+def test_enter_commits_a_number_and_gives_the_keys_back(qtbot, window):
+    tab = window.tab("landscape")
+    tab.controller.tuning.select("momentum")
+    box = focus(qtbot, lr_box(tab))
+    box.selectAll()
+    qtbot.keyClicks(box, "0.05")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert tab.controller.scene.hparams["momentum"]["lr"] == pytest.approx(0.05) and not box.hasFocus()
+    tab.controller.player.step()
+    qtbot.keyClick(tab.view, Qt.Key.Key_R)
+    assert tab.controller.race.head == 0 and box.text() == "0.05"  # R reset the race, it typed nothing
+
+
+def test_escape_in_a_number_field_puts_the_old_value_back(qtbot, window):
+    tab = window.tab("landscape")
+    tab.controller.tuning.select("adam")
+    box = focus(qtbot, lr_box(tab))
+    before = box.text()
+    box.selectAll()
+    qtbot.keyClicks(box, "0.7")
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert box.text() == before and "adam" not in tab.controller.scene.hparams and not box.hasFocus()
+
+
+def test_space_never_types_into_a_number_field_it_commits_and_plays(qtbot, window):
+    tab = window.tab("landscape")
+    tab.controller.tuning.select("sgd")
+    box = focus(qtbot, lr_box(tab))
+    box.selectAll()
+    qtbot.keyClicks(box, "0.02")
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+    assert " " not in box.text() and tab.controller.scene.hparams["sgd"]["lr"] == pytest.approx(0.02)
+    assert tab.controller.player.playing and not box.hasFocus()
+    tab.controller.player.pause()
+
+
+def wheel(widget, steps: int = 3):
+    centre = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(centre, widget.mapToGlobal(centre), QPoint(0, 0), QPoint(0, 120 * steps),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_changes_only_a_focused_field(qtbot, window):
+    window.select_tab("training")
+    tab = window.tab("training")
+    box = tab.controls.eval_every
+    before = box.value()
+    wheel(box)
+    assert box.value() == before and tab.model.settings["eval_every"] == before
+    focus(qtbot, box)
+    wheel(box)
+    assert box.value() != before  # a field the user chose does take the wheel
+
+
+def test_ctrl_q_quits(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
+
+
+def test_f1_shows_every_shortcut_of_the_tab(qtbot, window):
+    qtbot.keyClick(window.tab("landscape").view, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: getattr(window, "_shortcuts", None) is not None and window._shortcuts.isVisible())
+    keys = [key for key, _text in window._shortcuts.rows]
+    assert {"Space", "Right", "Left", "R", "1", "8", "F11", "Ctrl+P", "Ctrl+Q", "F1"} <= set(keys)
+    assert "PgUp" not in keys and "PgDown" not in keys  # left free for the lesson player
+    window._shortcuts.close()
+    window.select_tab("training")
+    assert window.shortcut_list()[0][0] == "Space"
