@@ -47,6 +47,8 @@ _TEMPLATES: dict[str, str] = {
                      "that validation and training data are not mixed up",
     "initial.l2": "{note}; the L2 term adds {reg:.3g} to the training loss",
     "diverged.head": "loss became {what} at iteration {iteration}",
+    "diverged.exploded": "the loss exploded to {loss:.3g} (more than {factor:g}× its start, {start:.3g}) at "
+                         "iteration {iteration}",
     "diverged.lr": "{head}: the learning rate ({lr:.0e}) is probably too high; try {typical}",
     "diverged.init": "{head}: with weights initialised at σ = 1 the activations overflow; use Xavier or He "
                      "initialisation, or lower the learning rate ({lr:.0e}) to {lower}",

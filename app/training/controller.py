@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 
 from PySide6.QtCore import QObject, Slot
 
@@ -14,7 +15,6 @@ from app.training.options import describe, method_label, racer_colors
 from app.training.runlog import change_label, divergence_text, status_text
 from app.widgets import format_number
 from core.errors import ConfigError
-from core.training import typical_lr
 
 log = logging.getLogger(__name__)
 
@@ -230,18 +230,31 @@ class TrainingController(QObject):
         self.last_tick = tick
 
     def _diverged(self, tick: Tick) -> None:
-        solo = self.model.solo
-        typical = typical_lr(tick.result.optimizer) if solo else None
-        action = self.tr("Reset with lr {0}").format(format_number(typical)) if typical else ""
-        self.views.banner.show_message(self.tr("Training diverged — the loss is no longer a number"),
-                                       divergence_text(tick.result, "" if solo else tick.label), "error", action,
-                                       lambda: self._reset_with_lr(typical))
+        """The banner names core's diagnosis of the cause; its button applies the fix for that cause."""
+        solo, message = self.model.solo, tick.result.message
+        args = getattr(message, "args", {})
+        title = self.tr("Training diverged — the loss is no longer a number")
+        if math.isfinite(tick.result.loss):
+            title = self.tr("Training diverged — the loss exploded")
+        action, fix = "", None
+        if solo and "fix_init" in args:
+            action, fix = self.tr("Reset with He initialization"), functools.partial(self._reset_with, init="he")
+        elif solo and "fix_lr" in args and args["fix_lr"] < tick.result.lr:  # never a higher learning rate
+            lr = args["fix_lr"]
+            action, fix = self.tr("Reset with lr {0}").format(format_number(lr)), functools.partial(self._reset_with,
+                                                                                                    lr=lr)
+        self.views.banner.show_message(title, divergence_text(tick.result, "" if solo else tick.label), "error",
+                                       action, fix)
 
-    def _reset_with_lr(self, lr) -> None:
-        """The divergence banner's fix: core's typical learning rate for this optimizer, and a fresh network."""
-        if lr:
+    def _reset_with(self, lr: float | None = None, init: str | None = None) -> None:
+        """The divergence banner's fix, for the cause core named: a lower lr or a sane initialization; a fresh
+        network."""
+        if lr is not None:
             self.views.controls.editor.set_values({"lr": lr})
             self.model.set_hparams({"lr": lr})
+        if init is not None:
+            self.views.controls.show_init(init)
+            self.model.set(init=init)
         self.reset()
 
     @Slot(str)

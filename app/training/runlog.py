@@ -55,5 +55,5 @@ def status_text(state: str, tick, records: dict) -> str:
 def divergence_text(result, racer: str = "") -> str:
     """core's diagnosis of a divergence, with what it means for the network and the app."""
     head = f"{racer}: " if racer else ""
-    return (head + result.message + ". Each step overshot so far that the weights overflowed; the network is "
-            "unusable, but the app is fine: lower the learning rate and reset.")
+    return (head + result.message + ". The network's weights are ruined, but the app is fine: apply the fix, or "
+            "change the settings, and reset.")

@@ -7,7 +7,7 @@ from ..methods import get_method
 from ..text import text
 from .results import InitialLoss
 
-__all__ = ["diagnose_divergence", "initial_loss_check", "typical_lr"]
+__all__ = ["EXPLODE_FACTOR", "diagnose_divergence", "exploded", "initial_loss_check", "typical_lr"]
 
 
 def typical_lr(optimizer: str) -> float:
@@ -45,13 +45,30 @@ def initial_loss_check(measured: float, classes: int, reg_loss: float = 0.0, ini
     return InitialLoss(expected, measured, reg_loss, ok, note)
 
 
-def diagnose_divergence(loss: float, iteration: int, optimizer: str, lr: float, init: str = "") -> str:
-    """One sentence: what became non-finite, when, and the most likely cause with a concrete suggestion."""
-    what = "NaN" if math.isnan(loss) else "infinite"
+EXPLODE_FACTOR = 100.0  # a finite loss this many times its starting value has diverged too, whatever the optimizer
+
+
+def exploded(loss: float, start: float | None) -> bool:
+    """True when `loss` is not finite, or more than EXPLODE_FACTOR times a positive starting loss."""
+    if not math.isfinite(loss):
+        return True
+    return start is not None and math.isfinite(start) and start > 0 and loss > EXPLODE_FACTOR * start
+
+
+def diagnose_divergence(loss: float, iteration: int, optimizer: str, lr: float, init: str = "",
+                        start: float | None = None) -> str:
+    """One sentence: what became of the loss, when, and the real cause with a fix that applies it.
+
+    The Text's key names the cause ("diverged.lr", "diverged.init", "diverged.other") and its args carry the fix:
+    `fix_lr` (always lower than `lr`) or `fix_init` ("he").
+    """
+    if math.isfinite(loss):
+        head = text("diverged.exploded", loss=loss, factor=EXPLODE_FACTOR, start=start, iteration=iteration)
+    else:
+        head = text("diverged.head", what="NaN" if math.isnan(loss) else "infinite", iteration=iteration)
     typical = typical_lr(optimizer)
-    head = text("diverged.head", what=what, iteration=iteration)
     if lr > 3 * typical:
-        return text("diverged.lr", head=head, lr=lr, typical=_short(typical))
+        return text("diverged.lr", head=head, lr=lr, typical=_short(typical), fix_lr=typical)
     if init == "large":
-        return text("diverged.init", head=head, lr=lr, lower=_short(lr / 10))
-    return text("diverged.other", head=head, lr=lr, lower=_short(lr / 10))
+        return text("diverged.init", head=head, lr=lr, lower=_short(lr / 10), fix_init="he")
+    return text("diverged.other", head=head, lr=lr, lower=_short(lr / 10), fix_lr=lr / 10)

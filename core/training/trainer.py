@@ -10,7 +10,7 @@ import numpy as np
 from ..methods import make_optimizer
 from ..nn import MLP
 from ..text import text
-from .babysit import diagnose_divergence, initial_loss_check
+from .babysit import diagnose_divergence, exploded, initial_loss_check
 from .config import TrainConfig
 from .diagnostics import diagnose, update_ratios, weight_snapshot
 from .feed import Feed
@@ -28,7 +28,8 @@ def _describe(name: str, hparams) -> str:
 class Trainer:
     """One MLP on one dataset: `step()` makes one update and returns an immutable StepResult.
 
-    A NaN or infinite loss ends the run with status "diverged" and a diagnosis, never an exception; numpy's
+    A loss that is NaN, infinite or more than 100× its starting value ends the run with status "diverged" and a
+    diagnosis naming the cause, never an exception; numpy's
     floating-point warnings are silenced. Methods hold a lock, so another thread may call `switch_optimizer`,
     `set_hparams` or `evaluate` between two steps safely. The same data, config and seed give bit-identical runs.
     `seconds` is the time spent inside `step()`.
@@ -115,9 +116,10 @@ class Trainer:
         reg = self.mlp.regularization() if cfg.weight_decay else 0.0
         acc = self.mlp.last_accuracy
         it = t + 1
-        if not math.isfinite(loss):
+        start = self.initial.measured
+        if exploded(loss, start):
             self.status = "diverged"
-            self.message = diagnose_divergence(loss, it, self.optimizer_name, lr, cfg.init)
+            self.message = diagnose_divergence(loss, it, self.optimizer_name, lr, cfg.init, start)
             self._record.step(it, loss, acc, lr)
             return self._result(it, loss, reg, acc, lr, None, None)
         diagnose_now = self._diagnostics_requested or (cfg.diagnostics_every and it % cfg.diagnostics_every == 0)

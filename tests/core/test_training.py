@@ -64,7 +64,7 @@ def test_divergence_ends_the_run_with_a_diagnosis_and_no_warning(data):
     assert last.iteration < 60 and all(r is last for r in results[last.iteration:])
     assert f"at iteration {last.iteration}" in last.message
     assert "learning rate (1e+06) is probably too high; try 1e-1" in last.message
-    assert not math.isfinite(last.loss)
+    assert not math.isfinite(last.loss) or last.loss > 100 * trainer.initial.measured  # exploded, or overflowed
     assert trainer.result().status == "diverged"
 
 

@@ -215,6 +215,11 @@ class Controls(QWidget):
         model.set_hparams(self.editor.values(), replace=True)
         model.subscribe(lambda what: self.show_settings(model.settings) if what == "settings" else None)
 
+    def show_init(self, init: str) -> None:
+        """Show an initialization chosen elsewhere (the divergence banner's fix), emitting nothing."""
+        with QSignalBlocker(self.init):
+            self.init.setCurrentIndex(self.init.findData(init))
+
     def show_settings(self, settings: dict) -> None:
         """Show the model's settings (after it changed them itself: loaded settings, a lesson), emitting nothing."""
         combos = ((self.activation, "activation"), (self.init, "init"), (self.schedule, "schedule"))
