@@ -105,7 +105,8 @@ NOTICE = "#b36b00"  # a clamped or unreadable number
 FORMULA_ERROR = "#c62828"
 CONTOUR = (40, 40, 40, 110)  # RGBA of the surface's contour lines
 CURSOR = (60, 60, 60, 160)  # RGBA of a chart's timeline cursor
-BADGE_COLORS = {"running": MUTED, "converged": CONVERGED, "diverged": STOPPED, "failed": STOPPED}
+BADGE_COLORS = {"running": MUTED, "ready": MUTED, "limit": MUTED, "converged": CONVERGED, "saddle": OKABE_ITO["blue"],
+                "escaped": OKABE_ITO["reddish purple"], "diverged": STOPPED, "failed": STOPPED}
 # Diagnostics draw one colour per layer (Okabe-Ito in a fixed order, so layer 1 is always blue).
 LAYER_COLORS = tuple(OKABE_ITO[name] for name in (
     "blue", "orange", "bluish green", "reddish purple", "sky blue", "vermillion", "black", "yellow"))

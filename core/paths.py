@@ -2,7 +2,8 @@
 
 Every step is recorded with the loss, the *true* gradient and its norm at the new point, the evaluations the
 method itself has charged so far, and a status: "running", "converged" (‖∇f‖ < tol), "diverged" (NaN/inf, or the
-point went more than 100 view-diagonals from the view's centre) or "failed" (a second-order method could not
+point went more than 100 view-diagonals from the view's centre, while f rose), "escaped" (the same, while f kept
+falling: the surface is unbounded below, not the step too large) or "failed" (a second-order method could not
 take its step: singular Hessian, no decrease found). A run never raises on bad numbers; it stops with a message.
 
 Evaluation counts (f, ∇f, ∇²f) are what the method needs, not what we show: a first-order step costs 1 ∇f
@@ -27,7 +28,7 @@ from core.text import text
 __all__ = ["ALL_METHODS", "STATUSES", "Path", "Runner", "Step", "iterate", "run"]
 
 ALL_METHODS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton", "lbfgs")  # the built-in ones
-STATUSES = ("running", "converged", "diverged", "failed")
+STATUSES = ("running", "converged", "diverged", "escaped", "failed")
 # ‖∇f‖ below this is converged: with O(1) curvature the point is ~1e-8 from a stationary point and f is within
 # ~1e-16 of its value there, float64's resolution. Fixed-lr first-order methods may hover above it (running).
 DEFAULT_TOL = 1e-8
@@ -208,6 +209,12 @@ class Runner:
         hint = self.spec.divergence_hint
         if failure:
             return "failed", text("status.failed", index=index, reason=failure)
+        if index == 0 and not math.isfinite(loss):
+            return "failed", text("status.outside_domain", where=at(point))
+        gone = not np.all(np.isfinite(point)) or np.hypot(*(point - self._centre)) > self._escape \
+            or abs(loss) > OVERFLOW
+        if gone and self._falling(loss):
+            return "escaped", text("status.escaped", index=index, loss=loss if math.isfinite(loss) else -math.inf)
         if not np.all(np.isfinite(point)):
             return "diverged", text("status.not_finite", index=index, hint=hint)
         if np.hypot(*(point - self._centre)) > self._escape:
@@ -222,6 +229,14 @@ class Runner:
             return "converged", text("status.converged", index=index, grad_norm=grad_norm, tol=self.tol,
                                      kind=self._kind(point))
         return "running", ""
+
+    def _falling(self, loss: float) -> bool:
+        """f went down on the way out: −∞ or below the start, or (when f is lost) the last finite f was."""
+        start = self._steps[0].loss
+        if math.isfinite(loss) or loss == -math.inf:
+            return loss < start
+        last = next((s.loss for s in reversed(self._steps) if math.isfinite(s.loss)), start)
+        return last < start and len(self._steps) > 1
 
     def _kind(self, point) -> str:
         """What the converged point is, when the Hessian says it is not a minimum (not charged)."""

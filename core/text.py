@@ -19,6 +19,12 @@ _TEMPLATES: dict[str, str] = {
     "status.undefined": "diverged at step {index}: f is undefined (NaN) at {where}",
     "status.overflow": "diverged at step {index}: |f| overflowed at {where} ({hint})",
     "status.gradient_not_finite": "diverged at step {index}: the gradient is not finite at {where} ({hint})",
+    "status.escaped": "escaped at step {index}: f kept falling ({loss:.3g}) as the point left the view — this "
+                      "surface is unbounded below (f → −∞), so the step size is not to blame",
+    "status.outside_domain": "the start {where} is outside the surface's domain (f is undefined there): pick another "
+                             "start",
+    "status.max_steps": "stopped after {steps} steps (Max steps); raise it to race on",
+    "status.ready": "ready",
     "status.converged": "converged at step {index}: ‖∇f‖ = {grad_norm:.2g} < {tol:g}{kind}",
     "kind.saddle": ", a saddle point, not a minimum (the Hessian is indefinite)",
     "kind.maximum": ", a maximum (the Hessian is negative definite)",

@@ -323,3 +323,23 @@ def test_tab_scene_round_trips_through_json(tab, qtbot):
     assert other.controller.race.methods() == [m for m in METHODS if m != "lbfgs"]
     assert other.racers.radios["adam"].isChecked()
     other.shutdown()
+
+
+def test_badges_tell_ready_saddle_escape_and_max_steps_apart(tab):
+    c = tab.controller
+    c.set_surface("saddle")
+    badges = drawn(tab).racers.badges
+    assert badges["sgd"].text().startswith("•") and "ready" in badges["sgd"].text()  # nothing ran yet
+    c.player.set_max_steps(300)
+    while not c.race.finished:
+        c.race.advance(100)
+    c.player.seek(c.race.head)
+    badges = drawn(tab).racers.badges
+    assert badges["newton"].text().startswith("⊘") and "saddle point" in badges["newton"].text()  # not a ✓
+    assert badges["sgd"].text().startswith("■") and "Max steps" in badges["sgd"].text()  # not "… running"
+    c.player.set_max_steps(1000)
+    while not c.race.finished:
+        c.race.advance(100)
+    c.player.seek(c.race.head)
+    badges = drawn(tab).racers.badges
+    assert badges["momentum"].text().startswith("↘") and "unbounded below" in badges["momentum"].text()

@@ -90,10 +90,27 @@ def test_overflow_and_undefined_values_are_divergence(formula, lr, reason):
     assert path.status == "diverged" and path.message.startswith(reason)
 
 
-def test_a_start_where_f_is_undefined_stops_at_step_zero():
+def test_a_start_where_f_is_undefined_says_the_start_is_outside_the_domain():
     path = run(core.from_expression("sqrt(x) + y**2"), "adam", (-1.0, 0.0), 5)
-    assert path.status == "diverged" and path.stop_step == 0 and len(path) == 1
-    assert path.message == "diverged at step 0: f is undefined (NaN) at (-1, 0)"
+    assert path.status == "failed" and path.stop_step == 0 and len(path) == 1
+    assert path.message == ("the start (-1, 0) is outside the surface's domain (f is undefined there): "
+                            "pick another start")
+    assert "diverged" not in path.message
+
+
+@pytest.mark.parametrize("surface, method, lr", [("saddle", "momentum", None), ("monkey_saddle", "momentum", 0.05),
+                                                 ("saddle", "lbfgs", None)])
+def test_sliding_off_a_surface_unbounded_below_is_an_escape_not_a_divergence(surface, method, lr):
+    s = core.SURFACES[surface]
+    path = run(s, method, s.starts[0], 3000, **({} if lr is None else {"lr": lr}))
+    assert path.status == "escaped" and "unbounded below" in path.message and "too high" not in path.message
+    assert path.message.key == "status.escaped"
+
+
+def test_blowing_up_where_f_rises_still_blames_the_step_size():
+    s = core.SURFACES["bowl"]
+    path = run(s, "sgd", s.starts[0], 50, lr=1e6)
+    assert path.status == "diverged" and "learning rate too high?" in path.message
 
 
 def test_newton_is_drawn_to_the_saddle_and_says_so():

@@ -22,7 +22,9 @@ __all__ = ["AidSwitches", "RacerList", "SurfacePicker", "racer_icon"]
 
 CATEGORY_ORDER = ("saddle", "ravine", "local minima", "plateau", "classic", "custom")
 BADGE_COLORS = theme.BADGE_COLORS
-BADGE_MARKS = {"running": "…", "converged": "✓", "diverged": "✗", "failed": "!"}
+# A minimum, a saddle or maximum, f → −∞ and a blown-up step each get their own mark (colour is only a second cue).
+BADGE_MARKS = {"running": "…", "ready": "•", "limit": "■", "converged": "✓", "saddle": "⊘", "escaped": "↘",
+               "diverged": "✗", "failed": "!"}
 
 
 def racer_icon(method: str, size: int = 18) -> QIcon:

@@ -6,10 +6,27 @@ import numpy as np
 from app.landscape.views.charts import CHARTS
 from app.widgets.plots import nice_ceiling
 from core.measures import Series, gradient_cost
+from core.text import text
 
 __all__ = ["Renderer"]
 
 MIN_X_RANGE = 10.0  # iterations: the charts start this wide
+
+
+def badge(track, k: int, race) -> tuple[str, str]:
+    """What a racer's badge says at timeline position k: core's status, told apart where the words must differ —
+    ready before anything ran, a saddle or maximum is not a minimum, Max steps reached is not running."""
+    status, message = track.status_at(k)
+    if status == "running":
+        if race.head == 0:
+            return "ready", text("status.ready")
+        if k >= race.max_steps:
+            return "limit", text("status.max_steps", steps=race.max_steps)
+        return "running", message or "running"
+    kind = getattr(message, "args", {}).get("kind")
+    if status == "converged" and getattr(kind, "key", "") in ("kind.saddle", "kind.maximum"):
+        return "saddle", message
+    return status, message
 
 
 class Renderer:
@@ -64,6 +81,7 @@ class Renderer:
                 self.forget(view=name)
         for method in race.methods():
             self._draw_racer(method, race.tracks[method], k, playing, due, iterations)
+            self.racers.set_badge(method, *badge(race.tracks[method], k, race))
         self.trails.refresh_markers()
         self.charts.refresh_dots(due)
         self.charts.set_cursor(float(k) if iterations and not playing else None)
@@ -90,5 +108,3 @@ class Renderer:
             self.charts.show(name, method, x, None if y is None else y[: i + 1])
             self.charts.set_dot(name, method, last_x, None if y is None else y[i])
             self._drawn[(name, method)] = drawn
-        status, message = track.status_at(k)
-        self.racers.set_badge(method, status, message or "running")
