@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 TABS = ("landscape", "training")
@@ -29,8 +30,22 @@ def create_window(args: argparse.Namespace):
     return window
 
 
+def no_display() -> str:
+    """Why no window can open here ("" when one can): Linux without X or Wayland, and no platform chosen."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return ""
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return ""
+    return ("descent-lab: no display to open a window on (neither DISPLAY nor WAYLAND_DISPLAY is set); "
+            "run it in a desktop session, or set QT_QPA_PLATFORM=offscreen for headless use")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    reason = no_display()
+    if reason:  # one friendly line instead of Qt's abort and its misleading libxcb hint
+        print(reason, file=sys.stderr)
+        return 2
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -20,6 +20,9 @@ IDX_ROLES = {
 }
 
 
+MNIST_SHAPE = (28, 28)  # the network's input, the drawing pad and the predictions grid all assume it
+
+
 def find_idx_files(folder: str | os.PathLike) -> dict[str, Path]:
     """role -> file for each of IDX_ROLES found in `folder` (a raw file wins over its .gz); DataError if any lacks."""
     folder = Path(folder)
@@ -48,6 +51,10 @@ def load_idx_folder(folder: str | os.PathLike, class_names: tuple[str, ...] | No
     val_x, val_y = read_idx_pair(files["t10k images"], files["t10k labels"])
     if len(train_x) == 0:
         raise DataError("holds no training images", files["train images"])
+    if tuple(train_x.shape[1:]) != MNIST_SHAPE:
+        size = f"{MNIST_SHAPE[0]}×{MNIST_SHAPE[1]}"
+        raise DataError(f"images are {train_x.shape[1]}×{train_x.shape[2]}; Descent Lab trains on {size} images "
+                        "(MNIST, Fashion-MNIST, KMNIST)", files["train images"])
     if train_x.shape[1:] != val_x.shape[1:]:
         raise DataError(f"train images are {train_x.shape[1]}×{train_x.shape[2]} but t10k images are "
                         f"{val_x.shape[1]}×{val_x.shape[2]}", files["t10k images"])

@@ -29,10 +29,16 @@ def histogram_range(activation: str, values: np.ndarray) -> tuple[float, float]:
     return lo, hi
 
 
+HUGE = 1e150  # activations beyond ±HUGE are counted in the outermost bins: a span of 1e308 has no finite bins
+
+
 def _histogram(activation: str, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    lo, hi = histogram_range(activation, values)
-    counts, _ = np.histogram(values[np.isfinite(values)], bins=BINS, range=(lo, hi))  # uniform bins: fast path
-    return np.linspace(lo, hi, BINS + 1), counts
+    """Counts over BINS uniform bins; never raises, whatever the values (a diverging run reaches ±1e38 and more)."""
+    finite = np.clip(values[np.isfinite(values)].astype(np.float64), -HUGE, HUGE)
+    lo, hi = histogram_range(activation, finite)
+    with np.errstate(all="ignore"):
+        counts, _ = np.histogram(finite, bins=BINS, range=(lo, hi))  # uniform bins: fast path
+        return np.linspace(lo, hi, BINS + 1), counts
 
 
 def weight_snapshot(mlp: MLP) -> dict[str, np.ndarray]:

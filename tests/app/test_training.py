@@ -346,3 +346,12 @@ def test_adam_at_a_huge_learning_rate_ends_in_the_divergence_banner(qtbot, tab):
         tab.controller.toggle_play()
     assert tab.banner.isVisibleTo(tab) and "diverged" in tab.banner.title.text().lower()
     assert "too high" in tab.banner.text.text() and "1e-3" in tab.banner.action.text()
+
+
+def test_pressing_race_while_a_single_run_trains_starts_the_race(qtbot, tab):
+    tab.controls.race_list.set_entries([{"name": "sgd", "lr": 0.05}, {"name": "adam", "lr": 1e-3}])
+    tab.controller.toggle_play()
+    qtbot.waitUntil(lambda: bool(tab.curves.records) and _steps(tab) >= 3, timeout=10000)
+    tab.controller.start_race()  # used to raise AttributeError: 'Solo' object has no attribute 'race'
+    assert tab.model.race and len(tab.curves.records) == 2 and len(tab.curves.ghosts) == 1
+    qtbot.waitUntil(lambda: all(len(r.steps) >= 3 for r in tab.curves.records.values()), timeout=20000)

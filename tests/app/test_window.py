@@ -99,3 +99,11 @@ def test_a_tab_asks_the_navigator_to_show_a_scene_in_the_landscape(qtbot):
     assert window.current_tab_key() == "training" and training.model.settings["batch_size"] == 32
     assert training.controls.batch_size.value() == 32  # the panel shows what the model holds
     window.close()
+
+
+def test_without_a_display_the_app_says_so_in_one_line():
+    env = {k: v for k, v in __import__("os").environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    out = subprocess.run([sys.executable, "-m", "app"], capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.strip().count("\n") == 0 and "no display" in out.stderr and "QT_QPA_PLATFORM" in out.stderr

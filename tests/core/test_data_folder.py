@@ -92,3 +92,13 @@ def test_fashion_folder_gets_fashion_class_names(tmp_path):
 def test_load_mnist_rejects_other_sources():
     with pytest.raises(TypeError, match="'bundled', 'full' or a folder"):
         load_mnist(42)
+
+
+def test_a_folder_of_images_that_are_not_28_by_28_is_refused_naming_their_size(tmp_path):
+    rng = np.random.default_rng(0)
+    write_idx(tmp_path / "train-images-idx3-ubyte.gz", rng.integers(0, 255, (30, 20, 20), dtype=np.uint8))
+    write_idx(tmp_path / "train-labels-idx1-ubyte.gz", rng.integers(0, 10, 30, dtype=np.uint8))
+    write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", rng.integers(0, 255, (10, 20, 20), dtype=np.uint8))
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", rng.integers(0, 10, 10, dtype=np.uint8))
+    with pytest.raises(DataError, match=r"images are 20×20; Descent Lab trains on 28×28"):
+        load_idx_folder(tmp_path)

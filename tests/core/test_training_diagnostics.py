@@ -99,3 +99,12 @@ def test_histogram_ranges():
     assert histogram_range("elu", values) == (-2.0, 3.0)
     assert histogram_range("relu", np.zeros(4)) == (0.0, 1.0)
     assert histogram_range("elu", np.array([np.inf])) == (0.0, 1.0)
+
+
+def test_histograms_of_huge_activations_never_raise():
+    """A diverging run's activations reach ±1e38 (PReLU + Adam at lr 1e6): the histogram must still count them."""
+    from core.training.diagnostics import _histogram
+
+    for values in ([-3e38, 3e38, 1.0], [1e308, -1e308], [np.inf, np.nan, 2.0]):
+        edges, counts = _histogram("prelu", np.array(values))
+        assert np.all(np.isfinite(edges)) and counts.sum() == np.isfinite(values).sum()
