@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import http.client
 import os
+import queue
+import socket
 import sys
 import tempfile
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,13 +21,16 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 __all__ = [
+    "MAX_BYTES",
     "MIRRORS",
     "MNIST_MD5",
+    "MNIST_SIZES",
     "DownloadCancelled",
     "DownloadError",
     "default_cache_dir",
     "download_mnist",
     "full_mnist_available",
+    "max_bytes_for",
     "missing_mnist_files",
 ]
 
@@ -38,6 +44,16 @@ MNIST_MD5 = {
     "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
     "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
 }
+#: the official files' sizes in bytes: a body may not grow beyond SIZE_FACTOR times its file's
+MNIST_SIZES = {
+    "train-images-idx3-ubyte.gz": 9_912_422,
+    "train-labels-idx1-ubyte.gz": 28_881,
+    "t10k-images-idx3-ubyte.gz": 1_648_877,
+    "t10k-labels-idx1-ubyte.gz": 4_542,
+}
+SIZE_FACTOR = 2
+MAX_BYTES = 32 << 20  # any other file: an endless or absurd body stops here, never fills the disk
+POLL_S = 0.1  # how often a download waiting for data looks at `cancel`: cancel takes effect within this
 CHUNK = 1 << 16
 
 Progress = Callable[[int, "int | None", str], object]
@@ -118,38 +134,102 @@ def _describe(exc: BaseException, timeout: float) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
+def max_bytes_for(name: str, md5: str) -> int:
+    """The most bytes a download of `name` may bring: twice the official size for MNIST's files, else MAX_BYTES."""
+    if MNIST_MD5.get(name) == md5.lower() and name in MNIST_SIZES:
+        return SIZE_FACTOR * MNIST_SIZES[name]
+    return MAX_BYTES
+
+
+class _Body:
+    """The request and its body in a daemon thread, so the caller can give up at any moment: cancel, a server that
+    never answers, stalls or drips, an endless body. `close()` shuts the socket, which ends a blocked read."""
+
+    def __init__(self, url: str, timeout: float):
+        self.url, self.timeout = url, timeout
+        self.response = None
+        self.items: queue.SimpleQueue = queue.SimpleQueue()  # the response first, then blocks, b"" at the end
+        self._closed = threading.Event()
+        self.thread = threading.Thread(target=self._read, name="download body", daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        try:
+            response = urllib.request.urlopen(self.url, timeout=self.timeout)
+            self.response = response
+            if self._closed.is_set():  # the caller gave up while the server was answering
+                response.close()
+                return
+            self.items.put(response)
+            while True:
+                try:
+                    block = response.read1(CHUNK)  # returns what arrived, however little: a drip still moves
+                except TimeoutError:
+                    self.items.put(_MirrorFailed(f"stalled: no data for {self.timeout:g} s"))
+                    return
+                self.items.put(block)
+                if not block:
+                    return
+        except BaseException as exc:  # handed to the caller's thread, which decides
+            self.items.put(exc)
+
+    def next(self, cancel, deadline_s: float, what: str, stalled: str = ""):
+        """The next item, polling `cancel` every POLL_S; _MirrorFailed(`stalled`) when nothing came for `deadline_s`."""
+        last = time.monotonic()
+        while True:
+            if _cancelled(cancel):
+                raise DownloadCancelled(what)
+            try:
+                item = self.items.get(timeout=POLL_S)
+            except queue.Empty:
+                if time.monotonic() - last > deadline_s:
+                    raise _MirrorFailed(stalled or f"stalled: no data for {deadline_s:g} s") from None
+                continue
+            if isinstance(item, _MirrorFailed):
+                raise item
+            if isinstance(item, BaseException):
+                raise _MirrorFailed(_describe(item, self.timeout)) from item
+            return item
+
+    def close(self) -> None:
+        self._closed.set()
+        response = self.response
+        raw = getattr(getattr(response, "fp", None), "raw", None)
+        sock = getattr(raw, "_sock", None)
+        with contextlib.suppress(OSError):
+            if sock is not None:
+                sock.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(Exception):
+            if response is not None:
+                response.close()
+        self.thread.join(0.5)  # a connect still under way ends by itself (daemon thread, socket timeout)
+
+
 def _fetch(url: str, name: str, md5: str, folder: Path, progress: Progress | None, cancel,
            timeout: float) -> Path:
-    """Download one URL into a .part file in `folder`, check length and MD5, and move it to `folder/name`."""
+    """Download one URL into a .part file in `folder`, check length and MD5, and move it to `folder/name`.
+
+    Cancel is seen within POLL_S whatever the server does; no answer or no byte for `timeout` seconds is a stalled
+    mirror; a body larger than `max_bytes_for(name, md5)` (or announced as larger) is refused before it fills the
+    disk.
+    """
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise _MirrorFailed("only http and https mirrors are supported")
+    limit = max_bytes_for(name, md5)
     fd, part = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as out:
+            body = _Body(url, timeout)
             try:
-                response = urllib.request.urlopen(url, timeout=timeout)
-            except (OSError, ValueError, http.client.HTTPException) as exc:  # URLError, timeouts: OSError
-                raise _MirrorFailed(_describe(exc, timeout)) from exc
-            with response:
+                response = body.next(cancel, timeout, f"download of {name} cancelled",
+                                     stalled=f"timed out after {timeout:g} s")
                 length = response.headers.get("Content-Length")
                 total = int(length) if length and length.isdigit() else None
-                h, done = hashlib.md5(usedforsecurity=False), 0
-                if progress is not None:
-                    progress(0, total, name)
-                while True:
-                    if _cancelled(cancel):
-                        raise DownloadCancelled(f"download of {name} cancelled")
-                    try:
-                        block = response.read(CHUNK)
-                    except (OSError, ValueError, http.client.HTTPException) as exc:
-                        raise _MirrorFailed(_describe(exc, timeout)) from exc
-                    if not block:
-                        break
-                    out.write(block)
-                    h.update(block)
-                    done += len(block)
-                    if progress is not None:
-                        progress(done, total, name)
+                if total is not None and total > limit:
+                    raise _MirrorFailed(f"too large: the server announces {total} bytes, more than {limit}")
+                done, h = _receive(body, out, name, total, limit, progress, cancel, timeout)
+            finally:
+                body.close()
         if total is not None and done != total:
             raise _MirrorFailed(f"truncated: got {done} of {total} bytes")
         if h.hexdigest() != md5.lower():
@@ -163,6 +243,24 @@ def _fetch(url: str, name: str, md5: str, folder: Path, progress: Progress | Non
         raise
 
 
+def _receive(body: _Body, out, name, total, limit, progress, cancel, timeout):
+    """Blocks from `body` into `out` until the end; raises DownloadCancelled or _MirrorFailed as soon as due."""
+    h, done = hashlib.md5(usedforsecurity=False), 0
+    if progress is not None:
+        progress(0, total, name)
+    while True:
+        block = body.next(cancel, timeout, f"download of {name} cancelled")
+        if not block:
+            return done, h
+        done += len(block)
+        if done > limit:
+            raise _MirrorFailed(f"too large: more than {limit} bytes (an endless or wrong file?)")
+        out.write(block)
+        h.update(block)
+        if progress is not None:
+            progress(done, total, name)
+
+
 def download_mnist(cache_dir: str | os.PathLike | None = None, mirrors: Sequence[str] = MIRRORS,
                    progress: Progress | None = None, cancel=None, files: Mapping[str, str] = MNIST_MD5,
                    timeout: float = 30.0) -> dict[str, Path]:
@@ -170,8 +268,9 @@ def download_mnist(cache_dir: str | os.PathLike | None = None, mirrors: Sequence
 
     Each file is tried on each mirror in order (mirror URL + name). `progress(done, total, name)` is called with
     bytes so far (total None when the server does not say); `cancel` is a threading.Event or a callable returning
-    True, checked between chunks, and raises DownloadCancelled. `timeout` (seconds) bounds the connection and
-    every read. Files already present with the right MD5 are not downloaded again.
+    True, checked at least every POLL_S seconds however slow the server, and raises DownloadCancelled. `timeout`
+    (seconds) bounds the connection and any wait for data (a stalled mirror fails, the next one is tried); no body
+    may grow past `max_bytes_for` its file. Files already present with the right MD5 are not downloaded again.
     Raises DownloadError (listing what each mirror said) when no mirror delivers a file.
     """
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()

@@ -246,3 +246,85 @@ def test_default_cache_dir_honours_xdg(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert default_cache_dir() == tmp_path / "home" / ".cache" / "descent-lab" / "mnist"
+
+
+class _Misbehaving(BaseHTTPRequestHandler):
+    """Serves one body badly: `drip` sends a byte at a time, `stall` sends headers and then nothing, `endless`
+    sends a body that never ends. Every loop is bounded and ends when the test releases it."""
+
+    def do_GET(self):
+        mode, release = self.server.mode, self.server.release
+        self.send_response(200)
+        if mode != "endless":
+            self.send_header("Content-Length", "100000")
+        self.end_headers()
+        self.wfile.flush()
+        try:
+            for _ in range(200_000):
+                if release.is_set():
+                    return
+                if mode == "stall":
+                    release.wait(0.05)
+                    continue
+                self.wfile.write(b"x" if mode == "drip" else b"x" * 65536)
+                self.wfile.flush()
+                if mode == "drip":
+                    release.wait(0.01)
+        except OSError:  # the client hung up: what a cancel does
+            return
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def bad_server(monkeypatch):
+    for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    server = _Server(("127.0.0.1", 0), _Misbehaving)
+    server.release = threading.Event()
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield server
+    server.release.set()
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+@pytest.mark.parametrize("mode", ["drip", "stall"])
+def test_cancel_takes_effect_within_a_second_on_a_dripping_or_stalled_mirror(bad_server, cache, mode):
+    import time
+
+    bad_server.mode = mode
+    stop = threading.Event()
+    timer = threading.Timer(0.5, stop.set)
+    timer.start()
+    started = time.monotonic()
+    with pytest.raises(DownloadCancelled):
+        download_mnist(cache, mirrors=[f"http://127.0.0.1:{bad_server.server_address[1]}/"],
+                       files={"x.gz": "0" * 32}, cancel=stop, timeout=30)
+    timer.join()
+    assert time.monotonic() - started < 0.5 + 1.0  # generous: the figure is ~0.1 s after the cancel
+    assert not list(cache.iterdir())  # nothing partial left
+
+
+def test_a_stalled_mirror_fails_after_the_timeout_and_says_so(bad_server, cache):
+    bad_server.mode = "stall"
+    with pytest.raises(DownloadError) as err:
+        download_mnist(cache, mirrors=[f"http://127.0.0.1:{bad_server.server_address[1]}/"],
+                       files={"x.gz": "0" * 32}, timeout=0.5)
+    assert "stalled: no data for 0.5 s" in str(err.value)
+
+
+def test_an_endless_body_is_cut_off_at_a_small_multiple_of_its_size(bad_server, cache, monkeypatch):
+    import core.data.download as download
+
+    bad_server.mode = "endless"
+    monkeypatch.setattr(download, "MAX_BYTES", 1 << 20)
+    with pytest.raises(DownloadError, match="too large: more than 1048576 bytes"):
+        download_mnist(cache, mirrors=[f"http://127.0.0.1:{bad_server.server_address[1]}/"],
+                       files={"x.gz": "0" * 32}, timeout=5)
+    assert not list(cache.iterdir())
+    assert download.max_bytes_for("t10k-labels-idx1-ubyte.gz", download.MNIST_MD5["t10k-labels-idx1-ubyte.gz"]) \
+        == 2 * 4542  # an official file may not grow past twice its size
