@@ -14,7 +14,13 @@ import sympy as sp
 
 from core.expr import ExpressionError, RealAbs, RealSign, X, Y
 
-__all__ = ["Compiled", "Lambdified"]
+__all__ = ["MAX_GRADIENT_NODES", "MAX_HESSIAN_NODES", "Compiled", "Lambdified"]
+
+# The symbolic work is bounded by the size of the derivatives (nodes of their expression trees), so no accepted
+# formula takes seconds to compile: the built-in surfaces need at most ~100 and ~160; a product of ten
+# transcendental factors ~320 and ~1,900 (0.5 s); twelve would need ~560 and ~4,400 and is refused at once.
+MAX_GRADIENT_NODES = 400
+MAX_HESSIAN_NODES = 2500
 
 
 def _py_sign(u: float) -> float:
@@ -93,7 +99,21 @@ class Compiled:
         if order == 0:
             return (f,)
         if self._first is None:
-            self._first = (f.diff(X), f.diff(Y))
+            first = (f.diff(X), f.diff(Y))
+            _bounded(first, MAX_GRADIENT_NODES, "gradient")
+            self._first = first
         fx, fy = self._first
-        parts = (fx, fy) if order == 1 else (fx.diff(X), fx.diff(Y), fy.diff(Y))
+        parts = (fx, fy) if order == 1 else _bounded((fx.diff(X), fx.diff(Y), fy.diff(Y)), MAX_HESSIAN_NODES, "Hessian")
         return (f, *map(_numeric, parts))
+
+
+def _bounded(parts: tuple, limit: int, what: str) -> tuple:
+    """`parts` if their expression trees have at most `limit` nodes in all; an ExpressionError otherwise."""
+    size = 0
+    for part in parts:
+        for _node in sp.preorder_traversal(part):
+            size += 1
+            if size > limit:
+                raise ExpressionError(f"this formula is too big to differentiate quickly (its {what} has more than "
+                                      f"{limit} terms and factors): try a shorter formula")
+    return parts

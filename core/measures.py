@@ -65,10 +65,16 @@ def heat(z: np.ndarray, log_colors: bool, fmin: float | None, inner=slice(None))
         label = "log₁₀(f − f*)" if fmin is not None else "log₁₀(f − min f)"
     else:
         values, label = np.where(finite, z, np.nan), "f(x, y)"
-    values = np.ascontiguousarray(values, dtype=np.float32)
+    # float32 holds ±3.4e38: larger values (1e300·x²) are clipped colours, never infinite levels
+    big = float(np.finfo(np.float32).max)
+    with np.errstate(invalid="ignore"):
+        values = np.ascontiguousarray(np.clip(values, -big, big), dtype=np.float32)
     lo, hi = float(np.nanmin(values[:, inner])), float(np.nanmax(values[:, inner]))
+    if not np.isfinite(hi - lo):
+        lo, hi = lo / 2, hi / 2  # a span a float can hold
     if not hi > lo:
-        hi = lo + 1.0
+        span = max(abs(lo) * 1e-6, 1.0)
+        lo, hi = lo - span, lo + span
     return Heat(values, (lo, hi), label, bool(log_colors))
 
 

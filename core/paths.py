@@ -232,6 +232,8 @@ class Runner:
 
     def _falling(self, loss: float) -> bool:
         """f went down on the way out: −∞ or below the start, or (when f is lost) the last finite f was."""
+        if not self._steps:
+            return False  # the start itself: nothing fell yet
         start = self._steps[0].loss
         if math.isfinite(loss) or loss == -math.inf:
             return loss < start

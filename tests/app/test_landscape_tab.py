@@ -343,3 +343,14 @@ def test_badges_tell_ready_saddle_escape_and_max_steps_apart(tab):
     c.player.seek(c.race.head)
     badges = drawn(tab).racers.badges
     assert badges["momentum"].text().startswith("↘") and "unbounded below" in badges["momentum"].text()
+
+
+@pytest.mark.parametrize("formula", ["1e300*x**2 + y**2", "-1e300*x**2 + 1e300*y**2", "1e38*x^2+1e38"])
+def test_a_formula_that_overflows_is_shown_with_clipped_colours_never_half_switched(tab, qtbot, formula):
+    tab.formula.edit.setText(formula)
+    tab.formula.apply()
+    drawn(tab).repaint()  # paint now: the colour bar must not raise
+    c = tab.controller
+    assert c.surface.formula == formula and c.race.surface is c.surface  # the racers race what is shown
+    levels = tab.view.image.levels
+    assert np.all(np.isfinite(levels)) and levels[1] > levels[0]

@@ -7,6 +7,7 @@ import pytest
 
 import core
 from core.catalogue import SURFACES, get_surface
+from core.expr import ExpressionError
 from core.surfaces import CATEGORIES, CriticalPoint, Surface, from_expression
 
 KEYS = list(SURFACES)
@@ -215,3 +216,16 @@ def test_custom_log_colours_follow_steepness():
 def test_public_names_reach_core():
     assert core.SURFACES is SURFACES and core.from_expression is from_expression
     assert core.get_surface("beale") is SURFACES["beale"]
+
+
+def test_symbolic_work_is_bounded_so_no_formula_takes_seconds():
+    import time
+
+    big = "sin(x)*cos(y)*exp(x)*tanh(y)*sin(x*y)*cos(x+y)*exp(y)*tanh(x)*sin(y)*cos(x)*exp(x*y)*tanh(x+y)"
+    started = time.perf_counter()
+    with pytest.raises(ExpressionError, match="too big to differentiate quickly"):
+        from_expression(big)
+    assert time.perf_counter() - started < 1.0  # generous: refused in ~0.1 s, before any compiling
+    ten = "sin(x)*cos(y)*exp(x)*tanh(y)*sin(x*y)*cos(x+y)*exp(y)*tanh(x)*sin(y)*cos(x)"
+    surface = from_expression(ten)  # still accepted
+    assert np.all(np.isfinite(surface.hessian(0.3, 0.2)))
