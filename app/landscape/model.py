@@ -56,6 +56,9 @@ X_AXES = ("iterations", "evaluations")
 MAX_STEPS_LIMIT = 20_000
 
 SCENE_VERSION = 1  # the format of Scene.to_dict; from_dict reads every version up to it
+COORD_LIMIT = 1e6  # start, view and domain coordinates
+MAX_FORMULA = 1000  # characters (core's parser refuses longer formulas too)
+MAX_JSON = 1_000_000  # characters of a scene file
 
 
 class SceneError(ValueError):
@@ -156,6 +159,8 @@ class Scene:
         """Raise SceneError naming the first field that is out of range or of the wrong type."""
         if not isinstance(self.surface, str) or not self.surface:
             raise SceneError("surface: expected a surface key")
+        if not isinstance(self.formula, str) or len(self.formula) > MAX_FORMULA:
+            raise SceneError(f"formula: expected a formula of at most {MAX_FORMULA} characters")
         if self.surface == "custom" and not self.formula.strip():
             raise SceneError("formula: a custom surface needs a formula")
         for name in ("domain", "view"):
@@ -167,6 +172,11 @@ class Scene:
                 setattr(self, name, box)
         if self.start is not None:
             self.start = _floats("start", self.start, 2)
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**32:
+            raise SceneError("seed: expected a whole number 0 … 2³² − 1")
+        for name in ("shared_lr",):
+            if not isinstance(getattr(self, name), bool):
+                raise SceneError(f"{name}: expected true or false")
         known = racers()
         if not isinstance(self.enabled, (list, tuple)):
             raise SceneError("enabled: expected a list of method names")
@@ -182,13 +192,16 @@ class Scene:
             _check_hparams(method, values)
         if self.selected not in known:
             raise SceneError(f"selected: unknown method {self.selected!r}")
-        if not isinstance(self.aids, dict):
-            raise SceneError("aids: expected an object of aid → on/off")
-        self.aids = {aid: bool(self.aids.get(aid, False)) for aid in aids()}
+        if not isinstance(self.aids, dict) or not all(isinstance(v, bool) for v in self.aids.values()):
+            raise SceneError("aids: expected an object of aid → true or false")
+        unknown = sorted(set(self.aids) - set(aids()))
+        if unknown:
+            raise SceneError(f"aids: unknown aid {unknown[0]!r}")
+        self.aids = {aid: self.aids.get(aid, False) for aid in aids()}
         self.lr = _positive("lr", self.lr)
         self.speed = _positive("speed", self.speed)
-        self.noise = float(self.noise)
-        if not (math.isfinite(self.noise) and self.noise >= 0):
+        self.noise = _number("noise", self.noise)
+        if not self.noise >= 0:
             raise SceneError("noise: expected a gradient-noise σ ≥ 0")
         if isinstance(self.max_steps, bool) or not isinstance(self.max_steps, int):
             raise SceneError("max_steps: expected an integer")
@@ -260,8 +273,12 @@ class Scene:
         values = dict(data)
         for name in ("domain", "view", "start"):
             if values.get(name) is not None:
+                if not isinstance(values[name], (list, tuple)):
+                    raise SceneError(f"{name}: expected a list of numbers")
                 values[name] = tuple(values[name])
         if "hparams" in values:
+            if not isinstance(values["hparams"], dict):
+                raise SceneError("hparams: expected an object of method → values")
             values["hparams"] = {m: dict(v) if isinstance(v, dict) else v for m, v in values["hparams"].items()}
         try:
             return cls(**values)
@@ -273,10 +290,14 @@ class Scene:
 
     @classmethod
     def from_json(cls, text: str) -> Scene:
+        if not isinstance(text, str) or len(text) > MAX_JSON:
+            raise SceneError(f"scene: expected JSON text of at most {MAX_JSON // 1000} kB")
         try:
             return cls.from_dict(json.loads(text))
         except json.JSONDecodeError as exc:
             raise SceneError(f"scene: not JSON ({exc.msg} at line {exc.lineno})") from None
+        except RecursionError:
+            raise SceneError("scene: nested too deeply to be a scene") from None
 
 
 def _check_hparams(method: str, values: dict) -> None:
@@ -288,21 +309,31 @@ def _check_hparams(method: str, values: dict) -> None:
         raise SceneError(f"hparams: {spec.label}: {exc}") from None
 
 
-def _floats(name: str, values, n: int) -> tuple:
+def _number(name: str, value) -> float:
+    """A finite real number (not a bool, a string or a list); SceneError naming the field otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise SceneError(f"{name}: expected a number")
     try:
-        out = tuple(float(v) for v in values)
-    except (TypeError, ValueError):
-        raise SceneError(f"{name}: expected {n} numbers") from None
-    if len(out) != n or not all(math.isfinite(v) for v in out):
-        raise SceneError(f"{name}: expected {n} finite numbers")
+        value = float(value)
+    except OverflowError:
+        raise SceneError(f"{name}: the number is too large") from None
+    if not math.isfinite(value):
+        raise SceneError(f"{name}: expected a finite number")
+    return value
+
+
+def _floats(name: str, values, n: int) -> tuple:
+    """n coordinates, each within ±COORD_LIMIT (a ±1e308 box cannot be drawn or raced)."""
+    if not isinstance(values, (list, tuple)) or len(values) != n:
+        raise SceneError(f"{name}: expected {n} numbers")
+    out = tuple(_number(name, v) for v in values)
+    if any(abs(v) > COORD_LIMIT for v in out):
+        raise SceneError(f"{name}: coordinates must lie within ±{COORD_LIMIT:g}")
     return out
 
 
 def _positive(name: str, value) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise SceneError(f"{name}: expected a number") from None
-    if not (math.isfinite(value) and value > 0):
+    value = _number(name, value)
+    if not value > 0:
         raise SceneError(f"{name}: expected a number > 0")
     return value

@@ -163,3 +163,22 @@ def test_scene_dictionaries_carry_a_version():
     assert Scene.from_dict(data).surface == "bowl"
     with pytest.raises(SceneError, match="version"):
         Scene.from_dict({**data, "version": 99})
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"aids": [1, 2]}, "aids"), ({"aids": {"gradient": "yes"}}, "aids"), ({"hparams": []}, "hparams"),
+    ({"hparams": {"sgd": {"lr": "fast"}}}, "hparams"), ({"surface": "custom", "formula": 5}, "formula"),
+    ({"noise": "lots"}, "noise"), ({"noise": [1]}, "noise"), ({"lr": 10**400}, "lr"), ({"speed": True}, "speed"),
+    ({"surface": "custom", "formula": "x^2", "domain": [-1e308, 1e308, -1, 1]}, "domain"), ({"seed": -1}, "seed"),
+    ({"start": "ab"}, "start"), ({"shared_lr": "yes"}, "shared_lr"), ({"view": {"a": 1}}, "view"),
+])
+def test_a_malformed_scene_is_refused_naming_the_field(data, field):
+    with pytest.raises(SceneError, match=rf"^{field}:"):
+        Scene.from_dict(data)
+
+
+def test_deep_or_huge_scene_files_are_refused_with_a_message():
+    with pytest.raises(SceneError, match="nested too deeply"):
+        Scene.from_json("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(SceneError, match="at most"):
+        Scene.from_json(" " * 2_000_000)

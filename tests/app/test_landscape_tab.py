@@ -1,4 +1,6 @@
 """The Landscape tab shows what core computes: heatmap = Surface.grid, markers = core.run's points, badges."""
+import json
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -7,7 +9,7 @@ from PySide6.QtTest import QTest
 import core
 from app.landscape import LandscapeTab
 from app.landscape.controller import GRID_N
-from app.landscape.model import Scene
+from app.landscape.model import Scene, SceneError
 from core.measures import heat, heat_box, inner_columns
 from core.paths import ALL_METHODS as METHODS
 
@@ -354,3 +356,13 @@ def test_a_formula_that_overflows_is_shown_with_clipped_colours_never_half_switc
     assert c.surface.formula == formula and c.race.surface is c.surface  # the racers race what is shown
     levels = tab.view.image.levels
     assert np.all(np.isfinite(levels)) and levels[1] > levels[0]
+
+
+def test_a_refused_scene_file_changes_nothing(tab):
+    c = tab.controller
+    c.set_surface("beale")
+    before = c.scene.to_dict()
+    bad = json.dumps({**before, "surface": "custom", "formula": "x^2", "domain": [-1e308, 1e308, -1, 1]})
+    with pytest.raises(SceneError, match="domain"):
+        c.load_json(bad)
+    assert c.scene.to_dict() == before and c.surface.key == "beale"
