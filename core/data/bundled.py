@@ -1,4 +1,4 @@
-"""The 10,000 MNIST digits shipped in assets/mnist/ (IDX .gz), split 8,000 / 2,000 by a seeded stratified split."""
+"""The 10,000 MNIST digits shipped in core/data/mnist/ (IDX .gz, package data), split 8,000 / 2,000 (stratified)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -11,7 +11,7 @@ from .idx import DataError, read_idx_pair
 
 __all__ = ["BUNDLED_DIR", "BUNDLED_FILES", "BUNDLED_VAL", "bundled_digits", "load_bundled"]
 
-BUNDLED_DIR = Path(__file__).resolve().parents[2] / "assets" / "mnist"
+BUNDLED_DIR = Path(__file__).resolve().parent / "mnist"  # package data: in every install, not just a checkout
 BUNDLED_FILES = ("digits-images-idx3-ubyte.gz", "digits-labels-idx1-ubyte.gz")
 BUNDLED_VAL = 2000
 
