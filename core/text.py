@@ -59,6 +59,14 @@ _TEMPLATES: dict[str, str] = {
     "diverged.init": "{head}: with weights initialised at σ = 1 the activations overflow; use Xavier or He "
                      "initialisation, or lower the learning rate ({lr:.0e}) to {lower}",
     "diverged.other": "{head} with learning rate {lr:.0e}: lower it, e.g. to {lower}, or add batch normalization",
+    "stall.head": "not learning: after {iteration} iterations the loss is still {loss:.3f} ≈ ln({classes}) = "
+                  "{expected:.3f}, where it started",
+    "stall.vanishing": "{head}. The gradients have vanished (the first layer's is {grad:.1e}): saturating "
+                       "activations or a tiny initialisation stop the signal; try ReLU, He/Xavier initialization or "
+                       "batch normalization",
+    "stall.dead": "{head}. {dead:.0%} of a layer's ReLUs are dead (0 for every input): lower the learning rate or use "
+                  "Leaky ReLU",
+    "stall.lr": "{head}, though the gradients flow: the learning rate ({lr:.0e}) may be too small; raise it",
     "overfit.diverged": "could not overfit {n} examples: {reason}",
     "overfit.reached": "overfits {n} examples: loss {loss:.2g} < {threshold:g} (first at iteration {first})",
     "overfit.missed": "did not overfit {n} examples in {iterations} iterations (loss {loss:.3g}); raise the "

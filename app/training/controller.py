@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Slot
 
 from app.runtime.runs import Failure, RunDriver
 from app.theme import racer_color
-from app.training.engines import Answer, Change, Predictions, Started, Tick, build_race, build_solo
+from app.training.engines import Answer, Change, Hint, Predictions, Started, Tick, build_race, build_solo
 from app.training.options import describe, method_label, racer_colors
 from app.training.runlog import change_label, divergence_text, status_text
 from app.widgets import format_number
@@ -195,6 +195,8 @@ class TrainingController(QObject):
                 views.predictions.show_predictions(item)
             elif isinstance(item, Change):
                 views.curves.add_change(item.label, item.event.iteration, change_label(item.event))
+            elif isinstance(item, Hint):
+                views.banner.show_message(self.tr("The network is not learning"), item.message, "warning")
             elif isinstance(item, Answer):
                 views.draw_panel.show_probabilities(item.probabilities, predicted=item.predicted)
             elif isinstance(item, Failure):

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from core.data import load_mnist
-from core.training import EvalResult, Race, TrainConfig, Trainer
+from core.training import EvalResult, Race, TrainConfig, Trainer, learning_check
 from core.training.summary import Smoother, confusion_matrix
 
 # Each costs the worker a probe pass (~7 ms, several steps' worth); the views redraw every 0.5 s anyway.
@@ -80,6 +80,14 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Hint:
+    """Core's word that a run is not learning, and why it may not be (once per run)."""
+
+    label: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Answer:
     """Probabilities for a drawn digit."""
 
@@ -100,6 +108,7 @@ class Solo:
         self.smoother = Smoother(SMOOTHING)
         self._last_diagnostics = self._last_predictions = -np.inf
         self._begun = False
+        self._hinted = False
 
     @property
     def done(self) -> bool:
@@ -128,6 +137,12 @@ class Solo:
             self._last_diagnostics = now
         result = self.trainer.step()
         out = [Tick(self.label, result, self.smoother(result.loss), self.trainer.seconds)]
+        if result.diagnostics is not None and not self._hinted:
+            hint = learning_check(result.iteration, self.trainer.history.losses, self.dataset.classes,
+                                  result.diagnostics, result.lr)
+            if hint is not None:
+                self._hinted = True
+                out.append(Hint(self.label, hint))
         due = self.predictions_wanted and now - self._last_predictions >= PREDICTIONS_EVERY_S
         if (result.eval is not None and due) or self.trainer.done:
             out.append(self.predictions())

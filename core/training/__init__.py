@@ -1,5 +1,5 @@
 """Training runs of the MLP: stepped trainers, optimizer races, schedules, diagnostics and babysitting checks."""
-from .babysit import diagnose_divergence, initial_loss_check, typical_lr
+from .babysit import diagnose_divergence, initial_loss_check, learning_check, typical_lr
 from .config import PREPROCESSING, TrainConfig
 from .diagnostics import histogram_range
 from .feed import Feed
@@ -32,6 +32,7 @@ __all__ = [
     "diagnose_divergence",
     "histogram_range",
     "initial_loss_check",
+    "learning_check",
     "overfit_check",
     "race",
     "train",

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..methods import get_method
 from ..text import text
 from .results import InitialLoss
 
-__all__ = ["EXPLODE_FACTOR", "diagnose_divergence", "exploded", "initial_loss_check", "typical_lr"]
+__all__ = ["EXPLODE_FACTOR", "diagnose_divergence", "exploded", "initial_loss_check", "learning_check", "typical_lr"]
 
 
 def typical_lr(optimizer: str) -> float:
@@ -72,3 +74,31 @@ def diagnose_divergence(loss: float, iteration: int, optimizer: str, lr: float, 
     if init == "large":
         return text("diverged.init", head=head, lr=lr, lower=_short(lr / 10), fix_init="he")
     return text("diverged.other", head=head, lr=lr, lower=_short(lr / 10), fix_lr=lr / 10)
+
+
+STALL_AFTER = 300  # iterations before a run may be called "not learning"
+STALL_TOLERANCE = 0.03  # within 3 % of ln(classes) and of the starting loss: still at chance
+
+
+def learning_check(iteration: int, losses, classes: int, diagnostics, lr: float):
+    """None while the run learns; otherwise why it may not: vanishing gradients, dead units, or too small an lr.
+
+    `losses` are the training losses so far; `diagnostics` the latest core Diagnostics (per-layer gradient
+    norms and dead-ReLU fractions). The Text's key names the cause ("stall.vanishing", "stall.dead", "stall.lr").
+    """
+    losses = np.asarray(losses, dtype=float)
+    if iteration < STALL_AFTER or len(losses) < 100 or diagnostics is None or not diagnostics.layers:
+        return None
+    expected = math.log(classes)
+    start, recent = float(np.mean(losses[:20])), float(np.mean(losses[-100:]))
+    if not (abs(recent - expected) < STALL_TOLERANCE * expected and recent > (1 - STALL_TOLERANCE) * start):
+        return None
+    head = text("stall.head", iteration=iteration, loss=recent, classes=classes, expected=expected)
+    layers = diagnostics.layers
+    first = layers[0].grad_norm
+    if max(layer.grad_norm for layer in layers) < 1e-6 or first < 1e-8:
+        return text("stall.vanishing", head=head, grad=first)
+    dead = max((layer.dead_fraction or 0.0) for layer in layers)
+    if dead > 0.9:
+        return text("stall.dead", head=head, dead=dead)
+    return text("stall.lr", head=head, lr=lr)

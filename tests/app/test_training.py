@@ -355,3 +355,14 @@ def test_pressing_race_while_a_single_run_trains_starts_the_race(qtbot, tab):
     tab.controller.start_race()  # used to raise AttributeError: 'Solo' object has no attribute 'race'
     assert tab.model.race and len(tab.curves.records) == 2 and len(tab.curves.ghosts) == 1
     qtbot.waitUntil(lambda: all(len(r.steps) >= 3 for r in tab.curves.records.values()), timeout=20000)
+
+
+def test_a_network_that_does_not_learn_gets_a_hint_banner(qtbot, tab):
+    controls = tab.controls
+    controls.hidden_text.setText(",".join(["50"] * 10))
+    controls._hidden_edited(",".join(["50"] * 10))
+    controls.activation.setCurrentIndex(controls.activation.findData("sigmoid"))
+    controls.init.setCurrentIndex(controls.init.findData("small"))
+    tab.controller.toggle_play()
+    qtbot.waitUntil(lambda: tab.banner.isVisibleTo(tab) and "not learning" in tab.banner.title.text(), timeout=30000)
+    assert "gradients have vanished" in tab.banner.text.text()

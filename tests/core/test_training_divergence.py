@@ -42,3 +42,33 @@ def test_the_fix_never_raises_the_learning_rate():
         for lr in (1e-4, 1e-2, 1.0, 1e6):
             message = diagnose_divergence(float("nan"), 5, optimizer, lr, "he")
             assert message.args.get("fix_lr", 0) < lr
+
+
+def test_a_network_that_does_not_learn_is_told_why():
+    """10 sigmoid layers at σ = 0.01: the loss stays at ln 10 and the gradients are ~1e-15 (lecture 6)."""
+    from core.training import learning_check
+
+    data = load_mnist("bundled")
+    config = TrainConfig(hidden=(100,) * 10, activation="sigmoid", init="small", optimizer="sgd",
+                         hparams={"lr": 0.01}, iterations=400, batch_size=64, eval_every=1000, diagnostics_every=100,
+                         eval_size=100, probe_size=50)
+    trainer, hint = Trainer(data, config), None
+    while not trainer.done:
+        result = trainer.step()
+        if result.diagnostics is not None:
+            hint = learning_check(result.iteration, trainer.history.losses, 10, result.diagnostics, result.lr) or hint
+    assert hint is not None and hint.key == "stall.vanishing" and "gradients have vanished" in hint
+
+
+def test_a_network_that_learns_gets_no_hint(tiny):
+    from core.training import learning_check
+
+    config = TrainConfig(hidden=(32,), optimizer="adam", iterations=400, batch_size=32, eval_every=1000,
+                         diagnostics_every=100, eval_size=50, probe_size=20)
+    trainer = Trainer(tiny, config)
+    hints = []
+    while not trainer.done:
+        result = trainer.step()
+        if result.diagnostics is not None:
+            hints.append(learning_check(result.iteration, trainer.history.losses, 10, result.diagnostics, result.lr))
+    assert hints and all(h is None for h in hints)
