@@ -195,6 +195,9 @@ class TrainingController(QObject):
                 views.predictions.show_predictions(item)
             elif isinstance(item, Change):
                 views.curves.add_change(item.label, item.event.iteration, change_label(item.event))
+                record = views.curves.records.get(item.label)
+                if item.event.kind == "switch" and record is not None:  # the label tells the optimizer sequence
+                    views.curves.rename(item.label, f"{record.label} → {method_label(item.event.after['name'])}")
             elif isinstance(item, Hint):
                 views.banner.show_message(self.tr("The network is not learning"), item.message, "warning")
             elif isinstance(item, Answer):

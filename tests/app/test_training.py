@@ -366,3 +366,31 @@ def test_a_network_that_does_not_learn_gets_a_hint_banner(qtbot, tab):
     tab.controller.toggle_play()
     qtbot.waitUntil(lambda: tab.banner.isVisibleTo(tab) and "not learning" in tab.banner.title.text(), timeout=30000)
     assert "gradients have vanished" in tab.banner.text.text()
+
+
+def test_ghosts_never_dictate_the_range_and_leave_the_legend(qtbot, tab):
+    tab.controls.editor.set_values({"lr": 1e6})
+    tab.controls._hparams_edited({"lr": 1e6})
+    with qtbot.waitSignal(tab.controller.driver.ended, timeout=30000):
+        tab.controller.toggle_play()  # a diverged run: its loss reaches 1e15 or more
+    tab.banner.action.click()  # reset with a sane lr: the diverged run becomes a ghost
+    tab.controller.toggle_play()
+    qtbot.waitUntil(lambda: bool(tab.curves.records) and _steps(tab) >= 20, timeout=10000)
+    tab.controller.stop()
+    tab.controller.refresh()
+    loss = tab.curves.loss
+    top = loss.item.getViewBox().viewRange()[1][1]
+    assert top < 100  # the repaired run's range, not the ghost's
+    assert len(loss.legend.items) == 1 and len(tab.curves.accuracy.legend.items) == 1  # current runs only
+    tab.curves.clear_ghosts()
+    assert loss.item.getViewBox().viewRange()[1][1] < 100
+
+
+def test_a_switched_run_is_labelled_with_its_optimizer_sequence(qtbot, tab):
+    tab.controller.toggle_play()
+    qtbot.waitUntil(lambda: bool(tab.curves.records) and _steps(tab) >= 5, timeout=10000)
+    tab.controls.choose_method("adam")
+    record = next(iter(tab.curves.records.values()))
+    qtbot.waitUntil(lambda: record.label.endswith("SGD → Adam"), timeout=5000)
+    labels = [label.text for _sample, label in tab.curves.loss.legend.items]
+    assert labels == [record.label] and record.label == "run 1: SGD → Adam"

@@ -103,6 +103,17 @@ class RecordChart:
             self._style(group)
             group["drawn"] = -1
 
+    def relabel(self, record: Record) -> None:
+        """Call after `record.label` changed (a switch: "run 1: SGD → Adam")."""
+        group = self._groups.get(id(record))
+        if group is not None and not record.ghost:
+            self._label(group["items"].get("smooth", group["items"].get("val")), record.label)
+
+    def _label(self, item, text: str) -> None:
+        label = self.legend.getLabel(item)
+        if label is not None:
+            label.setText(text)
+
     # -- view options --------------------------------------------------------------------------------------
     def set_x_axis(self, label: str) -> None:
         self.x_column = X_AXES[label]
@@ -134,7 +145,9 @@ class RecordChart:
             self._follow()
 
     def _follow(self) -> None:
-        extents = [g["extent"] for g in self._groups.values() if g["extent"] is not None]
+        # Ghosts never dictate the range (a diverged one would pin it at 1e25): only when nothing else is shown.
+        current = [g for g in self._groups.values() if not g["record"].ghost]
+        extents = [g["extent"] for g in (current or self._groups.values()) if g["extent"] is not None]
         x_max = max((e[0] for e in extents), default=0.0)
         x_range = (0.0, nice_ceiling(x_max)) if self.follows_x else None
         self.follower.show(x_range, self._y_range(extents))
@@ -230,16 +243,13 @@ class LossChart(RecordChart):
         if record.ghost:
             items["smooth"].setPen(pg.mkPen(qcolor(record.color, GHOST_ALPHA), width=1))
             items["raw"].setVisible(False)
+            self.legend.removeItem(items["smooth"])  # the legend names the current runs only: it stays small
         else:
             items["smooth"].setPen(pg.mkPen(record.color, width=self.width))
             items["raw"].setPen(pg.mkPen(qcolor(record.color, RAW_ALPHA), width=1))
             items["raw"].setVisible(record.show_raw)
-        self._label(items["smooth"], f"{record.label} (earlier)" if record.ghost else record.label)
-
-    def _label(self, item, text: str) -> None:
-        label = self.legend.getLabel(item)
-        if label is not None:
-            label.setText(text)
+        if not record.ghost:
+            self._label(items["smooth"], record.label)
 
     def _draw(self, group: dict) -> None:
         steps = group["record"].steps
@@ -285,9 +295,10 @@ class AccuracyChart(RecordChart):
         items["val"].setSymbolBrush(qcolor(record.color, alpha))
         items["val"].setSymbolPen(None)
         items["train"].setPen(pg.mkPen(qcolor(record.color, alpha), width=width, style=Qt.PenStyle.DashLine))
-        label = self.legend.getLabel(items["val"])
-        if label is not None:
-            label.setText(f"{record.label} (earlier)" if record.ghost else record.label)
+        if record.ghost:
+            self.legend.removeItem(items["val"])  # the legend names the current runs only
+        else:
+            self._label(items["val"], record.label)
 
     def _draw(self, group: dict) -> None:
         evals = group["record"].evals

@@ -69,6 +69,14 @@ class Curves:
         record.last = tick
         return record
 
+    def rename(self, key: str, label: str) -> None:
+        """The legend's name of run `key` (the optimizer sequence after a switch)."""
+        record = self.records.get(key)
+        if record is not None:
+            record.label = label
+            for chart in (self.loss, self.accuracy):
+                chart.relabel(record)
+
     def add_change(self, label: str, iteration: float, text: str) -> None:
         record = self.records.get(label)
         if record is not None:
