@@ -51,6 +51,9 @@ def load_idx_folder(folder: str | os.PathLike, class_names: tuple[str, ...] | No
     val_x, val_y = read_idx_pair(files["t10k images"], files["t10k labels"])
     if len(train_x) == 0:
         raise DataError("holds no training images", files["train images"])
+    if len(val_x) == 0:
+        raise DataError("holds no test images: the t10k set is needed to validate (at least one image)",
+                        files["t10k images"])
     if tuple(train_x.shape[1:]) != MNIST_SHAPE:
         size = f"{MNIST_SHAPE[0]}×{MNIST_SHAPE[1]}"
         raise DataError(f"images are {train_x.shape[1]}×{train_x.shape[2]}; Descent Lab trains on {size} images "

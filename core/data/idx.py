@@ -60,6 +60,9 @@ def _open(path: Path):
     return f, f
 
 
+MAX_DIMENSIONS = 8  # numpy holds at most 64; images are 3, labels 1
+
+
 def _read_exact(stream, n: int) -> bytes:
     data = b""
     while len(data) < n:
@@ -112,6 +115,9 @@ def _read(stream, path: Path, raw, max_bytes: int) -> np.ndarray:
         raise DataError(f"wrong magic number 0x{head.hex()} (an IDX file starts 0x0000, type code, dimensions)",
                         path)
     dtype, ndim = _DTYPES[head[2]], head[3]
+    if ndim > MAX_DIMENSIONS:
+        raise DataError(f"the header announces {ndim} dimensions; an IDX file of images or labels has at most "
+                        f"{MAX_DIMENSIONS} (MNIST's have 3 and 1)", path)
     dims = _read_exact(stream, 4 * ndim)
     if len(dims) < 4 * ndim:
         raise DataError(f"truncated: the header announces {ndim} dimensions but the file ends inside it", path)

@@ -102,3 +102,13 @@ def test_a_folder_of_images_that_are_not_28_by_28_is_refused_naming_their_size(t
     write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", rng.integers(0, 10, 10, dtype=np.uint8))
     with pytest.raises(DataError, match=r"images are 20×20; Descent Lab trains on 28×28"):
         load_idx_folder(tmp_path)
+
+
+def test_an_empty_test_set_is_refused_naming_the_file(tmp_path):
+    rng = np.random.default_rng(0)
+    write_idx(tmp_path / "train-images-idx3-ubyte.gz", rng.integers(0, 255, (30, 28, 28), dtype=np.uint8))
+    write_idx(tmp_path / "train-labels-idx1-ubyte.gz", rng.integers(0, 10, 30, dtype=np.uint8))
+    write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", np.zeros((0, 28, 28), dtype=np.uint8))
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", np.zeros(0, dtype=np.uint8))
+    with pytest.raises(DataError, match=r"t10k-images-idx3-ubyte\.gz: holds no test images"):
+        load_idx_folder(tmp_path)

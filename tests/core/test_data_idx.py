@@ -170,3 +170,29 @@ def test_write_rejects_unstorable_arrays(tmp_path):
         write_idx(tmp_path / "x", np.zeros(3, np.uint16))
     with pytest.raises(ValueError, match="dimensions"):
         write_idx(tmp_path / "x", np.zeros((), np.uint8))
+
+
+def test_numpy_words_never_leak_from_odd_headers_or_sets(tmp_path):
+    import struct
+
+    many = tmp_path / "many.idx"
+    many.write_bytes(bytes([0, 0, 8, 255]) + struct.pack(">255I", *([1] * 255)) + b"\x05")
+    with pytest.raises(DataError, match=r"many\.idx: the header announces 255 dimensions"):
+        read_idx(many)
+
+
+def test_a_small_gz_that_would_inflate_to_a_gigabyte_is_refused_before_it_fills_memory(tmp_path):
+    import gzip
+    import struct
+    import tracemalloc
+
+    bomb = tmp_path / "bomb-images-idx3-ubyte.gz"
+    with gzip.open(bomb, "wb") as f:  # announces 1 GB of pixels; the file is a few kB
+        f.write(bytes([0, 0, 8, 3]) + struct.pack(">3I", 1_300_000, 28, 28))
+        f.write(bytes(1 << 20))
+    tracemalloc.start()
+    with pytest.raises(DataError, match="bomb-images"):
+        read_idx(bomb)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert bomb.stat().st_size < 100_000 and peak < 50 << 20  # refused from the header, nothing allocated
