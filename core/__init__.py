@@ -11,8 +11,8 @@ import importlib
 # Searched in this order for a public name (each module's ``__all__``): the numpy-only modules first, so that
 # ``core.race`` or ``core.load_mnist`` never pays for importing sympy; the formula modules last.
 _SUBMODULES = ("errors", "text", "methods", "optim", "data", "nn", "training", "paths", "surface_race", "experiment",
-               "oracle", "quadratic", "line_search", "measures", "contours", "catalogue", "surfaces", "expr",
-               "derivatives")
+               "oracle", "critical", "quadratic", "line_search", "measures", "contours", "catalogue", "surfaces",
+               "expr", "derivatives")
 
 
 def __getattr__(name: str):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from core.critical import find_minima
 from core.derivatives import Compiled
 from core.expr import ExpressionError, parse_expression
 from core.text import text as say
@@ -161,7 +162,10 @@ def _steep(surface: Surface) -> bool:
 
 
 def from_expression(text: str, view=(-3, 3, -3, 3), name: str | None = None) -> Surface:
-    """A custom surface from a typed formula (see core.expr for the grammar); raises ExpressionError."""
+    """A custom surface from a typed formula (see core.expr for the grammar); raises ExpressionError.
+
+    Its minima on the view are found numerically (core.critical), so the race can measure the distance to them;
+    the lowest one found is marked global (on this view)."""
     xmin, xmax, ymin, ymax = _check_view(view)
     surface = Surface(key="custom", name=name or str(text).strip(), formula=text, category="custom",
                       view=(xmin, xmax, ymin, ymax), expr=parse_expression(text),
@@ -173,4 +177,6 @@ def from_expression(text: str, view=(-3, 3, -3, 3), name: str | None = None) -> 
         raise
     except Exception as exc:  # sympy internals: the GUI must get a message, never a crash
         raise ExpressionError(f"cannot differentiate this formula ({type(exc).__name__}: {exc})") from exc
-    return dataclasses.replace(surface, log_colors=_steep(surface))
+    minima = find_minima(surface.grid, surface.gradient, surface.hessian, surface.view)
+    points = tuple(CriticalPoint(x, y, "minimum", is_global=(i == 0)) for i, (x, y, _f) in enumerate(minima))
+    return dataclasses.replace(surface, log_colors=_steep(surface), critical_points=points)

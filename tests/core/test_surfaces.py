@@ -197,7 +197,8 @@ def test_surface_rejects_bad_fields():
 def test_from_expression_makes_a_custom_surface():
     s = from_expression("x^2 + 3*y^2", view=(-2, 4, -1, 1))
     assert (s.key, s.category, s.formula, s.name) == ("custom", "custom", "x^2 + 3*y^2", "x^2 + 3*y^2")
-    assert s.view == (-2.0, 4.0, -1.0, 1.0) and s.critical_points == () and s.fmin is None
+    assert s.view == (-2.0, 4.0, -1.0, 1.0) and s.fmin is None
+    assert [(p.x, p.y, p.kind, p.is_global) for p in s.critical_points] == [(0.0, 0.0, "minimum", True)]  # found
     (sx, sy), = s.starts
     assert -2 < sx < 4 and -1 < sy < 1
     assert s.gradient(1.0, 1.0).tolist() == [2.0, 6.0]
@@ -229,3 +230,20 @@ def test_symbolic_work_is_bounded_so_no_formula_takes_seconds():
     ten = "sin(x)*cos(y)*exp(x)*tanh(y)*sin(x*y)*cos(x+y)*exp(y)*tanh(x)*sin(y)*cos(x)"
     surface = from_expression(ten)  # still accepted
     assert np.all(np.isfinite(surface.hessian(0.3, 0.2)))
+
+
+@pytest.mark.parametrize("formula, minima", [
+    ("x^2 + y^2", [(0, 0)]),
+    ("x^4/4 + x^3/3 - x^2 + y^2", [(-2, 0), (1, 0)]),
+    ("(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+     [(3, 2), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848127)]),
+    ("x^2 - y^2", []),
+    ("log(x) + y^2", []),
+])
+def test_a_typed_surface_knows_its_minima_on_the_view(formula, minima):
+    surface = from_expression(formula, view=(-5, 5, -5, 5))
+    found = sorted((round(p.x, 5), round(p.y, 5)) for p in surface.critical_points)
+    assert found == sorted((round(x, 5), round(y, 5)) for x, y in minima)
+    for p in surface.critical_points:
+        assert p.kind == "minimum" and np.hypot(*surface.gradient(p.x, p.y)) < 1e-8
+    assert sum(p.is_global for p in surface.critical_points) == (1 if minima else 0)
