@@ -61,6 +61,10 @@ class LandscapeController(QObject):
             scene.set_surface(Scene().surface)
         return core.SURFACES[scene.surface]
 
+    def scene_pinned(self, on: bool) -> None:
+        """Pin (or unpin) the hyperparameter edits across surfaces."""
+        self.scene.set_pinned(on)
+
     def set_surface(self, key: str) -> None:
         """Switch to a built-in surface: its default view and first start point, a fresh race."""
         if key == "custom":

@@ -95,9 +95,11 @@ class Scene:
     selected: str = "momentum"
     x_axis: str = "iterations"
     seed: int = 0
+    pinned: bool = False  # the user's hyperparameter edits follow them to every surface
 
     def __post_init__(self) -> None:
         self._listeners: list = []  # not a field: neither serialized nor compared
+        self._edits_by_surface: dict[str, dict] = {}  # each surface's edits, while they are not pinned
         self.validate()
 
     # -- notification ---------------------------------------------------------------------------------------
@@ -119,8 +121,21 @@ class Scene:
 
     # -- setters: validate through core, store, notify ----------------------------------------------------
     def set_surface(self, key: str, formula: str = "", domain=None) -> None:
-        """A built-in surface (its default view and start) or "custom" with its formula and domain."""
-        self._change(surface=key, formula=formula, domain=domain, view=None, start=None)
+        """A built-in surface (its default view and start) or "custom" with its formula and domain.
+
+        Unless `pinned`, hyperparameter edits belong to the surface they were made on: the next surface starts from
+        its own tuned values (core's per-surface starting lr), and these edits come back with their surface."""
+        edits = self.hparams
+        if not self.pinned:
+            self._edits_by_surface[self._surface_id()] = {m: dict(v) for m, v in self.hparams.items()}
+            edits = self._edits_by_surface.get(_surface_id(key, formula), {})
+        self._change(surface=key, formula=formula, domain=domain, view=None, start=None, hparams=edits)
+
+    def set_pinned(self, on: bool) -> None:
+        self._change(pinned=bool(on))
+
+    def _surface_id(self) -> str:
+        return _surface_id(self.surface, self.formula)
 
     def set_start(self, start) -> None:
         self._change(start=start)
@@ -174,7 +189,7 @@ class Scene:
             self.start = _floats("start", self.start, 2)
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**32:
             raise SceneError("seed: expected a whole number 0 … 2³² − 1")
-        for name in ("shared_lr",):
+        for name in ("shared_lr", "pinned"):
             if not isinstance(getattr(self, name), bool):
                 raise SceneError(f"{name}: expected true or false")
         known = racers()
@@ -298,6 +313,10 @@ class Scene:
             raise SceneError(f"scene: not JSON ({exc.msg} at line {exc.lineno})") from None
         except RecursionError:
             raise SceneError("scene: nested too deeply to be a scene") from None
+
+
+def _surface_id(key: str, formula: str) -> str:
+    return f"custom:{formula}" if key == "custom" else key
 
 
 def _check_hparams(method: str, values: dict) -> None:

@@ -93,6 +93,7 @@ class LandscapeTab(QWidget):
         self.editor.changed.connect(c.tuning._hparams_edited)
         self.editor.reset_button.clicked.connect(c.tuning._hparams_reset)  # runs after the editor's own reset
         self.shared_lr.toggled.connect(c.tuning.set_shared_lr)
+        self.side.pinned.toggled.connect(c.scene_pinned)
         self.shared_lr_value.valueChanged.connect(c.tuning._shared_lr_value)
         self.noise.valueChanged.connect(c.tuning.set_noise)
         self.x_axis.activated.connect(lambda i: c.tuning.set_x_axis(self.x_axis.itemData(i)))

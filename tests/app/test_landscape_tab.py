@@ -366,3 +366,20 @@ def test_a_refused_scene_file_changes_nothing(tab):
     with pytest.raises(SceneError, match="domain"):
         c.load_json(bad)
     assert c.scene.to_dict() == before and c.surface.key == "beale"
+
+
+def test_an_lr_edit_stays_with_its_surface_unless_pinned(tab):
+    c = tab.controller
+    c.set_surface("bowl")
+    c.tuning.select("momentum")
+    tab.editor.changed.emit({"lr": 0.05})
+    assert c.tuning.hparams_for("momentum")["lr"] == 0.05
+    c.set_surface("rosenbrock")  # Momentum at lr 0.05 would diverge here at step 3: its tuned value comes back
+    assert c.tuning.hparams_for("momentum")["lr"] == 1e-3 and "momentum" not in c.scene.hparams
+    assert tab.editor.values()["lr"] == 1e-3
+    c.set_surface("bowl")  # and the edit comes back with its surface
+    assert c.tuning.hparams_for("momentum")["lr"] == 0.05
+    tab.side.pinned.setChecked(True)  # pinned: the edit follows, and the box says so
+    assert c.scene.pinned
+    c.set_surface("rosenbrock")
+    assert c.tuning.hparams_for("momentum")["lr"] == 0.05 and tab.side.pinned.isChecked()

@@ -45,6 +45,9 @@ class SidePanel(QWidget):
         self.editor_status.setWordWrap(True)
         self.editor_status.setStyleSheet(f"color: {theme.STOPPED};")
         self.editor_status.hide()
+        self.pinned = QCheckBox(self.tr("📌 Keep my edits on every surface"), self)
+        self.pinned.setToolTip(self.tr("Off: each surface starts from its own tuned values, and your edits come "
+                                       "back when you return to it. On: your edits follow you."))
         self.shared_lr = QCheckBox(self.tr("One learning rate for all first-order racers"), self)
         self.shared_lr_value = LogSlider(1e-5, 10.0, 0.01, log=True, parent=self)
         self.noise = LogSlider(0.0, 10.0, 0.0, log=True, parent=self)
@@ -59,7 +62,7 @@ class SidePanel(QWidget):
         method_layout = QVBoxLayout(method_page)
         method_layout.addWidget(self.equation)
         method_layout.addWidget(self._group(self.tr("Visual aids"), self.aid_switches))
-        method_layout.addWidget(self._group(self.tr("Hyperparameters"), self.editor, self.editor_status))
+        method_layout.addWidget(self._group(self.tr("Hyperparameters"), self.editor, self.editor_status, self.pinned))
         method_layout.addStretch(1)
         race_page = QWidget(self)
         form = QFormLayout(race_page)
@@ -127,6 +130,8 @@ class SidePanel(QWidget):
         """Shared lr, noise and chart axis as in `scene` (silent)."""
         with QSignalBlocker(self.shared_lr):
             self.shared_lr.setChecked(scene.shared_lr)
+        with QSignalBlocker(self.pinned):
+            self.pinned.setChecked(scene.pinned)
         self.shared_lr_value.setValue(scene.lr)
         self.noise.setValue(scene.noise)
         self.x_axis.setCurrentIndex(self.x_axis.findData(scene.x_axis))
