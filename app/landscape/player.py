@@ -10,6 +10,7 @@ from app.runtime.frames import FrameDriver
 __all__ = ["Player"]
 
 STEP_BUDGET_S = 0.005  # optimizer work per frame; beyond it the rest waits (high speeds become CPU-bound)
+ACHIEVED_EMA = 0.9
 
 
 class Player(QObject):
@@ -23,6 +24,7 @@ class Player(QObject):
         self.position = 0
         self.playing = False
         self._credit = 0.0
+        self._achieved = 1.0  # steps per frame actually made (a moving average): what the speed label admits to
         self.frames = FrameDriver(self._draw, self._tick, self)
 
     def play(self) -> None:
@@ -89,9 +91,12 @@ class Player(QObject):
         self._credit += self.c.scene.speed
         owed = int(self._credit)
         self._credit -= owed
-        deadline = time.perf_counter() + STEP_BUDGET_S
+        wanted, deadline = owed, time.perf_counter() + STEP_BUDGET_S
         while owed > 0 and time.perf_counter() < deadline and self.c.race.advance(1):
             owed -= 1
+        self._achieved = ACHIEVED_EMA * self._achieved + (1 - ACHIEVED_EMA) * (wanted - owed)
+        behind = owed > 0 and not self.c.race.finished  # the time budget ran out before the steps did
+        self.c.v.playback.show_achieved(self.c.scene.speed, self._achieved if behind else None)
         self.position = self.c.race.head
         if self.c.race.finished:
             self.pause()

@@ -383,3 +383,22 @@ def test_an_lr_edit_stays_with_its_surface_unless_pinned(tab):
     assert c.scene.pinned
     c.set_surface("rosenbrock")
     assert c.tuning.hparams_for("momentum")["lr"] == 0.05 and tab.side.pinned.isChecked()
+
+
+def test_the_speed_label_says_what_is_achieved_when_the_machine_cannot_keep_up(tab, monkeypatch):
+    import app.landscape.player as module
+
+    c = tab.controller
+    c.player.set_max_steps(20_000)
+    monkeypatch.setattr(module, "STEP_BUDGET_S", 2e-4)  # a slow machine: a few steps per frame at most
+    c.player.set_speed(50.0)
+    c.player.playing = c.player.frames.ticking = True
+    for _ in range(40):
+        c.player.frames.frame()
+    label = tab.playback.achieved
+    assert label.isVisibleTo(tab) and "now" in label.text() and "50" not in label.text()
+    monkeypatch.setattr(module, "STEP_BUDGET_S", 10.0)
+    c.player.set_speed(1.0)
+    c.player.frames.frame()
+    assert not label.isVisibleTo(tab)  # keeping up: the label says nothing
+    c.player.playing = c.player.frames.ticking = False

@@ -74,6 +74,10 @@ class PlaybackBar(QWidget):
         self.controls.addSpacing(12)
         self.controls.addWidget(QLabel(self.tr("Speed"), self))
         self.controls.addWidget(self.speed)
+        self.achieved = QLabel(self)  # "≈ 12× now" when the requested speed is out of reach
+        self.achieved.setToolTip(self.tr("The speed this machine reaches now: optimizer steps per frame"))
+        self.achieved.hide()
+        self.controls.addWidget(self.achieved)
         self.controls.addWidget(QLabel(self.tr("Max steps"), self))
         self.controls.addWidget(self.max_steps)
         self.controls.addSpacing(12)
@@ -108,6 +112,14 @@ class PlaybackBar(QWidget):
                               (self.max_steps, lambda: self.max_steps.setValue(int(max_steps)))):
             with QSignalBlocker(widget):
                 apply()
+
+    def show_achieved(self, requested: float, achieved: float | None) -> None:
+        """Say what speed is really reached when the machine cannot keep up (None: it keeps up)."""
+        text = "" if achieved is None or achieved >= 0.9 * requested else self.tr("≈ %s now") % speed_text(
+            round(achieved, 1 if achieved < 10 else 0))
+        if self.achieved.text() != text:
+            self.achieved.setText(text)
+            self.achieved.setVisible(bool(text))
 
     def show_state(self, playing: bool, position: int, head: int) -> None:
         """Show whether the race plays and where the timeline is (silent)."""
