@@ -36,6 +36,7 @@ class MainWindow(QMainWindow):
         self._factories: dict[str, object] = {}
         self._built: dict[str, QWidget] = {}
         self.presentation = False
+        self.pictures_only = False
         # A tab asks for "show this scene in the Landscape" here, never by importing another tab.
         self.navigator = Navigator(select=self.select_tab)
         self.navigator.declare("landscape.scene", "landscape")
@@ -65,6 +66,8 @@ class MainWindow(QMainWindow):
             self._built[key] = widget
             if hasattr(widget, "register_targets"):
                 widget.register_targets(self.navigator)
+            if self.pictures_only and hasattr(widget, "set_pictures_only"):
+                widget.set_pictures_only(True)
             if self.presentation and hasattr(widget, "set_presentation"):
                 widget.set_presentation(True)
         return self._built[key]
@@ -101,6 +104,10 @@ class MainWindow(QMainWindow):
         self.presentation_action.setShortcut(QKeySequence("Ctrl+P"))
         self.presentation_action.toggled.connect(self.set_presentation)
         view.addAction(self.presentation_action)
+        self.pictures_action = QAction(self.tr("Pictures only (hide the control columns)"), self, checkable=True)
+        self.pictures_action.setShortcut(QKeySequence("F9"))
+        self.pictures_action.toggled.connect(self.set_pictures_only)
+        view.addAction(self.pictures_action)
 
         view.addSeparator()
         quit_action = QAction(self.tr("Quit"), self)
@@ -117,6 +124,16 @@ class MainWindow(QMainWindow):
         about = QAction(self.tr("About Descent Lab"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def set_pictures_only(self, on: bool) -> None:
+        """Every tab shows its pictures only (F9 again brings the controls back, as they were)."""
+        self.pictures_only = bool(on)
+        if self.pictures_action.isChecked() != self.pictures_only:
+            self.pictures_action.setChecked(self.pictures_only)
+            return
+        for widget in self._built.values():
+            if hasattr(widget, "set_pictures_only"):
+                widget.set_pictures_only(self.pictures_only)
 
     def set_fullscreen(self, on: bool) -> None:
         if on:
@@ -139,8 +156,8 @@ class MainWindow(QMainWindow):
         from app.widgets.keys import shortcut_help
 
         window = [(action.shortcut().toString(), action.text().replace("&", ""))
-                  for action in (self.presentation_action, self.fullscreen_action, self.shortcuts_action,
-                                 self.quit_action)]
+                  for action in (self.presentation_action, self.pictures_action, self.fullscreen_action,
+                                 self.shortcuts_action, self.quit_action)]
         fields = [(self.tr("Enter / Esc"), self.tr("in a field: commit / undo the edit, and give the keys back"))]
         return shortcut_help(self.tab(self.current_tab_key())) + fields + window
 

@@ -134,6 +134,10 @@ class LandscapeTab(QWidget):
             self.controller.player.pause()
         super().hideEvent(event)
 
+    def set_pictures_only(self, on: bool) -> None:
+        """Only the surface, its charts and the playback bar: the side panel steps aside (it comes back as it was)."""
+        self.side.setVisible(not on)
+
     def register_targets(self, navigator) -> None:
         """"landscape.scene": show a scene (a Scene or its dictionary), e.g. for a Lab page or the lesson player."""
         navigator.register("landscape.scene", self.show_scene, owner="landscape")

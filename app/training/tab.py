@@ -40,7 +40,7 @@ class TrainingTab(QWidget):
     def _build(self) -> None:
         self.controls = Controls(self)
         self.controls.set_schedules({key: f"{key.replace('_', ' ')}: {formula}" for key, formula in SCHEDULES.items()})
-        scroll = QScrollArea(self)
+        self.controls_column = scroll = QScrollArea(self)
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
@@ -97,6 +97,10 @@ class TrainingTab(QWidget):
 
     def load_settings(self, settings: dict) -> None:
         self.model.load_dict(settings)
+
+    def set_pictures_only(self, on: bool) -> None:
+        """Only the curves and the side pages: the settings column steps aside (it comes back as it was)."""
+        self.controls_column.setVisible(not on)
 
     def set_presentation(self, on: bool) -> None:
         scale_fonts(self, on)

@@ -112,3 +112,19 @@ def test_f1_shows_every_shortcut_of_the_tab(qtbot, window):
     window._shortcuts.close()
     window.select_tab("training")
     assert window.shortcut_list()[0][0] == "Space"
+
+
+def test_f9_shows_pictures_only_and_brings_the_controls_back(qtbot, window):
+    landscape = window.tab("landscape")
+    plot_before = landscape.view.width()
+    qtbot.keyClick(landscape.view, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: not landscape.side.isVisible())
+    qtbot.waitUntil(lambda: landscape.view.width() > plot_before)  # the surface takes the room
+    window.select_tab("training")
+    training = window.tab("training")
+    assert not training.controls_column.isVisible() and training.curves.widget.isVisible()
+    qtbot.keyClick(training.curves.loss.plot, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: training.controls_column.isVisible())
+    window.select_tab("landscape")
+    assert landscape.side.isVisible()
+    assert "F9" in [key for key, _ in window.shortcut_list()]
