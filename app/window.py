@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
 
 from app import ASSETS
 from app.runtime.navigator import Navigator
+from app.widgets.fonts import scale_fonts
 
 
 def _landscape(parent):
@@ -147,6 +148,9 @@ class MainWindow(QMainWindow):
         if self.presentation_action.isChecked() != self.presentation:
             self.presentation_action.setChecked(self.presentation)
             return
+        # the menu bar, its menus and the tab titles too (they are not any tab's children)
+        for widget in (self.menuBar(), self.tabs.tabBar(), *self.menuBar().findChildren(QMenu)):
+            scale_fonts(widget, self.presentation)
         for widget in self._built.values():
             if hasattr(widget, "set_presentation"):
                 widget.set_presentation(self.presentation)

@@ -107,3 +107,23 @@ def test_without_a_display_the_app_says_so_in_one_line():
     out = subprocess.run([sys.executable, "-m", "app"], capture_output=True, text=True, timeout=60, env=env)
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.strip().count("\n") == 0 and "no display" in out.stderr and "QT_QPA_PLATFORM" in out.stderr
+
+
+@pytest.mark.parametrize("key", ["landscape", "training"])
+def test_every_text_is_at_least_20_px_in_projector_mode(qtbot, key):
+    from PySide6.QtGui import QFontInfo
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QMenuBar, QTabBar, QWidget
+
+    window = create_window(build_parser().parse_args(["--presentation", "--tab", key]))
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(1280, 720)
+    qtbot.waitExposed(window)
+    small = [(QFontInfo(w.font()).pixelSize(), type(w).__name__, getattr(w, "text", lambda: "")()[:30])
+             for w in window.findChildren(QWidget)
+             if isinstance(w, (QLabel, QAbstractButton, QTabBar, QMenuBar)) and w.isVisible() and w.width() > 0
+             and (not isinstance(w, QLabel) or w.text().strip()) and QFontInfo(w.font()).pixelSize() < 20]
+    assert small == []
+    window.set_presentation(False)
+    assert QFontInfo(window.menuBar().font()).pixelSize() < 20  # switching back restores the normal sizes
+    window.close()

@@ -20,6 +20,7 @@ from app import theme
 from app.landscape.model import first_order, label
 from app.landscape.panels.controls import AidSwitches, RacerList
 from app.widgets import EquationPanel, FormulaBox, HyperparameterEditor, LogSlider
+from app.widgets.fonts import set_text_color
 from core.methods import get_method
 
 __all__ = ["SidePanel"]
@@ -43,7 +44,7 @@ class SidePanel(QWidget):
         self.editor = HyperparameterEditor(parent=self)
         self.editor_status = QLabel(self)
         self.editor_status.setWordWrap(True)
-        self.editor_status.setStyleSheet(f"color: {theme.STOPPED};")
+        set_text_color(self.editor_status, theme.STOPPED)
         self.editor_status.hide()
         self.pinned = QCheckBox(self.tr("📌 Keep my edits on every surface"), self)
         self.pinned.setToolTip(self.tr("Off: each surface starts from its own tuned values, and your edits come "

@@ -30,6 +30,7 @@ from app.training.options import (
 )
 from app.training.panels.racelist import RaceList
 from app.widgets import HyperparameterEditor, NumberBox
+from app.widgets.fonts import set_text_color
 from core.methods import get_method
 from core.nn import ACTIVATIONS, INITS
 
@@ -108,7 +109,7 @@ class Controls(QWidget):
         self.hidden_text.setToolTip(self.tr("Hidden layer sizes, comma separated; empty = no hidden layer"))
         self.hidden_error = QLabel(box)
         self.hidden_error.setWordWrap(True)
-        self.hidden_error.setStyleSheet(f"color: {theme.BAD};")
+        set_text_color(self.hidden_error, theme.BAD)
         self.hidden_error.hide()
         self.hidden_preset.currentIndexChanged.connect(self._preset_chosen)
         self.hidden_text.textEdited.connect(self._hidden_edited)
@@ -175,7 +176,7 @@ class Controls(QWidget):
         self.editor = HyperparameterEditor(training_specs("sgd"), start_hparams("sgd"), parent=box)
         self.note = QLabel(get_method("sgd").note, box)
         self.note.setWordWrap(True)
-        self.note.setStyleSheet(f"color: {theme.MUTED};")
+        set_text_color(self.note, theme.MUTED)
         layout.addWidget(self.method)
         layout.addWidget(self.editor)
         layout.addWidget(self.note)

@@ -13,6 +13,7 @@ from app import theme
 from app.theme import qcolor, scale
 from app.training.views.charts import cache_axis, make_plot, scale_plot
 from app.training.views.record import Columns
+from app.widgets.fonts import set_text_color
 from app.widgets.plots import Follower, decade_range, nice_ceiling
 
 GUIDE_RATIO = 1e-3  # the lecture's rule of thumb for ‖ΔW‖/‖W‖
@@ -181,7 +182,7 @@ class DiagnosticsPanel(QWidget):
         self.histograms = Histograms(self)
         self.stats = QLabel(self)
         self.stats.setWordWrap(True)
-        self.stats.setStyleSheet(f"color: {theme.TEXT_SOFT};")
+        set_text_color(self.stats, theme.TEXT_SOFT)
         self.ratios = LayerSeries("Update / weight ratio ‖ΔW‖ / ‖W‖", "ratio", guide=GUIDE_RATIO)
         self.grads = LayerSeries("Gradient norm ‖∂L/∂W‖", "norm")
         self.dead = make_plot("Dead ReLUs", "% of units")
@@ -192,7 +193,7 @@ class DiagnosticsPanel(QWidget):
         self.dead.getPlotItem().setMouseEnabled(False, False)
         self.dead.getPlotItem().hideButtons()
         self.empty = QLabel(self.tr("Diagnostics appear while a single run trains (not during a race)."), self)
-        self.empty.setStyleSheet(f"color: {theme.FAINT};")
+        set_text_color(self.empty, theme.FAINT)
         self.empty.setWordWrap(True)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         for widget in (self.histograms, self.ratios.plot, self.grads.plot, self.dead):
