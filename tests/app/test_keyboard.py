@@ -5,20 +5,6 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from app.main import build_parser, create_window
-
-
-@pytest.fixture
-def window(qtbot):
-    window = create_window(build_parser().parse_args([]))
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    yield window
-    window.close()
-
 
 def focus(qtbot, widget):
     widget.setFocus()

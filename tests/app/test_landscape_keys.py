@@ -1,9 +1,7 @@
 """Keyboard control of the Landscape tab (Space, →, ←, R, 1–8) and a clean shutdown with the main window."""
 import pytest
 from PySide6.QtCore import Qt, QThread
-from PySide6.QtWidgets import QApplication
 
-from app.main import build_parser, create_window
 from core.paths import ALL_METHODS as METHODS
 
 
@@ -11,18 +9,6 @@ def drawn(tab):
     """The tab after the redraw it asked for (redraws are coalesced into one per frame)."""
     tab.controller.player.frames.flush()
     return tab
-
-
-@pytest.fixture
-def window(qtbot):
-    window = create_window(build_parser().parse_args([]))
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    yield window
-    window.close()
 
 
 @pytest.fixture

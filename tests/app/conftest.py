@@ -1,0 +1,18 @@
+"""Fixtures shared by the GUI tests."""
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from app.main import build_parser, create_window
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window, shown and active (keyboard shortcuts act only in the active window)."""
+    window = create_window(build_parser().parse_args([]))
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    yield window
+    window.close()
