@@ -1,5 +1,8 @@
 """The Landscape tab's whole state as one Qt-free, JSON-serializable scene (a lecture can be saved and replayed).
 
+One concept a little over 300 lines: the scene's fields, the setters that validate them (through core) and the
+checks a scene file must pass, which have to agree with each other.
+
 Imports neither Qt nor pyqtgraph: tests and a future "save scene" feature use it without a display.
 """
 from __future__ import annotations
@@ -107,17 +110,13 @@ class Scene:
         """`listener(field)` after every change a setter made (the lesson player and the views may follow)."""
         self._listeners.append(listener)
 
-    def _notify(self, name: str) -> None:
-        for listener in list(self._listeners):
-            listener(name)
-
     def _change(self, **values) -> None:
         """Validate `values` as a whole (SceneError names the field, and nothing is stored), store, notify."""
         trial = Scene(**{**{f.name: getattr(self, f.name) for f in fields(self)}, **values})
         for name in values:
             setattr(self, name, getattr(trial, name))
         for name in values:
-            self._notify(name)
+            _tell(self, name)
 
     # -- setters: validate through core, store, notify ----------------------------------------------------
     def set_surface(self, key: str, formula: str = "", domain=None) -> None:
@@ -127,15 +126,13 @@ class Scene:
         its own tuned values (core's per-surface starting lr), and these edits come back with their surface."""
         edits = self.hparams
         if not self.pinned:
-            self._edits_by_surface[self._surface_id()] = {m: dict(v) for m, v in self.hparams.items()}
+            here = _surface_id(self.surface, self.formula)
+            self._edits_by_surface[here] = {m: dict(v) for m, v in self.hparams.items()}
             edits = self._edits_by_surface.get(_surface_id(key, formula), {})
         self._change(surface=key, formula=formula, domain=domain, view=None, start=None, hparams=edits)
 
     def set_pinned(self, on: bool) -> None:
         self._change(pinned=bool(on))
-
-    def _surface_id(self) -> str:
-        return _surface_id(self.surface, self.formula)
 
     def set_start(self, start) -> None:
         self._change(start=start)
@@ -246,12 +243,12 @@ class Scene:
         merged = {**self.hparams.get(method, {}), **changes}
         _check_hparams(method, merged)
         self.hparams[method] = merged
-        self._notify("hparams")
+        _tell(self, "hparams")
         return merged
 
     def clear_hparams(self, method: str) -> None:
         self.hparams.pop(method, None)
-        self._notify("hparams")
+        _tell(self, "hparams")
 
     def is_enabled(self, method: str) -> bool:
         return method in self.enabled
@@ -261,7 +258,7 @@ class Scene:
             raise SceneError(f"enabled: unknown method {method!r}")
         chosen = set(self.enabled) | {method} if on else set(self.enabled) - {method}
         self.enabled = [m for m in racers() if m in chosen]
-        self._notify("enabled")
+        _tell(self, "enabled")
 
     # -- JSON ------------------------------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -313,6 +310,12 @@ class Scene:
             raise SceneError(f"scene: not JSON ({exc.msg} at line {exc.lineno})") from None
         except RecursionError:
             raise SceneError("scene: nested too deeply to be a scene") from None
+
+
+def _tell(scene: Scene, name: str) -> None:
+    """Notify the scene's listeners that `name` changed."""
+    for listener in list(scene._listeners):
+        listener(name)
 
 
 def _surface_id(key: str, formula: str) -> str:

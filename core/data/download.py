@@ -2,6 +2,8 @@
 
 A file appears under its final name only after its MD5 matched (download to a .part file, verify, os.replace), so
 a half-downloaded or corrupt file is never used; leftovers are removed on any failure or cancel.
+
+One concept a little over 300 lines: fetching a file safely (mirrors, MD5, atomic writes, cancel, caps).
 """
 from __future__ import annotations
 
