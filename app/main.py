@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("Descent Lab")
     window = create_window(args)
     if args.fullscreen:
-        window.showFullScreen()
+        window.fullscreen_action.setChecked(True)  # the window's own full-screen path (and F11 then leaves it)
     else:
         window.show()
     return app.exec()

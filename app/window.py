@@ -1,7 +1,7 @@
 """The main window: one tab per part of the lecture, a Help menu, full screen and projector mode."""
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
 
 from app import ASSETS
@@ -29,7 +29,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("Descent Lab")
         self.setWindowIcon(QIcon(str(ASSETS / "icon.svg")))
-        self.resize(1400, 900)
+        self.resize(*self._fitting_size(1400, 900))
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
@@ -136,8 +136,19 @@ class MainWindow(QMainWindow):
             if hasattr(widget, "set_pictures_only"):
                 widget.set_pictures_only(self.pictures_only)
 
+    def _fitting_size(self, width: int, height: int) -> tuple[int, int]:
+        """The default size, shrunk to the screen's free area (a projector's 1280×720 must not clip the window)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return width, height
+        free = screen.availableGeometry()
+        return min(width, free.width()), min(height, free.height())
+
     def set_fullscreen(self, on: bool) -> None:
         if on:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            if screen is not None:  # without a window manager, fullscreen alone would keep the old size
+                self.setGeometry(screen.geometry())
             self.showFullScreen()
         else:
             self.showNormal()

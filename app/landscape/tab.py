@@ -125,9 +125,12 @@ class LandscapeTab(QWidget):
         self.controller.player.render()
 
     def _apply_lesson_font(self, scale: theme.Scale) -> None:
+        """The lesson in the tab's text size: at most two lines in projector mode, where height is scarce."""
         lesson = QFont(self.picker.lesson.font())
-        lesson.setPixelSize(scale.title_px)
+        projector = scale.font_px >= 20
+        lesson.setPixelSize(scale.font_px if projector else scale.title_px)
         self.picker.lesson.setFont(lesson)
+        self.picker.lesson.set_max_lines(2 if projector else 0)
 
     def hideEvent(self, event):
         if not event.spontaneous():  # another tab was chosen (a minimized window keeps racing)

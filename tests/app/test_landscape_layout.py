@@ -34,7 +34,9 @@ def test_charts_share_the_row_equally_and_the_timeline_stays_wide(tab, qtbot, pr
     assert drawn(tab).playback.timeline.width() >= 200
     assert drawn(tab).playback.timeline.isVisible()
     if presentation:
-        assert drawn(tab).charts.height() >= 240  # titles, ticks and the axis label all fit at 20+ px
+        # titles, ticks and the axis label fit at 20+ px, with a curve's room (the surface gets the rest first)
+        assert drawn(tab).charts.height() >= 150
+        assert all(p.getViewBox().height() >= 30 for p in tab.charts.plots.values())
         assert tab.view.width() > tab.side.width()  # the surface gets the larger share
 
 
@@ -51,3 +53,24 @@ def test_log_axes_label_only_whole_decades_when_the_range_is_tiny(tab):
     assert len(labelled) >= 1 and all(abs(v - round(v)) < 1e-9 for v in labelled)
     axis = drawn(tab).charts.plots["distance"].getAxis("left")
     assert all(abs(v - round(v)) < 1e-9 for v in labelled_ticks(axis, 0.0, 0.9))
+
+
+def test_at_1280_by_720_in_projector_mode_the_surface_gets_about_half_the_height(qtbot):
+    """A projector's most common screen: the lesson is two lines at most, the charts yield, the surface is the
+    largest thing on screen and the playback bar stays on it."""
+    from app.main import build_parser, create_window
+
+    window = create_window(build_parser().parse_args(["--presentation"]))
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(1280, 720)
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.height() == 720)
+    tab = window.tab("landscape")
+    qtbot.waitUntil(lambda: tab.view.height() >= 0.45 * 720, timeout=3000)
+    assert tab.view.height() > tab.controller.v.charts.height()
+    bottom = tab.playback.mapTo(window, tab.playback.rect().bottomLeft()).y()
+    assert bottom <= window.height()  # the playback bar is on screen
+    lesson = tab.picker.lesson
+    assert lesson.height() <= 2 * lesson.fontMetrics().lineSpacing() + 4 and lesson.toolTip()  # all of it on hover
+    window.close()

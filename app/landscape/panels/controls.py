@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from app import theme
 from app.landscape.model import aid_label, aids, label, racers
 from app.landscape.views.aids import applicable_aids
+from app.widgets.clamped import ClampedLabel
 
 __all__ = ["AidSwitches", "RacerList", "SurfacePicker", "racer_icon"]
 
@@ -57,8 +58,7 @@ class SurfacePicker(QWidget):
         self.combo = QComboBox(self)
         self.combo.setMaxVisibleItems(30)
         self.combo.activated.connect(self._activated)
-        self.lesson = QLabel(self)
-        self.lesson.setWordWrap(True)
+        self.lesson = ClampedLabel(self)  # projector mode shows two lines of it; the tooltip has all of it
         self.presets = QComboBox(self)
         self.presets.setToolTip(self.tr("Suggested start points for this surface"))
         self.presets.activated.connect(self.presetChosen)
@@ -110,7 +110,7 @@ class SurfacePicker(QWidget):
         if index >= 0:
             with QSignalBlocker(self.combo):
                 self.combo.setCurrentIndex(index)
-        self.lesson.setText(surface.lesson)
+        self.lesson.set_full_text(surface.lesson)
         with QSignalBlocker(self.presets):
             self.presets.clear()
             for i, (x, y) in enumerate(surface.starts):

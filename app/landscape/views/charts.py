@@ -222,7 +222,8 @@ class Charts(pg.GraphicsLayoutWidget):
 
     def apply_scale(self, scale: theme.Scale) -> None:
         self._scale = scale
-        self.setMinimumHeight(12 * scale.font_px)  # title, ticks and axis label with room for a curve
+        # title, ticks and axis label with room for a curve; in projector mode the surface needs the height more
+        self.setMinimumHeight(max(156, int(7.5 * scale.font_px)))
         font = self.font()
         font.setPixelSize(scale.tick_px)
         for name, plot in self.plots.items():
