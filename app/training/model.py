@@ -104,8 +104,15 @@ class TrainingModel:
     @staticmethod
     def _build(settings: dict, hparams: dict) -> TrainConfig:
         values = {k: settings[k] for k in _CONFIG_FIELDS}
-        values["schedule"] = Schedule(values["schedule"]) if isinstance(values["schedule"], str) else \
-            values["schedule"]
+        schedule = values["schedule"]
+        if isinstance(schedule, str):
+            schedule = Schedule(schedule)
+        elif isinstance(schedule, dict):  # {"kind": "step", "step_size": 500, "gamma": 0.5}
+            try:
+                schedule = Schedule(**schedule)
+            except TypeError as exc:
+                raise ConfigError(f"schedule: {exc}", "schedule") from None
+        values["schedule"] = schedule
         try:
             return TrainConfig(**values, hparams=dict(hparams), diagnostics_every=0)
         except ConfigError:

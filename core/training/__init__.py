@@ -6,13 +6,13 @@ from .feed import Feed
 from .overfit import OverfitResult, overfit_check
 from .race import Race, race
 from .results import Diagnostics, EvalResult, Event, History, InitialLoss, LayerStats, Run, StepResult
-from .schedule import SCHEDULES, Schedule
+from .schedule import SCHEDULE_SPECS, SCHEDULES, Schedule
 from .summary import Smoother, confusion_matrix
 from .trainer import Trainer, train
 
 __all__ = [
     "PREPROCESSING",
-    "SCHEDULES",
+    "SCHEDULES", "SCHEDULE_SPECS",
     "Diagnostics",
     "EvalResult",
     "Event",

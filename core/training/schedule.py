@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from numbers import Integral
 
 from ..errors import ConfigError
+from ..optim.method import float_spec, int_spec
 
-__all__ = ["SCHEDULES", "Schedule"]
+__all__ = ["SCHEDULES", "SCHEDULE_SPECS", "Schedule"]
 
 # kind -> formula shown next to the schedule picker
 SCHEDULES: dict[str, str] = {
@@ -20,6 +21,16 @@ SCHEDULES: dict[str, str] = {
 
 
 _DEFAULT_GAMMA = {"step": 0.1, "exponential": 0.999}
+
+#: kind -> the editable parameters of that schedule (the editors' only bounds)
+SCHEDULE_SPECS = {
+    "constant": (),
+    "step": (int_spec("step_size", 1000, 1, 1_000_000, "step size", "updates between two decays"),
+             float_spec("gamma", 0.1, 0.001, 1.0, True, "decay γ", "the lr is multiplied by γ every step size")),
+    "exponential": (float_spec("gamma", 0.999, 0.9, 1.0, False, "decay γ", "the lr is multiplied by γ every update"),),
+    "inverse_time": (float_spec("k", 1e-3, 1e-6, 1.0, True, "k", "lr_t = lr₀ / (1 + k·t)"),),
+    "cosine": (float_spec("lr_min", 0.0, 0.0, 1.0, False, "lr_min", "the lr at the end of the run"),),
+}
 
 
 @dataclass(frozen=True)

@@ -394,3 +394,15 @@ def test_a_switched_run_is_labelled_with_its_optimizer_sequence(qtbot, tab):
     qtbot.waitUntil(lambda: record.label.endswith("SGD → Adam"), timeout=5000)
     labels = [label.text for _sample, label in tab.curves.loss.legend.items]
     assert labels == [record.label] and record.label == "run 1: SGD → Adam"
+
+
+def test_a_schedules_parameters_can_be_edited_and_reach_the_run(qtbot, tab):
+    controls = tab.controls
+    controls.schedule.setCurrentIndex(controls.schedule.findData("step"))
+    assert controls.schedule_editor.isVisibleTo(tab) and controls.schedule_editor.names() == ["step_size", "gamma"]
+    controls.schedule_editor.set_values({"step_size": 500, "gamma": 0.5})
+    controls.schedule_editor.changed.emit({"step_size": 500, "gamma": 0.5})  # what editing them emits
+    config = tab.model.config()
+    assert (config.schedule.kind, config.schedule.step_size, config.schedule.gamma) == ("step", 500, 0.5)
+    controls.schedule.setCurrentIndex(controls.schedule.findData("constant"))
+    assert not controls.schedule_editor.isVisibleTo(tab) and tab.model.config().schedule.kind == "constant"

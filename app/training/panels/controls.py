@@ -36,6 +36,7 @@ from app.widgets import HyperparameterEditor, NumberBox
 from app.widgets.fonts import set_text_color
 from core.methods import get_method
 from core.nn import ACTIVATIONS, INITS
+from core.training import SCHEDULE_SPECS
 
 HPARAM_SETTLE_MS = 350  # a slider drag becomes one mid-run change (one marker), not fifty
 
@@ -162,6 +163,10 @@ class Controls(QWidget):
         self.eval_every.setSuffix(self.tr(" iterations"))
         form.addRow(self.tr("Batch size"), self.batch_size)
         form.addRow(self.tr("lr schedule"), self.schedule)
+        self.schedule_editor = HyperparameterEditor(parent=box)  # the chosen schedule's own parameters
+        self.schedule_editor.reset_button.hide()
+        self.schedule_editor.hide()
+        form.addRow(self.schedule_editor)
         form.addRow(self.tr("Iterations"), self.iterations)
         form.addRow(self.tr("Seed"), self.seed)
         form.addRow(self.tr("Evaluate every"), self.eval_every)
@@ -205,7 +210,8 @@ class Controls(QWidget):
             (self.dropout.valueChanged, lambda: {"dropout": float(self.dropout.value())}),
             (self.weight_decay.valueChanged, lambda: {"weight_decay": float(self.weight_decay.value())}),
             (self.batch_size.valueChanged, lambda: {"batch_size": int(self.batch_size.value())}),
-            (self.schedule.currentIndexChanged, lambda: {"schedule": self.schedule.currentData() or "constant"}),
+            (self.schedule.currentIndexChanged, self._schedule_chosen),
+            (self.schedule_editor.changed, lambda: {"schedule": self._schedule()}),
             (self.iterations.valueChanged, lambda: {"iterations": int(self.iterations.value())}),
             (self.seed.valueChanged, lambda: {"seed": int(self.seed.value())}),
             (self.eval_every.valueChanged, lambda: {"eval_every": int(self.eval_every.value())}),
@@ -215,7 +221,7 @@ class Controls(QWidget):
         self._store({"activation": self.activation.currentData(), "init": self.init.currentData(),
                      "batch_size": int(self.batch_size.value()), "iterations": int(self.iterations.value()),
                      "eval_every": int(self.eval_every.value()),
-                     "schedule": self.schedule.currentData() or "constant"})
+                     "schedule": self._schedule()})
         model.set_hparams(self.editor.values(), replace=True)
         model.subscribe(lambda what: self.show_settings(model.settings) if what == "settings" else None)
 
@@ -226,7 +232,7 @@ class Controls(QWidget):
 
     def show_settings(self, settings: dict) -> None:
         """Show the model's settings (after it changed them itself: loaded settings, a lesson), emitting nothing."""
-        combos = ((self.activation, "activation"), (self.init, "init"), (self.schedule, "schedule"))
+        combos = ((self.activation, "activation"), (self.init, "init"))
         spins = ((self.dropout, "dropout"), (self.weight_decay, "weight_decay"), (self.batch_size, "batch_size"),
                  (self.iterations, "iterations"), (self.seed, "seed"), (self.eval_every, "eval_every"))
         for combo, name in combos:
@@ -251,6 +257,17 @@ class Controls(QWidget):
             with QSignalBlocker(self.hidden_preset):
                 index = self.hidden_preset.findData(tuple(settings["hidden"]))
                 self.hidden_preset.setCurrentIndex(index if index >= 0 else self.hidden_preset.count() - 1)
+
+    def _schedule(self) -> dict:
+        """The chosen schedule with the parameters shown for it."""
+        return {"kind": self.schedule.currentData() or "constant", **self.schedule_editor.values()}
+
+    def _schedule_chosen(self) -> dict:
+        kind = self.schedule.currentData() or "constant"
+        specs = SCHEDULE_SPECS.get(kind, ())
+        self.schedule_editor.set_specs(specs, {s.name: s.default for s in specs})
+        self.schedule_editor.setVisible(bool(specs))
+        return {"schedule": self._schedule()}
 
     def _store(self, changes: dict) -> None:
         try:
