@@ -110,6 +110,18 @@ BADGE_COLORS = {"running": MUTED, "ready": MUTED, "limit": MUTED, "converged": C
 # Diagnostics draw one colour per layer (Okabe-Ito in a fixed order, so layer 1 is always blue).
 LAYER_COLORS = tuple(OKABE_ITO[name] for name in (
     "blue", "orange", "bluish green", "reddish purple", "sky blue", "vermillion", "black", "yellow"))
+
+
+def layer_colors(n: int) -> tuple[str, ...]:
+    """n colours for n layers: the fixed palette up to its length, a perceptual colour map beyond (never repeats)."""
+    if n <= len(LAYER_COLORS):
+        return LAYER_COLORS[:n]
+    import pyqtgraph as pg
+
+    cmap = pg.colormap.get("viridis")
+    return tuple(cmap.map(0.9 * k / (n - 1), mode="qcolor").name() for k in range(n))
+
+
 BANNER_STYLES = {
     "error": "background: #fdecea; border: 1px solid #D55E00; border-radius: 4px;",
     "warning": "background: #fff4dc; border: 1px solid #E69F00; border-radius: 4px;",

@@ -130,3 +130,12 @@ def test_diagnostics_are_drawn_only_while_their_page_is_shown(qtbot):
     assert "iteration 10" in panel.stats.text()
     panel.show_diagnostics(types.SimpleNamespace(iteration=20, layers=(layer, logits)))
     qtbot.waitUntil(lambda: drawn == [1, 1])  # shown: drawn on its own timer
+
+
+def test_diagnostics_stay_readable_at_any_depth():
+    from app.training.views.diagnostics import layer_color, tick_name
+
+    for n in (4, 8, 12, 20):
+        colors = [layer_color(i, n) for i in range(n)]
+        assert len(set(colors)) == n  # no colour repeats, however deep the network
+    assert tick_name("hidden 11", 12) == "11" and tick_name("hidden 3", 4) == "hidden 3"  # short ticks when many

@@ -19,11 +19,16 @@ from app.widgets.plots import Follower, decade_range, nice_ceiling
 GUIDE_RATIO = 1e-3  # the lecture's rule of thumb for ‖ΔW‖/‖W‖
 DRAW_EVERY_S = 0.5  # redraws of the seven small plots; the worker measures more often and no point is lost
 HIST_WIDTH = 150  # px per histogram before they wrap to another row
-LAYER_COLORS = theme.LAYER_COLORS
 
 
-def layer_color(i: int) -> str:
-    return LAYER_COLORS[i % len(LAYER_COLORS)]
+def layer_color(i: int, n: int) -> str:
+    """Layer i's colour when there are n layers: readable at any depth (no colour repeats)."""
+    return theme.layer_colors(max(n, i + 1))[i]
+
+
+def tick_name(name: str, layers: int) -> str:
+    """"hidden 3", or just "3" when there are too many layers for names to fit under the bars."""
+    return name.replace("hidden ", "") if layers > 6 else name
 
 
 def _summary(stats) -> str:
@@ -91,7 +96,7 @@ class Histograms(pg.GraphicsLayoutWidget):
             # fixed room for tick labels: a relayout on new labels would repaint all four histograms
             axis.setStyle(autoExpandTextSpace=False, autoReduceTextSpace=False)
             cache_axis(axis)
-            color = layer_color(i)
+            color = layer_color(i, n)
             curve = plot.plot(stepMode="center", fillLevel=0, pen=pg.mkPen(color, width=1), brush=qcolor(color, 110))
             self.plots.append(plot)
             self.curves.append(curve)
@@ -141,7 +146,8 @@ class LayerSeries:
         for curve in self.curves:
             self.item.removeItem(curve)
         self.columns = Columns(("iteration", *names), capacity=256)
-        self.curves = [self.item.plot(pen=pg.mkPen(layer_color(i), width=self.width)) for i in range(len(names))]
+        self.curves = [self.item.plot(pen=pg.mkPen(layer_color(i, len(names)), width=self.width))
+                       for i in range(len(names))]
 
     def append(self, iteration: int, values: list[float]) -> None:
         names = self.columns.names[1:]
@@ -166,7 +172,7 @@ class LayerSeries:
     def set_presentation(self, on: bool) -> None:
         self.width = scale(on).chart_width
         for i, curve in enumerate(self.curves):
-            curve.setPen(pg.mkPen(layer_color(i), width=self.width))
+            curve.setPen(pg.mkPen(layer_color(i, len(self.curves)), width=self.width))
         scale_plot(self.item, None, on)
 
 
@@ -241,8 +247,9 @@ class DiagnosticsPanel(QWidget):
             self._layer_names = names
             self.ratios.reset(names)
             self.grads.reset(names)
+            n = len(names)
             self.legend.setText("&nbsp;&nbsp;".join(
-                f"<span style='color:{layer_color(i)}'>■</span>&nbsp;{name}" for i, name in enumerate(names)))
+                f"<span style='color:{layer_color(i, n)}'>■</span>&nbsp;{name}" for i, name in enumerate(names)))
         self.iteration = diagnostics.iteration
         self.ratios.append(diagnostics.iteration, [stats.update_ratio for stats in layers])
         self.grads.append(diagnostics.iteration, [stats.grad_norm for stats in layers])
@@ -283,13 +290,13 @@ class DiagnosticsPanel(QWidget):
             if fraction is not None:
                 bars.append((i, 100.0 * fraction))
         title = title if bars else "Dead or saturated units: none for this activation"
-        ticks = [[(i, stats.name) for i, stats in enumerate(hidden)]]
+        ticks = [[(i, tick_name(stats.name, len(hidden))) for i, stats in enumerate(hidden)]]
         if (title, ticks) != self._units_layout:  # a new title or ticks re-lays the plot and repaints its axis
             self._units_layout = (title, ticks)
             self.dead.getPlotItem().setTitle(title, color=theme.INK)
             self.dead.getPlotItem().getAxis("bottom").setTicks(ticks)
         self.dead_bars.setOpts(x=[i for i, _ in bars], height=[h for _, h in bars],
-                               brushes=[layer_color(i) for i, _ in bars])
+                               brushes=[layer_color(i, len(hidden)) for i, _ in bars])
 
     def set_presentation(self, on: bool) -> None:
         self.ratios.set_presentation(on)
