@@ -43,6 +43,7 @@ class TrainingTab(QWidget):
         self.controls_column = scroll = QScrollArea(self)
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it scrolls vertically only
         scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
         self.toolbar = Toolbar(self)
         self.banner = Banner(self)
@@ -104,6 +105,8 @@ class TrainingTab(QWidget):
 
     def set_presentation(self, on: bool) -> None:
         scale_fonts(self, on)
+        # the settings column: wide enough for its fields at this size, never wider than a third of a projector's
+        self.controls_column.setMinimumWidth(min(self.controls.minimumSizeHint().width() + 24, 380 if on else 10_000))
         self.curves.set_presentation(on)
         self.diagnostics.set_presentation(on)
 

@@ -149,6 +149,7 @@ class HyperparameterEditor(QWidget):
         self._labels.clear()
         self._rows = QWidget(self)
         form = QFormLayout(self._rows)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow columns: the control under its label
         form.setContentsMargins(0, 0, 0, 0)
         for spec in self._specs:
             editor = ValueEditor(spec, self._rows)

@@ -127,3 +127,19 @@ def test_every_text_is_at_least_20_px_in_projector_mode(qtbot, key):
     window.set_presentation(False)
     assert QFontInfo(window.menuBar().font()).pixelSize() < 20  # switching back restores the normal sizes
     window.close()
+
+
+def test_training_fits_1280_by_720_in_projector_mode_without_sideways_scrolling(qtbot):
+    from PySide6.QtWidgets import QScrollBar
+
+    window = create_window(build_parser().parse_args(["--presentation", "--tab", "training"]))
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(1280, 720)
+    qtbot.waitExposed(window)
+    tab = window.tab("training")
+    qtbot.waitUntil(lambda: tab.controls.width() <= tab.controls_column.viewport().width())  # nothing cut off
+    sideways = [b for b in window.findChildren(QScrollBar) if b.isVisible() and b.orientation().name == "Horizontal"
+                and b.maximum() > 0]
+    assert sideways == []
+    window.close()

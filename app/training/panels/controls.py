@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -44,10 +43,11 @@ HPARAM_SETTLE_MS = 350  # a slider drag becomes one mid-run change (one marker),
 def _form(box: QGroupBox) -> QFormLayout:
     form = QFormLayout(box)
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a narrow column puts fields under their labels
     return form
 
 
-def _compact(combo: QComboBox, letters: int = 12) -> QComboBox:
+def _compact(combo: QComboBox, letters: int = 8) -> QComboBox:
     """Long entries (schedule formulas) must not widen the whole panel; the popup still shows them in full."""
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(letters)
@@ -91,7 +91,7 @@ class Controls(QWidget):
         self.download_button.clicked.connect(self.download_requested)
         self.folder_button = QPushButton(self.tr("Open folder…"), box)
         self.folder_button.clicked.connect(self.folder_requested)
-        buttons = QHBoxLayout()
+        buttons = QVBoxLayout()  # one above the other: the column stays narrow at projector sizes
         buttons.addWidget(self.download_button)
         buttons.addWidget(self.folder_button)
         self.data_label = QLabel(box)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QStyle,
@@ -170,7 +171,13 @@ class SidePanel(QTabWidget):
         self.draw = DrawPanel(self)
         self.race = RacePanel(self)
         titles = (self.tr("Diagnostics"), self.tr("Predictions"), self.tr("Draw"), self.tr("Race"))
-        for page, title in zip((self.diagnostics, self.predictions, self.draw, self.race), titles, strict=True):
+        scroller = QScrollArea(self)  # the diagnostics page scrolls vertically on a short (projector) screen
+        scroller.setWidget(self.diagnostics)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        pages = (scroller, self.predictions, self.draw, self.race)
+        for page, title in zip(pages, titles, strict=True):
             self.addTab(page, title)
 
     def page(self) -> str:

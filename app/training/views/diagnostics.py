@@ -19,6 +19,7 @@ from app.widgets.plots import Follower, decade_range, nice_ceiling
 GUIDE_RATIO = 1e-3  # the lecture's rule of thumb for ‖ΔW‖/‖W‖
 DRAW_EVERY_S = 0.5  # redraws of the seven small plots; the worker measures more often and no point is lost
 HIST_WIDTH = 150  # px per histogram before they wrap to another row
+PROJECTOR_HEIGHT = 760  # px the diagnostics page needs at projector font sizes (histograms, three charts, text)
 
 
 def layer_color(i: int, n: int) -> str:
@@ -302,3 +303,5 @@ class DiagnosticsPanel(QWidget):
         self.ratios.set_presentation(on)
         self.grads.set_presentation(on)
         scale_plot(self.dead.getPlotItem(), None, on)
+        # at projector sizes the page scrolls rather than crushing its charts (the side panel holds it in a scroll area)
+        self.setMinimumHeight(PROJECTOR_HEIGHT if on else 0)
