@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.errors import ConfigError
-from core.methods import get_method
+from core.methods import BUILTIN, get_method
 from core.oracle import Oracle, f_at, grad_at, hess_at
 from core.quadratic import QuadraticModel, at
 from core.text import text
 
 __all__ = ["ALL_METHODS", "STATUSES", "Path", "Runner", "Step", "iterate", "run"]
 
-ALL_METHODS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton", "lbfgs")  # the built-in ones
+ALL_METHODS = tuple(m.key for m in BUILTIN)  # the built-in ones: sgd … lbfgs (core.methods.keys() adds plug-ins)
 STATUSES = ("running", "converged", "diverged", "escaped", "failed")
 # ‖∇f‖ below this is converged: with O(1) curvature the point is ~1e-8 from a stationary point and f is within
 # ~1e-16 of its value there, float64's resolution. Fixed-lr first-order methods may hover above it (running).

@@ -144,7 +144,7 @@ class ThreadWorker:
             self._outbox.extend(payload) if isinstance(payload, list) else self._outbox.append(payload)
 
     def _run(self) -> None:
-        serve(self._build, _Inbox(self.inbox), self._emit, self.interrupt, self._paused)
+        serve(self._build, self.inbox, self._emit, self.interrupt, self._paused)
 
     def start(self) -> None:
         self.thread.start()
@@ -165,16 +165,6 @@ class ThreadWorker:
         self.inbox.put(Stop())
         self.thread.wait()
         return self.drain()
-
-
-class _Inbox:
-    """queue.SimpleQueue with multiprocessing.Queue's get(block, timeout) signature."""
-
-    def __init__(self, q):
-        self.q = q
-
-    def get(self, block=True, timeout=None):
-        return self.q.get(block=block, timeout=timeout)
 
 
 def _process_main(build, inbox, outbox, interrupt, paused) -> None:

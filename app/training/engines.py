@@ -14,6 +14,7 @@ import numpy as np
 
 from core.data import load_mnist
 from core.training import EvalResult, Race, TrainConfig, Trainer, learning_check
+from core.training.babysit import STALL_AFTER
 from core.training.summary import Smoother, confusion_matrix
 
 # Each costs the worker a probe pass (~7 ms, several steps' worth); the views redraw every 0.5 s anyway.
@@ -137,8 +138,8 @@ class Solo:
             self._last_diagnostics = now
         result = self.trainer.step()
         out = [Tick(self.label, result, self.smoother(result.loss), self.trainer.seconds)]
-        if result.diagnostics is not None and not self._hinted:
-            hint = learning_check(result.iteration, self.trainer.history.losses, self.dataset.classes,
+        if result.diagnostics is not None and not self._hinted and result.iteration >= STALL_AFTER:
+            hint = learning_check(result.iteration, self.trainer.losses, self.dataset.classes,
                                   result.diagnostics, result.lr)
             if hint is not None:
                 self._hinted = True

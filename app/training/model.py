@@ -36,7 +36,8 @@ DEFAULTS: dict[str, Any] = {
 _CONFIG_FIELDS = tuple(k for k in DEFAULTS if k != "source")
 
 
-def _start_hparams(method: str) -> dict:
+def start_hparams(method: str) -> dict:
+    """What an optimizer starts with in the Training tab: its typical training lr (core's registry)."""
     lr = get_method(method).training_lr
     return {} if lr is None else {"lr": lr}
 
@@ -46,7 +47,7 @@ class TrainingModel:
 
     def __init__(self):
         self.settings: dict[str, Any] = dict(DEFAULTS)
-        self.hparams: dict[str, Any] = _start_hparams(DEFAULTS["optimizer"])
+        self.hparams: dict[str, Any] = start_hparams(DEFAULTS["optimizer"])
         self.errors: dict[str, str] = {}  # a field whose typed text does not parse: its message
         self.kind = ""
         self.statuses: dict[str, str] = {}  # label -> "running" | "finished" | "diverged"
@@ -71,7 +72,7 @@ class TrainingModel:
         merged = {**self.settings, **changes}
         hparams = self.hparams
         if "optimizer" in changes and changes["optimizer"] != self.settings["optimizer"]:
-            hparams = _start_hparams(changes["optimizer"])
+            hparams = start_hparams(changes["optimizer"])
         self._build(merged, hparams)
         self.settings = merged
         self.hparams = dict(hparams)

@@ -21,12 +21,6 @@ def trainable() -> list[str]:
     return [m.key for m in first_order()]
 
 
-def start_hparams(name: str) -> dict:
-    """What the editor starts with: the method's typical training lr (core's registry)."""
-    lr = get_method(name).training_lr
-    return {} if lr is None else {"lr": lr}
-
-
 # Hidden layer presets: label -> sizes (the lecture's network is 4 × 100).
 HIDDEN_PRESETS = {
     "4 × 100 (lecture)": (100, 100, 100, 100),

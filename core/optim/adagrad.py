@@ -7,8 +7,8 @@ import numpy as np
 
 from core.text import text
 
-from .base import GRADIENT, STEP, Optimizer, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
-from .method import Drawable, Method, float_spec
+from .base import ACCUM, GRADIENT, STEP, Optimizer, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
+from .method import Method, float_spec
 
 __all__ = ["ADAGRAD", "Adagrad"]
 
@@ -97,9 +97,6 @@ def lines(hp, v) -> list[str]:
     out.append(f"θ ← θ − {rate}·g / (√s + {v('ε', hp['eps'])})")
     return out
 
-
-#: √(sum of squared gradients) per axis, and the per-axis step it allows
-ACCUM = Drawable("accum", "Per-axis √G and effective step", "box", "accum")
 
 ADAGRAD = Method(
     "adagrad", "AdaGrad", "first-order", Adagrad,

@@ -1,6 +1,7 @@
 """Adam (optionally AMSGrad, optionally decoupled weight decay), exactly torch.optim.Adam's update."""
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import ClassVar
 
@@ -9,7 +10,7 @@ import numpy as np
 from core.errors import ConfigError
 from core.text import text
 
-from .base import GRADIENT, STEP, Optimizer, _number, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
+from .base import ACCUM, GRADIENT, STEP, Optimizer, _number, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
 from .method import Drawable, Method, bool_spec, float_spec
 
 __all__ = ["ADAM", "Adam"]
@@ -172,5 +173,5 @@ ADAM = Method(
     landscape_lr={"*": 0.03, "bowl": 0.3, "rotated_ravine": 0.3, "rosenbrock": 0.1, "saddle": 0.01,
                   "flat_saddle": 0.03, "himmelblau": 0.1, "two_wells": 0.1, "six_hump_camel": 0.03,
                   "plateau": 0.03, "beale": 0.1},
-    drawables=(GRADIENT, STEP, Drawable("accum", "Per-axis √G and effective step", "box", "v_hat"),
+    drawables=(GRADIENT, STEP, dataclasses.replace(ACCUM, source="v_hat"),  # its box is √v̂
                Drawable("m_hat", "Adam m̂ beside ∇f", "vector", "m_hat")))

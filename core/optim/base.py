@@ -15,6 +15,9 @@ from .method import Drawable, bool_spec, float_spec
 #: what every method's step can draw: the gradient it used and the step it took
 GRADIENT = Drawable("gradient", "Gradient −∇f", "vector")
 STEP = Drawable("step", "Actual step Δθ", "step")
+#: what several methods share: √ of a per-axis sum of squared gradients as a box, a line search's trial points
+ACCUM = Drawable("accum", "Per-axis √G and effective step", "box", "accum")
+TRIALS = Drawable("trials", "Line-search trial points", "points", "trials")
 
 
 def lr_spec(default: float) -> object:
@@ -39,7 +42,8 @@ def gradient_lines(hp, v) -> list[str]:
         lines.append(f"g ← g + {v('λ', wd)}·θ")
     return lines
 
-__all__ = ["GRADIENT", "STEP", "Optimizer", "gradient_lines", "lr_spec", "maximize_spec", "weight_decay_spec"]
+__all__ = ["ACCUM", "GRADIENT", "STEP", "TRIALS", "Optimizer", "gradient_lines", "lr_spec", "maximize_spec",
+           "weight_decay_spec"]
 
 
 def _number(name: str, value: Any, label: str, low: float | None, high: float | None = None) -> float:

@@ -9,7 +9,7 @@ from core.oracle import Oracle, f_at, grad_at
 from core.quadratic import QuadraticModel, at
 from core.text import text
 
-from .base import GRADIENT, STEP
+from .base import GRADIENT, STEP, TRIALS
 from .method import Drawable, Method, bool_spec, float_spec, int_spec
 from .second_order import SecondOrder
 
@@ -169,4 +169,4 @@ LBFGS_METHOD = Method(
     text("note.lbfgs"),
     divergence_hint="f keeps falling that way: unbounded below, or a valley to infinity?",
     drawables=(GRADIENT, STEP, Drawable("quadratic", "L-BFGS's quadratic model", "model", "model"),
-               Drawable("trials", "Line-search trial points", "points", "trials")))
+               TRIALS))

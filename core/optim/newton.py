@@ -8,7 +8,7 @@ from core.oracle import Oracle, f_at, grad_at, hess_at
 from core.quadratic import QuadraticModel, at
 from core.text import text
 
-from .base import GRADIENT, STEP
+from .base import GRADIENT, STEP, TRIALS
 from .method import Drawable, Method, bool_spec, float_spec, int_spec
 from .second_order import SecondOrder
 
@@ -97,9 +97,8 @@ def lines(hp, v) -> list[str]:
     return [*out, "θ ← θ + t·d"]
 
 
-#: the local quadratic model the step minimizes, and the line search's trial points
+#: the local quadratic model the step minimizes
 MODEL = Drawable("quadratic", "Newton's quadratic model", "model", "model")
-TRIALS = Drawable("trials", "Line-search trial points", "points", "trials")
 
 NEWTON = Method(
     "newton", "Newton", "second-order", Newton, Newton.SPECS[:3], lines,

@@ -7,7 +7,7 @@ import numpy as np
 
 from core.text import text
 
-from .base import GRADIENT, STEP, Optimizer, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
+from .base import ACCUM, GRADIENT, STEP, Optimizer, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
 from .method import Drawable, Method, bool_spec, float_spec
 
 __all__ = ["RMSPROP", "RMSprop"]
@@ -155,4 +155,4 @@ RMSPROP = Method(
                   "plateau": 0.01, "beale": 0.01},
     # its velocity is a momentum of normalized steps, not of gradients: only its direction compares
     drawables=(GRADIENT, Drawable("velocity", "Velocity", "direction", "velocity"), STEP,
-               Drawable("accum", "Per-axis √G and effective step", "box", "accum")))
+               ACCUM))

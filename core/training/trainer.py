@@ -78,6 +78,12 @@ class Trainer:
         return self.config.schedule.lr(self.base_lr, self.iteration, self.config.iterations)
 
     @property
+    def losses(self) -> np.ndarray:
+        """The training loss of every update so far (a copy of that one column, cheaper than `history`)."""
+        with self._lock:
+            return self._record.steps.copy("losses")
+
+    @property
     def history(self) -> History:
         with self._lock:
             return History(**self._record.history())

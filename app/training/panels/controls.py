@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import theme
+from app.training.model import start_hparams
 from app.training.options import (
     CUSTOM,
     HIDDEN_PRESETS,
     format_hidden,
     method_label,
     parse_hidden,
-    start_hparams,
     trainable,
     training_specs,
 )
