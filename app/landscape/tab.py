@@ -113,6 +113,7 @@ class LandscapeTab(QWidget):
         scale = theme.scale(on)
         self.side.set_presentation(on)  # first: F2's widgets remember their normal font
         scale_fonts(self, on, scale.font_px)
+        self.side.fit_width(on)
         self._apply_lesson_font(scale)
         self.racers.set_icon_size(int(scale.font_px * 1.2))
         self.playback.set_presentation(on)

@@ -18,6 +18,8 @@ from app.widgets.banner import Banner
 from app.widgets.keys import install_shortcuts
 from core.training import SCHEDULES
 
+CURVES_MIN_WIDTH = 480  # px: narrower than this, the curves move into the side panel as its first page
+
 
 class TrainingTab(QWidget):
     """The widgets (views and panels), the model they edit and the controller that runs the networks."""
@@ -51,7 +53,7 @@ class TrainingTab(QWidget):
         self.side = SidePanel(self)
         self.diagnostics, self.predictions = self.side.diagnostics, self.side.predictions
         self.draw_panel, self.race_panel = self.side.draw, self.side.race
-        main = QSplitter(Qt.Orientation.Horizontal, self)
+        self.columns = main = QSplitter(Qt.Orientation.Horizontal, self)
         main.addWidget(scroll)
         main.addWidget(self.curves.widget)
         main.addWidget(self.side)
@@ -102,13 +104,34 @@ class TrainingTab(QWidget):
     def set_pictures_only(self, on: bool) -> None:
         """Only the curves and the side pages: the settings column steps aside (it comes back as it was)."""
         self.controls_column.setVisible(not on)
+        self._fit_columns()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """On a narrow window (a 1024-px projector) the curves become the side panel's first page, so that they get
+        a wide picture instead of a sliver between two columns; on a wide one they have their own column."""
+        settings = 0 if self.controls_column.isHidden() else self.controls_column.minimumWidth()
+        narrow = self.width() - settings - self.side.pages_width() - 24 < CURVES_MIN_WIDTH
+        if narrow and self.side.curves is None:
+            self.side.hold_curves(self.curves.widget, self.tr("Curves"))
+        elif not narrow and self.side.curves is not None:
+            self.columns.insertWidget(1, self.side.release_curves())
+            self.curves.widget.show()
+            settings_width = self.columns.sizes()[0]
+            rest = max(sum(self.columns.sizes()) - settings_width, 0)
+            self.columns.setSizes([settings_width, rest * 3 // 5, rest - rest * 3 // 5])
 
     def set_presentation(self, on: bool) -> None:
         scale_fonts(self, on)
+        self.controls.set_presentation(on)
         # the settings column: wide enough for its fields at this size, never wider than a third of a projector's
         self.controls_column.setMinimumWidth(min(self.controls.minimumSizeHint().width() + 24, 380 if on else 10_000))
         self.curves.set_presentation(on)
         self.diagnostics.set_presentation(on)
+        self._fit_columns()
 
     def shutdown(self) -> None:
         """End the worker and every thread this tab started (the window is closing)."""

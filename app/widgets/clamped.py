@@ -38,7 +38,11 @@ class ClampedLabel(QLabel):
 
     def _fits(self, text: str, metrics: QFontMetrics, width: int) -> bool:
         box = metrics.boundingRect(QRect(0, 0, width, 100_000), int(Qt.TextFlag.TextWordWrap), text)
-        return box.height() <= self.max_lines * metrics.lineSpacing()
+        return box.height() <= self._lines_height(metrics) + 2  # a line's box is a pixel taller than its spacing
+
+    def _lines_height(self, metrics: QFontMetrics) -> int:
+        """The height of `max_lines` lines: a font's leading may be negative, so not max_lines × lineSpacing."""
+        return (self.max_lines - 1) * metrics.lineSpacing() + metrics.height()
 
     def _fit(self) -> None:
         text, width = self._full, max(self.width(), 50)
@@ -57,4 +61,11 @@ class ClampedLabel(QLabel):
             shown = " ".join(words[:low]) + " …"
         if shown != self.text():
             self.setText(shown)
-        self.setMaximumHeight(self.max_lines * metrics.lineSpacing() + 4 if self.max_lines > 0 else 16_777_215)
+        if self.max_lines > 0:
+            self.setMaximumHeight(self._lines_height(metrics) + 6)
+            # the layout would give a word-wrapped label one line's height: ask for the lines the text needs
+            box = metrics.boundingRect(QRect(0, 0, width, 100_000), int(Qt.TextFlag.TextWordWrap), shown)
+            self.setMinimumHeight(min(box.height(), self._lines_height(metrics) + 2) + 2)
+        else:
+            self.setMaximumHeight(16_777_215)
+            self.setMinimumHeight(0)

@@ -1,4 +1,5 @@
-"""What every chart shares: a decade log axis, NaN-safe "nice" ranges, and ranges that follow growing curves.
+"""What every chart shares: a decade log axis, NaN-safe "nice" ranges, ranges that follow growing curves, and
+titles that fit.
 
 View ranges follow growing curves in coarse steps, so axes (slow to redraw) change a few times per decade.
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QFont, QFontMetrics
 
 STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
@@ -22,6 +25,22 @@ class DecadeAxis(pg.AxisItem):
     def __init__(self, orientation, minor_labels: bool = False, **kwargs):
         super().__init__(orientation, **kwargs)
         self.minor_labels = minor_labels
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N803 (pyqtgraph's names)
+        """Linear vertical axes: no tick level whose labels would be closer than 1.5 lines (a short chart at
+        projector sizes would stack them on top of each other); the major level widens in 1-2-5 steps."""
+        levels = super().tickSpacing(minVal, maxVal, size)
+        span = maxVal - minVal
+        if self.logMode or self.orientation not in ("left", "right") or span <= 0 or size <= 0 or not levels:
+            return levels
+        gap = 1.5 * QFontMetrics(self.style.get("tickFont") or QFont()).height()
+        kept = [(spacing, offset) for spacing, offset in levels if size * spacing / span >= gap]
+        if kept:
+            return kept
+        spacing = levels[0][0]
+        while size * spacing / span < gap:
+            spacing *= 2.5 if str(f"{spacing:e}").startswith("2") else 2.0  # 1 → 2 → 5 → 10
+        return [(spacing, 0.0)]
 
     def logTickStrings(self, values, scale, spacing):
         strings = super().logTickStrings(values, scale, spacing)
@@ -99,3 +118,34 @@ class Follower:
             view.setXRange(*wanted[0], padding=0)
         if wanted[1] is not None:
             view.setYRange(*wanted[1], padding=0.02)
+
+
+class FittingTitle(QObject):
+    """A plot title that is never cut: the longest of `titles` that fits the plot's width at its title size,
+    chosen again when the plot is resized or its size changes (the full title stays in the tooltip)."""
+
+    def __init__(self, plot: pg.PlotWidget, titles: tuple[str, ...], color, px: int):
+        super().__init__(plot)
+        self.plot, self.titles, self.color, self.px = plot, titles, color, px
+        plot.setToolTip(titles[0])
+        plot.installEventFilter(self)
+        self.fit()
+
+    def set_size(self, px: int) -> None:
+        self.px = px
+        self.fit()
+
+    def fit(self) -> None:
+        font = QFont(self.plot.font())
+        font.setPixelSize(self.px)
+        room = self.plot.width() - 16
+        metrics = QFontMetrics(font)
+        chosen = next((t for t in self.titles if metrics.horizontalAdvance(t) <= room), self.titles[-1])
+        label = self.plot.getPlotItem().titleLabel
+        if label.text != chosen or label.opts.get("size") != f"{self.px}px":
+            label.setText(chosen, size=f"{self.px}px", color=self.color)
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False

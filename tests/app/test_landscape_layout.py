@@ -1,5 +1,6 @@
 """The Landscape tab's layout stays usable on a projector: equal charts, a wide timeline, readable log ticks."""
 import pytest
+from PySide6.QtCore import QRect, Qt
 
 from app.landscape import LandscapeTab
 from app.landscape.views.charts import CHARTS
@@ -35,7 +36,7 @@ def test_charts_share_the_row_equally_and_the_timeline_stays_wide(tab, qtbot, pr
     assert drawn(tab).playback.timeline.isVisible()
     if presentation:
         # titles, ticks and the axis label fit at 20+ px, with a curve's room (the surface gets the rest first)
-        assert drawn(tab).charts.height() >= 150
+        assert drawn(tab).charts.height() >= 140
         assert all(p.getViewBox().height() >= 30 for p in tab.charts.plots.values())
         assert tab.view.width() > tab.side.width()  # the surface gets the larger share
 
@@ -71,6 +72,10 @@ def test_at_1280_by_720_in_projector_mode_the_surface_gets_about_half_the_height
     assert tab.view.height() > tab.controller.v.charts.height()
     bottom = tab.playback.mapTo(window, tab.playback.rect().bottomLeft()).y()
     assert bottom <= window.height()  # the playback bar is on screen
-    lesson = tab.picker.lesson
-    assert lesson.height() <= 2 * lesson.fontMetrics().lineSpacing() + 4 and lesson.toolTip()  # all of it on hover
+    lesson, metrics = tab.picker.lesson, tab.picker.lesson.fontMetrics()
+    two_lines = metrics.lineSpacing() + metrics.height()
+    assert lesson.height() <= two_lines + 6 and lesson.toolTip()  # all of it on hover
+    shown = metrics.boundingRect(QRect(0, 0, lesson.width(), 10_000), int(Qt.TextFlag.TextWordWrap), lesson.text())
+    assert shown.height() > metrics.height()  # two lines of it shown, not one
+    assert lesson.text().endswith("…") and len(lesson.text()) < len(lesson.toolTip())
     window.close()

@@ -2,20 +2,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSizePolicy,
-    QSlider,
-    QSpacerItem,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget
 
 from app.landscape.model import MAX_STEPS_LIMIT, SPEEDS
+from app.widgets.wraprow import WrapRow
 
 __all__ = ["PlaybackBar"]
 
@@ -68,42 +58,25 @@ class PlaybackBar(QWidget):
         self.timeline.setMinimumWidth(TIMELINE_MIN_WIDTH)
         self.position = QLabel(self)
 
-        self.controls = QHBoxLayout()
-        for widget in (self.play_button, self.step_button, self.reset_button):
-            self.controls.addWidget(widget)
-        self.controls.addSpacing(12)
-        self.controls.addWidget(QLabel(self.tr("Speed"), self))
-        self.controls.addWidget(self.speed)
         self.achieved = QLabel(self)  # "≈ 12× now" when the requested speed is out of reach
         self.achieved.setToolTip(self.tr("The speed this machine reaches now: optimizer steps per frame"))
         self.achieved.hide()
-        self.controls.addWidget(self.achieved)
-        self.controls.addWidget(QLabel(self.tr("Max steps"), self))
-        self.controls.addWidget(self.max_steps)
-        self.controls.addSpacing(12)
-        self.fill = QSpacerItem(0, 0)  # takes the row's spare width once the timeline has its own row
-        self.controls.addItem(self.fill)
-        self.scrubber = QHBoxLayout()  # the timeline's own row in presentation mode (set_presentation)
+        # groups that wrap onto a second (third…) row when the window is narrow: a 1024-px projector fits
+        self.controls = WrapRow(self)
+        self.controls.add_group(self.play_button, self.step_button, self.reset_button)
+        self.controls.add_group(QLabel(self.tr("Speed"), self), self.speed, self.achieved)
+        self.controls.add_group(QLabel(self.tr("Max steps"), self), self.max_steps)
+        self.controls.add_group(self.timeline, self.position, stretch=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
-        layout.addLayout(self.controls)
-        layout.addLayout(self.scrubber)
+        layout.addWidget(self.controls)
         self.set_presentation(False)
         self.show_state(False, 0, 0)
 
     def set_presentation(self, on: bool) -> None:
-        """At projector font sizes one row cannot hold the buttons and a usable timeline: it gets its own row.
-        Call after the fonts are scaled (the position label is sized for its widest text)."""
-        for widget in (self.timeline, self.position):
-            self.controls.removeWidget(widget)
-            self.scrubber.removeWidget(widget)
-        grow = QSizePolicy.Policy.Expanding if on else QSizePolicy.Policy.Fixed
-        self.fill.changeSize(0, 0, grow, QSizePolicy.Policy.Minimum)
-        self.controls.invalidate()
-        row = self.scrubber if on else self.controls
-        row.addWidget(self.timeline, 1)
-        row.addWidget(self.position)
+        """Size the position label for its widest text and re-wrap the rows (call after the fonts are scaled)."""
         self.position.setMinimumWidth(self.position.fontMetrics().horizontalAdvance("step 20000 / 20000") + 8)
+        self.controls.rearrange(force=True)
 
     def set_values(self, speed: float, max_steps: int) -> None:
         """Show the scene's speed and max steps (silent)."""
@@ -120,6 +93,7 @@ class PlaybackBar(QWidget):
         if self.achieved.text() != text:
             self.achieved.setText(text)
             self.achieved.setVisible(bool(text))
+            self.controls.rearrange()
 
     def show_state(self, playing: bool, position: int, head: int) -> None:
         """Show whether the race plays and where the timeline is (silent)."""

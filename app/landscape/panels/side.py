@@ -25,7 +25,7 @@ from core.methods import get_method
 
 __all__ = ["SidePanel"]
 
-WIDTH, PRESENTATION_WIDTH = 440, 540  # 540: the Race page's widest row at 21 px, plus its scroll bar
+WIDTH = 440  # px in normal mode; in projector mode the pages' widest row at 20+ px decides (fits a 1024-px screen)
 
 
 class SidePanel(QWidget):
@@ -46,10 +46,10 @@ class SidePanel(QWidget):
         self.editor_status.setWordWrap(True)
         set_text_color(self.editor_status, theme.STOPPED)
         self.editor_status.hide()
-        self.pinned = QCheckBox(self.tr("📌 Keep my edits on every surface"), self)
+        self.pinned = QCheckBox(self.tr("Keep my edits on all surfaces"), self)
         self.pinned.setToolTip(self.tr("Off: each surface starts from its own tuned values, and your edits come "
                                        "back when you return to it. On: your edits follow you."))
-        self.shared_lr = QCheckBox(self.tr("One learning rate for all first-order racers"), self)
+        self.shared_lr = QCheckBox(self.tr("One lr for all first-order racers"), self)
         self.shared_lr_value = LogSlider(1e-5, 10.0, 0.01, log=True, parent=self)
         self.noise = LogSlider(0.0, 10.0, 0.0, log=True, parent=self)
         self.noise.setToolTip(self.tr("σ of Gaussian noise added to every first-order gradient: 0 = full-batch "
@@ -142,4 +142,15 @@ class SidePanel(QWidget):
         """F2's widgets scale their own fonts (call before the tab scales its font)."""
         for widget in (self.equation, self.editor, self.formula):
             widget.set_presentation(on)
-        self.setMinimumWidth(PRESENTATION_WIDTH if on else WIDTH)
+
+    def fit_width(self, on: bool) -> None:
+        """The narrowest width for the mode (call after the fonts are scaled): in projector mode, the width that
+        shows every page's widest row without clipping, so a 1024-px screen still leaves the surface most of it."""
+        self.setMinimumWidth(self._widest_page() if on else WIDTH)
+
+    def _widest_page(self) -> int:
+        """The width that shows every page's widest row without clipping: its content, scroll bar and margins."""
+        content = max(self.pages.widget(i).widget().minimumSizeHint().width() for i in range(self.pages.count()))
+        bar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+        margins = self.layout().contentsMargins()
+        return content + bar + margins.left() + margins.right() + 12  # 12: the tab widget's frame

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics, QTextOption
 from PySide6.QtWidgets import QGraphicsItem
 
 from app import theme
@@ -13,7 +15,7 @@ __all__ = ["CHARTS", "Charts", "decimate"]
 
 CHARTS = ("loss", "grad_norm", "distance")
 TITLES = {"loss": "loss f", "grad_norm": "gradient norm ‖∇f‖", "distance": "distance to nearest minimum"}
-SHORT_TITLES = {"loss": "loss f", "grad_norm": "‖∇f‖", "distance": "distance to min"}  # projector widths
+SHORT_TITLES = {"loss": "loss f", "grad_norm": "‖∇f‖", "distance": "distance to min"}  # narrow columns
 LOG_FLOOR = 1e-16  # log charts show values down to here (float64 resolution of an O(1) loss)
 HUGE = 1e12  # values beyond this (a diverging racer) are left out so the other curves keep their scale
 
@@ -70,9 +72,11 @@ class Charts(pg.GraphicsLayoutWidget):
             plot.addItem(cursor, ignoreBounds=True)
             self.cursors[name] = cursor
             note = pg.TextItem(color=theme.MUTED, anchor=(0.5, 0.5))
+            note.textItem.document().setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignCenter))
             note.setParentItem(plot.getViewBox())
             note.hide()
             self.notes[name] = note
+            plot.getViewBox().sigResized.connect(self._place_notes)  # centred and wrapped to the chart's width
         self._dot_points: dict[str, dict[str, tuple[float, float]]] = {n: {} for n in CHARTS}
         self._dirty: set[str] = set()  # charts whose dots moved since they were last pushed
         self._right = None
@@ -203,27 +207,41 @@ class Charts(pg.GraphicsLayoutWidget):
             )
 
     def title(self, name: str) -> str:
-        """The chart's title; shorter at projector sizes so three fit side by side."""
-        short = self._scale.font_px > theme.scale(False).font_px
-        text = f"loss {self._loss_label}" if name == "loss" else (SHORT_TITLES if short else TITLES)[name]
-        return text + (" (log)" if self.log[name] else "")
+        """The chart's title: the longest form that fits its third of the row at the current text size."""
+        log = " (log)" if self.log[name] else ""
+        if name == "loss":
+            forms = [f"loss {self._loss_label}{log}", f"loss{log}", "loss"]
+        else:
+            forms = [TITLES[name] + log, SHORT_TITLES[name] + log, SHORT_TITLES[name]]
+        font = QFont(self.font())
+        font.setPixelSize(self._scale.font_px)
+        metrics = QFontMetrics(font)
+        room = self.width() / len(CHARTS) - 12
+        return next((form for form in forms if metrics.horizontalAdvance(form) <= room), forms[-1])
 
     def _label_axes(self) -> None:
         style = {"font-size": f"{self._scale.font_px}px", "color": theme.INK}
         for name, plot in self.plots.items():
-            plot.setTitle(self.title(name), size=f"{self._scale.font_px}px", color=theme.INK)
-            plot.titleLabel.setMinimumWidth(0)  # a long title must not widen its column (it is clipped instead)
+            self._set_title(name)
+            plot.titleLabel.setMinimumWidth(0)  # a long title must not widen its column
             plot.setLabel("bottom", self._x_label, **style)
         self._place_notes()
 
-    def _place_notes(self) -> None:
-        for name, plot in self.plots.items():
-            self.notes[name].setPos(plot.getViewBox().boundingRect().center())
+    def _set_title(self, name: str) -> None:
+        title, label = self.title(name), self.plots[name].titleLabel
+        if label.text != title or label.opts.get("size") != f"{self._scale.font_px}px":
+            self.plots[name].setTitle(title, size=f"{self._scale.font_px}px", color=theme.INK)
+
+    def _place_notes(self, *_args) -> None:
+        for name, note in self.notes.items():
+            box = self.plots[name].getViewBox().boundingRect()
+            note.setTextWidth(max(box.width() - 8, 40))  # a narrow chart wraps its note
+            note.setPos(box.center())
 
     def apply_scale(self, scale: theme.Scale) -> None:
         self._scale = scale
         # title, ticks and axis label with room for a curve; in projector mode the surface needs the height more
-        self.setMinimumHeight(max(156, int(7.5 * scale.font_px)))
+        self.setMinimumHeight(max(143, int(6.8 * scale.font_px)))
         font = self.font()
         font.setPixelSize(scale.tick_px)
         for name, plot in self.plots.items():
@@ -241,4 +259,6 @@ class Charts(pg.GraphicsLayoutWidget):
     def resizeEvent(self, event):
         super().resizeEvent(event)
         if hasattr(self, "plots"):
+            for name in CHARTS:
+                self._set_title(name)  # a narrower row: shorter titles
             self._place_notes()

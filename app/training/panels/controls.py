@@ -84,8 +84,11 @@ class Controls(QWidget):
         box = QGroupBox(self.tr("Data"), self)
         form = _form(box)
         self.source = QComboBox(box)
-        self.source.addItem(self.tr("Bundled digits (8,000 / 2,000)"), "bundled")
+        self.source.addItem(self.tr("Bundled digits 8,000/2,000"), "bundled")
         self.source.addItem(self.tr("Full MNIST (60,000 / 10,000)"), "full")
+        tip = self.tr("{0} training and {1} validation digits")
+        for i, counts in enumerate((("8,000", "2,000"), ("60,000", "10,000"))):
+            self.source.setItemData(i, tip.format(*counts), Qt.ItemDataRole.ToolTipRole)
         self.source.currentIndexChanged.connect(self.source_changed)
         self.download_button = QPushButton(self.tr("Download MNIST…"), box)
         self.download_button.clicked.connect(self.download_requested)
@@ -200,6 +203,12 @@ class Controls(QWidget):
         return box
 
     # -- the model ----------------------------------------------------------------------------------------
+    def set_presentation(self, on: bool) -> None:
+        """Projector mode: every field under its label, so a narrow column shows a choice's whole text."""
+        policy = QFormLayout.RowWrapPolicy
+        for form in self.findChildren(QFormLayout):
+            form.setRowWrapPolicy(policy.WrapAllRows if on else policy.WrapLongRows)
+
     def bind(self, model) -> None:
         """Every setting widget writes into `model` (validated by core there); a refused value is reported."""
         self.model = model

@@ -179,6 +179,30 @@ class SidePanel(QTabWidget):
         pages = (scroller, self.predictions, self.draw, self.race)
         for page, title in zip(pages, titles, strict=True):
             self.addTab(page, title)
+        self.curves: QWidget | None = None  # the curves, held as the first page while the window is narrow
 
     def page(self) -> str:
-        return SIDE_PAGES[self.currentIndex()]
+        index = self.currentIndex() - (self.curves is not None)
+        return "curves" if index < 0 else SIDE_PAGES[index]
+
+    def pages_width(self) -> int:
+        """The narrowest width that shows the panel's own pages and every one of their tabs (not the curves)."""
+        frame = self.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
+        own = range(1 if self.curves is not None else 0, self.count())
+        tabs = sum(self.tabBar().tabSizeHint(i).width() for i in own)
+        return max(max(self.widget(i).minimumSizeHint().width() for i in own) + 2 * frame + 4, tabs + 8)
+
+    def hold_curves(self, curves: QWidget, title: str) -> None:
+        """Show `curves` as the first page, and that page (a narrow window: they cannot have a column of their own)."""
+        self.curves = curves
+        self.insertTab(0, curves, title)
+        self.setCurrentIndex(0)
+
+    def release_curves(self) -> QWidget:
+        """Give the curves back to their own column; the page shown before stays shown (the first one if none)."""
+        curves, self.curves = self.curves, None
+        was_shown = self.currentIndex() == 0
+        self.removeTab(0)
+        if was_shown:
+            self.setCurrentIndex(0)
+        return curves

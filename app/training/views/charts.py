@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from app import theme
 from app.theme import qcolor, scale
 from app.training.views.record import X_AXES, Record
-from app.widgets.plots import DecadeAxis, Follower, decade_range, nice_ceiling
+from app.widgets.plots import DecadeAxis, FittingTitle, Follower, decade_range, nice_ceiling
 
 GHOST_ALPHA = 70
 RAW_ALPHA = 60
@@ -262,6 +262,10 @@ class LossChart(RecordChart):
             group["items"]["raw"].setData(x, steps.col("loss"))
 
 
+ACCURACY_TITLES = ("Accuracy (solid: validation, dashed: training)", "Accuracy (solid: val, dashed: train)",
+                   "Accuracy (— val, - - train)", "Accuracy")
+
+
 class AccuracyChart(RecordChart):
     """Training accuracy (dashed) and validation accuracy (solid) at every evaluation, in [0, 1]."""
 
@@ -270,11 +274,15 @@ class AccuracyChart(RecordChart):
     parts = ("evals", "events")
 
     def __init__(self, parent=None):
-        super().__init__(make_plot("Accuracy (solid: validation, dashed: training)", "accuracy", parent),
-                         legend_offset=(-10, -10))
+        super().__init__(make_plot(ACCURACY_TITLES[0], "accuracy", parent), legend_offset=(-10, -10))
+        self.title = FittingTitle(self.plot, ACCURACY_TITLES, theme.INK, scale(False).title_px)
         self.item.setLabel("bottom", "iterations", color=theme.INK)
         self.item.getViewBox().setLimits(yMin=-0.05, yMax=1.05)
         self.follower.show(None, (0.0, 1.0))
+
+    def set_presentation(self, on: bool) -> None:
+        super().set_presentation(on)
+        self.title.set_size(scale(on).title_px)
 
     def _extent(self, group: dict):
         evals = group["record"].evals
