@@ -42,7 +42,7 @@ SURFACES: dict[str, Surface] = {s.key: s for s in (
     Surface(
         "saddle", "Saddle", "x^2 - y^2", "saddle", (-2, 2, -2, 2), ((-1.8, 0.001), (-1.5, 0.5), (1.8, -0.05)),
         _points((0, 0, "saddle")),
-        text("lesson.saddle")),
+        text("lesson.saddle"), start_lessons=(text("lesson.saddle.near_line"),)),
     Surface(
         "monkey_saddle", "Monkey saddle", "x^3 - 3*x*y^2", "saddle", (-1.5, 1.5, -1.5, 1.5),
         ((1.2, 0.01), (0.8, 1.0), (-0.5, -1.2)), _points((0, 0, "saddle")),

@@ -66,6 +66,7 @@ class Surface:
     lesson: str = ""
     log_colors: bool = False
     fmin: float | None = None
+    start_lessons: tuple[str, ...] = ()  # a lesson about one preset start ("" for none), in the order of starts
     expr: sp.Expr | None = field(default=None, repr=False)
     _compiled: Compiled | None = field(default=None, repr=False, compare=False)
 
@@ -82,6 +83,15 @@ class Surface:
         object.__setattr__(self, "expr", expr)
         if self._compiled is None:
             object.__setattr__(self, "_compiled", Compiled(expr))
+
+    def lesson_at(self, start) -> str:
+        """What the surface teaches from `start`: its preset start's own lesson if it has one, else the general one."""
+        start = tuple(float(v) for v in start) if start is not None else None
+        if start in self.starts:
+            index = self.starts.index(start)
+            if index < len(self.start_lessons) and self.start_lessons[index]:
+                return self.start_lessons[index]
+        return self.lesson
 
     @property
     def minima(self) -> tuple[CriticalPoint, ...]:

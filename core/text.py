@@ -83,6 +83,9 @@ _TEMPLATES: dict[str, str] = {
         'Reaching the curved valley floor takes a few steps; following it to the minimum at (1, 1) takes '
         'every first-order method a long time.'),
     "lesson.saddle": (
+        'Uphill along x, downhill along y: every run is pulled in towards the saddle point along x and slides '
+        'off along y, and the nearer its start to the line y = 0, the longer it lingers there.'),
+    "lesson.saddle.near_line": (
         'Started almost on the line that leads into the saddle, the gradient has nearly no y component, so '
         'plain SGD stalls at the saddle point before it slides off; noise, momentum or adaptive steps escape '
         'sooner.'),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 import core
-from app.landscape.model import Scene, racers
+from app.landscape.model import Scene, SceneError, racers
 from app.landscape.player import Player
 from app.landscape.tuning import Tuning
 from core.measures import heat, heat_box, inner_columns, value_range
@@ -93,8 +93,7 @@ class LandscapeController(QObject):
         self.restart()
 
     def _show_picker(self) -> None:
-        start, starts = self.start_point(), self.surface.starts
-        self.v.picker.show_surface(self.surface, starts.index(start) if start in starts else None)
+        self.v.picker.show_surface(self.surface, self.start_point())
 
     def start_point(self) -> tuple[float, float]:
         return self.scene.start if self.scene.start is not None else tuple(self.surface.starts[0])
@@ -105,6 +104,13 @@ class LandscapeController(QObject):
         self.v.view.set_start(x, y)
         self._show_picker()
         self.restart(keep_playing=True)
+
+    def type_start(self, x: float, y: float) -> None:
+        """A start typed as numbers: set as if clicked; a start the scene refuses is named and changes nothing."""
+        try:
+            self.set_start(x, y)
+        except SceneError as error:
+            self.v.picker.show_start_error(str(error))
 
     def _preset(self, index: int) -> None:
         if 0 <= index < len(self.surface.starts):

@@ -84,6 +84,7 @@ class LandscapeTab(QWidget):
     def _connect(self, c) -> None:
         self.picker.surfaceChosen.connect(c.set_surface)
         self.picker.presetChosen.connect(c._preset)
+        self.picker.startTyped.connect(c.type_start)
         self.view.startPicked.connect(c.set_start)
         self.view.viewChanged.connect(c._view_changed)
         self.view.vb.sigRangeChanged.connect(c._zoomed)

@@ -80,6 +80,7 @@ class TrainingController(QObject):
         label = f"run {self.model.runs + 1}: {method_label(method)}"
         self.model.begin_run("solo", [label])
         views.curves.new(label, racer_color(method))
+        views.side.set_networks([])
         views.diagnostics.clear()
         views.diagnostics.histograms.prepare(len(config.hidden))
         source, seed = self._source()
@@ -106,9 +107,12 @@ class TrainingController(QObject):
         for entry, color in zip(labelled, racer_colors(entries), strict=True):
             views.curves.new(entry["label"], color, show_raw=False)  # noisy curves would hide the comparison
         views.race_panel.table.set_racers([(r.key, r.label, r.color) for r in views.curves.records.values()])
+        views.side.set_networks([entry["label"] for entry in labelled])  # the first answers until one is chosen
         views.diagnostics.clear()
         source, seed = self._source()
         self.driver.start(functools.partial(build_race, source, seed, labelled, config))
+        if self.predictions_shown:
+            self.driver.post("want", True)
         views.side.setCurrentWidget(views.race_panel)
         views.banner.hide()
         views.toolbar.status.setText(self.tr("Loading data and building {0} networks…").format(len(entries)))
@@ -166,21 +170,30 @@ class TrainingController(QObject):
 
     @Slot(object)
     def ask_drawing(self, digit) -> None:
-        """Probabilities for a drawn digit from the current single-run network."""
-        if not self.model.solo or not self.driver.alive:
-            note = self.tr("Race networks are many: train a single run to ask one") if self.model.race \
-                else self.tr("Train a network first (Space)")
-            self.views.draw_panel.show_probabilities(None, note)
+        """Probabilities for a drawn digit from the current network (after a race, the chosen racer's)."""
+        if not self.model.kind or not self.driver.alive:
+            self.views.draw_panel.show_probabilities(None, self.tr("Train a network first (Space)"))
             return
         self.driver.post("answer", digit)
 
     def show_predictions(self, shown: bool) -> None:
         """The Predictions page is shown (or hidden): predictions are computed only while it is."""
         self.predictions_shown = bool(shown)
-        if self.model.solo:
+        if self.model.kind and self.driver.alive:
             self.driver.post("want", self.predictions_shown)
             if shown:
                 self.driver.post("predictions")
+
+    @Slot(str)
+    def choose_network(self, label: str) -> None:
+        """After (or during) a race: `label`'s network answers Predictions and Draw."""
+        if not self.model.race or not self.driver.alive:
+            return
+        self.driver.post("choose", label)
+        if self.predictions_shown:
+            self.driver.post("predictions")
+        if not self.views.draw_panel.pad.is_empty():
+            self.views.draw_panel.submit()
 
     # ── results from the worker (every ~33 ms, everything since the last frame) ─────────────────────────
     @Slot(list)
@@ -216,9 +229,9 @@ class TrainingController(QObject):
         views.predictions.clear()
         if self.model.solo:
             views.diagnostics.show_initial(started.initial)
-            views.predictions.grid.set_digits(started.grid_images, started.grid_labels, started.data.class_names)
-            if not views.draw_panel.pad.is_empty():
-                views.draw_panel.submit()
+        views.predictions.grid.set_digits(started.grid_images, started.grid_labels, started.data.class_names)
+        if not views.draw_panel.pad.is_empty():
+            views.draw_panel.submit()
 
     def _tick(self, tick: Tick) -> None:
         record = self.views.curves.add_tick(tick)

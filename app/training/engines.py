@@ -66,6 +66,7 @@ class Tick:
 class Predictions:
     """The network's answers on the grid digits and the confusion matrix on validation digits."""
 
+    label: str  # whose answers: the run, or the racer chosen to answer
     iteration: int
     grid_predicted: np.ndarray
     confusion: np.ndarray
@@ -151,11 +152,7 @@ class Solo:
 
     def predictions(self) -> Predictions:
         self._last_predictions = time.perf_counter()
-        data = self.dataset
-        n = min(CONFUSION_SIZE, len(data.val_y))
-        predicted = self.trainer.predict(data.val_x[:n])
-        grid = predicted[:GRID].copy()
-        return Predictions(self.trainer.iteration, grid, confusion_matrix(data.val_y[:n], predicted, data.classes), n)
+        return _predictions(self.trainer, self.dataset, self.label)
 
     # -- commands (run between steps, in the worker thread) ----------------------------------------------
     def switch(self, name: str, hparams: dict) -> Change:
@@ -165,8 +162,7 @@ class Solo:
         return Change(self.label, self.trainer.set_hparams(**hparams))
 
     def answer(self, digit: np.ndarray) -> Answer:
-        probabilities = self.trainer.predict_proba(digit)[0].astype(float)
-        return Answer(digit, probabilities, int(self.trainer.predict(digit)[0]))
+        return _answer(self.trainer, digit)
 
     def extend(self, iterations: int) -> None:
         self.trainer.extend(iterations)
@@ -181,6 +177,9 @@ class Contest:
         self.smoothers = {label: Smoother(SMOOTHING) for label in self.race.names}
         self._seen = dict.fromkeys(self.race.names, 0)
         self._begun = False
+        self.answerer = self.race.names[0]  # the racer whose network answers Predictions and Draw
+        self.predictions_wanted = False
+        self._last_predictions = -np.inf
 
     @property
     def done(self) -> bool:
@@ -205,21 +204,51 @@ class Contest:
             trainer.set_interrupt(check)
 
     def want(self, predictions: bool) -> None:
-        """A race shows no predictions."""
+        """The GUI shows (or hides) the Predictions page: the chosen racer's answers while it shows."""
+        self.predictions_wanted = bool(predictions)
+
+    def choose(self, label: str) -> None:
+        """`label`'s network answers Predictions and Draw from now on."""
+        if label not in self.race.trainers:
+            raise ValueError(f"no racer is called {label!r}")
+        self.answerer = label
+
+    def predictions(self) -> Predictions:
+        self._last_predictions = time.perf_counter()
+        return _predictions(self.race.trainers[self.answerer], self.dataset, self.answerer)
+
+    def answer(self, digit: np.ndarray) -> Answer:
+        return _answer(self.race.trainers[self.answerer], digit)
 
     def step(self) -> list:
-        out = []
+        out, evaluated = [], False
         for label, result in self.race.step().items():
             if result.iteration == self._seen[label]:
                 continue  # this racer had already finished or diverged: nothing new
             self._seen[label] = result.iteration
             trainer = self.race.trainers[label]
             out.append(Tick(label, result, self.smoothers[label](result.loss), trainer.seconds))
+            evaluated = evaluated or (label == self.answerer and result.eval is not None)
+        due = self.predictions_wanted and time.perf_counter() - self._last_predictions >= PREDICTIONS_EVERY_S
+        if (evaluated and due) or (self.predictions_wanted and self.race.done):
+            out.append(self.predictions())
         return out
 
     def extend(self, iterations: int) -> None:
         for trainer in self.race.trainers.values():
             trainer.extend(iterations)
+
+
+def _predictions(trainer, data, label: str) -> Predictions:
+    n = min(CONFUSION_SIZE, len(data.val_y))
+    predicted = trainer.predict(data.val_x[:n])
+    return Predictions(label, trainer.iteration, predicted[:GRID].copy(),
+                       confusion_matrix(data.val_y[:n], predicted, data.classes), n)
+
+
+def _answer(trainer, digit: np.ndarray) -> Answer:
+    probabilities = trainer.predict_proba(digit)[0].astype(float)
+    return Answer(digit, probabilities, int(trainer.predict(digit)[0]))
 
 
 def _eval_at(history, index: int) -> EvalResult:

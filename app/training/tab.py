@@ -77,6 +77,7 @@ class TrainingTab(QWidget):
         self.controls.method_changed.connect(controller.switch_optimizer)
         self.controls.hparams_changed.connect(controller.set_hparams)
         self.draw_panel.requested.connect(controller.ask_drawing)
+        self.side.networkChosen.connect(controller.choose_network)
         self.controls.refused.connect(lambda text: self.banner.show_message(self.tr("Check the settings"), text,
                                                                              "warning"))
         self.side.currentChanged.connect(lambda _i: controller.show_predictions(self.side.page() == "predictions"))

@@ -114,3 +114,36 @@ def test_f9_shows_pictures_only_and_brings_the_controls_back(qtbot, window):
     window.select_tab("landscape")
     assert landscape.side.isVisible()
     assert "F9" in [key for key, _ in window.shortcut_list()]
+
+
+def test_an_exact_start_is_typed_in_the_start_box_and_enter_sets_it(qtbot, window):
+    from app.landscape.panels.controls import point_text
+
+    tab = window.tab("landscape")
+    tab.controller.set_surface("himmelblau")
+    tab.controller.race.advance(4)
+    edit = focus(qtbot, tab.picker.presets.lineEdit())
+    edit.selectAll()
+    qtbot.keyClicks(edit, "(0.5, -1.25)")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert tab.controller.scene.start == (0.5, -1.25) and tab.controller.race.head == 0
+    assert tab.view.start_point() == pytest.approx((0.5, -1.25)) and not edit.hasFocus()
+    assert tab.picker.presets.currentText() == point_text(0.5, -1.25) and not tab.picker.start_error.isVisible()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Space)
+    assert tab.controller.player.playing  # the keys are the tab's again
+    tab.controller.player.pause()
+
+
+@pytest.mark.parametrize(("typed", "says"), [("abc, 1", "not two numbers"), ("1 2 3", "two numbers"),
+                                               ("2e7, 0", "±1e+06"), ("nan, 1", "finite")])
+def test_a_start_that_cannot_be_used_is_named_and_changes_nothing(qtbot, window, typed, says):
+    tab = window.tab("landscape")
+    before = tab.controller.start_point()
+    edit = focus(qtbot, tab.picker.presets.lineEdit())
+    edit.selectAll()
+    qtbot.keyClicks(edit, typed)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert tab.controller.start_point() == before and tab.controller.scene.start in (None, before)
+    assert tab.picker.start_error.isVisible() and says in tab.picker.start_error.text()
+    tab.picker.presets.activated.emit(0)  # a preset clears the message
+    assert not tab.picker.start_error.isVisible()

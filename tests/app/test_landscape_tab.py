@@ -10,6 +10,7 @@ import core
 from app.landscape import LandscapeTab
 from app.landscape.controller import GRID_N
 from app.landscape.model import Scene, SceneError
+from app.landscape.panels.controls import point_text
 from core.measures import heat, heat_box, inner_columns
 from core.paths import ALL_METHODS as METHODS
 
@@ -71,7 +72,7 @@ def test_choosing_a_surface_shows_its_grid_in_the_chosen_colouring(tab, key):
     assert 0 <= xs[inner][0] - surface.view[0] < step and 0 <= surface.view[1] - xs[inner][-1] < step
     assert tuple(tab.view.image.levels) == pytest.approx(expected.levels)
     assert len(tab.view.contours.xData) > 0
-    assert tab.picker.lesson.text() == surface.lesson
+    assert tab.picker.lesson.full_text() == surface.lesson_at(surface.starts[0])
     xmin, xmax, ymin, ymax = tab.view.visible_box()
     vx0, vx1, vy0, vy1 = surface.view
     assert xmin <= vx0 + 1e-9 and xmax >= vx1 - 1e-9 and ymin <= vy0 + 1e-9 and ymax >= vy1 - 1e-9
@@ -154,7 +155,20 @@ def test_a_click_on_the_surface_sets_the_start_point(tab):
     assert tab.controller.scene.start == pytest.approx(target, abs=2 * pixel)
     assert tab.view.start_point() == pytest.approx(tab.controller.scene.start)
     assert all(marker(tab, m) == pytest.approx(tab.controller.scene.start) for m in METHODS)
-    assert tab.picker.presets.currentData() == -1
+    box = tab.picker.presets
+    assert box.currentIndex() == -1 and box.currentText() == point_text(*tab.controller.scene.start)
+    assert box.lineEdit().width() >= box.fontMetrics().horizontalAdvance(box.currentText())  # not cut off
+
+
+def test_the_lesson_follows_the_start_a_preset_keeps_its_own_a_clicked_start_the_general_one(tab):
+    tab.controller.set_surface("saddle")
+    surface = tab.controller.surface
+    assert tab.picker.lesson.full_text() == surface.start_lessons[0] != surface.lesson
+    QTest.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     tab.view.map_to_widget(1.0, 1.0))
+    assert tab.picker.lesson.full_text() == surface.lesson  # no longer the preset's "started almost on the line"
+    tab.picker.presets.activated.emit(0)
+    assert tab.picker.lesson.full_text() == surface.start_lessons[0]
 
 
 def test_dragging_the_start_marker_moves_the_start_and_leaves_the_view(tab):

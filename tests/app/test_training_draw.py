@@ -98,3 +98,35 @@ def test_the_network_answers_a_drawing_with_probabilities(qtbot, tiny):
     tab.draw_panel.submit()
     qtbot.waitUntil(lambda: tab.draw_panel.probabilities is not None, timeout=5000)
     tab.shutdown()
+
+
+def test_after_a_race_the_user_picks_which_racer_answers(qtbot, tiny):
+    tab = TrainingTab()
+    qtbot.addWidget(tab)
+    tab.resize(1300, 850)
+    tab.show()
+    tab.add_dataset(tiny)
+    tab.controls.hidden_text.setText("32")
+    tab.controls._hidden_edited("32")
+    tab.controls.race_list.set_entries([{"name": "sgd", "lr": 0.05}, {"name": "adam", "lr": 1e-3}])
+    tab.controls.iterations.setValue(30)
+    with qtbot.waitSignal(tab.controller.driver.ended, timeout=30000):
+        tab.controller.start_race()
+    labels = list(tab.curves.records)
+    choice = tab.draw_panel.choice
+    assert not choice.isHidden() and [choice.combo.itemData(i) for i in range(choice.combo.count())] == labels
+    tab.side.setCurrentWidget(tab.draw_panel)
+    draw(tab.draw_panel.pad, SEVEN)  # used to say "train a single run" after a race
+    qtbot.waitUntil(lambda: tab.draw_panel.probabilities is not None, timeout=5000)
+    first = tab.draw_panel.probabilities.copy()
+    assert "The network says" in tab.draw_panel.answer.text()
+    tab.draw_panel.probabilities = None
+    choice.combo.setCurrentIndex(1)
+    choice.combo.activated.emit(1)  # what a click on the second racer does
+    qtbot.waitUntil(lambda: tab.draw_panel.probabilities is not None, timeout=5000)
+    assert not np.allclose(tab.draw_panel.probabilities, first)  # another network answered
+    assert tab.predictions.choice.current() == labels[1]  # both pages ask the same racer
+    tab.side.setCurrentWidget(tab.predictions)
+    qtbot.waitUntil(lambda: tab.predictions.caption.text().startswith(labels[1]), timeout=5000)
+    assert tab.predictions.confusion.matrix is not None
+    tab.shutdown()

@@ -247,3 +247,11 @@ def test_a_typed_surface_knows_its_minima_on_the_view(formula, minima):
     for p in surface.critical_points:
         assert p.kind == "minimum" and np.hypot(*surface.gradient(p.x, p.y)) < 1e-8
     assert sum(p.is_global for p in surface.critical_points) == (1 if minima else 0)
+
+
+def test_a_preset_start_may_carry_its_own_lesson_other_starts_get_the_surface_s():
+    saddle = core.get_surface("saddle")
+    assert saddle.lesson_at(saddle.starts[0]) == saddle.start_lessons[0] != saddle.lesson
+    assert saddle.lesson_at(saddle.starts[1]) == saddle.lesson  # no lesson of its own
+    assert saddle.lesson_at((0.3, 0.7)) == saddle.lesson and saddle.lesson_at(None) == saddle.lesson
+    assert all(s.lesson_at(s.starts[0]) for s in core.SURFACES.values())

@@ -1,6 +1,8 @@
 """Side-panel controls: the surface picker, the racer legend (toggles, selection, status badges), the aid switches."""
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap, QStandardItem
 from PySide6.QtWidgets import (
@@ -18,6 +20,7 @@ from app import theme
 from app.landscape.model import aid_label, aids, label, racers
 from app.landscape.views.aids import applicable_aids
 from app.widgets.clamped import ClampedLabel
+from app.widgets.fonts import set_text_color
 
 __all__ = ["AidSwitches", "RacerList", "SurfacePicker", "racer_icon"]
 
@@ -47,11 +50,30 @@ def racer_icon(method: str, size: int = 18) -> QIcon:
     return QIcon(pixmap)
 
 
+def point_text(x: float, y: float) -> str:
+    return f"({x:.4g}, {y:.4g})"
+
+
+def parse_point(text: str) -> tuple[float, float]:
+    """ "x, y", "(x, y)" or "x y" as two finite numbers; ValueError says what is wrong."""
+    parts = text.strip().strip("()[]").replace(",", " ").split()
+    if len(parts) != 2:
+        raise ValueError("type two numbers, x and y, e.g. 0.5, -1.2")
+    try:
+        x, y = (float(part.replace("−", "-")) for part in parts)
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not two numbers x, y") from None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise ValueError("x and y must be finite numbers")
+    return x, y
+
+
 class SurfacePicker(QWidget):
     """A combo of surfaces grouped by category (header rows are not selectable), the lesson, start presets."""
 
     surfaceChosen = Signal(str)
     presetChosen = Signal(int)
+    startTyped = Signal(float, float)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -59,16 +81,26 @@ class SurfacePicker(QWidget):
         self.combo.setMaxVisibleItems(30)
         self.combo.activated.connect(self._activated)
         self.lesson = ClampedLabel(self)  # projector mode shows two lines of it; the tooltip has all of it
-        self.presets = QComboBox(self)
-        self.presets.setToolTip(self.tr("Suggested start points for this surface"))
+        self.presets = QComboBox(self)  # a suggested start, or any start typed as "x, y" (Enter sets it)
+        self.presets.setEditable(True)
+        self.presets.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.presets.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.presets.setMinimumContentsLength(13)
+        self.presets.setToolTip(self.tr("A suggested start, or type x, y and press Enter (or click the surface)"))
         self.presets.activated.connect(self.presetChosen)
+        self.presets.lineEdit().returnPressed.connect(self._start_typed)
+        self.start_error = QLabel(self)
+        self.start_error.setWordWrap(True)
+        set_text_color(self.start_error, theme.STOPPED)
+        self.start_error.hide()
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel(self.tr("Surface"), self), 0, 0)
         layout.addWidget(self.combo, 0, 1)
         layout.addWidget(QLabel(self.tr("Start at"), self), 0, 2)
         layout.addWidget(self.presets, 0, 3)
-        layout.addWidget(self.lesson, 1, 0, 1, 5)
+        layout.addWidget(self.start_error, 1, 0, 1, 5)
+        layout.addWidget(self.lesson, 2, 0, 1, 5)
         layout.setColumnStretch(4, 1)
 
     def set_surfaces(self, surfaces) -> None:
@@ -104,22 +136,37 @@ class SurfacePicker(QWidget):
         with QSignalBlocker(self.combo):
             self.combo.setCurrentIndex(index)
 
-    def show_surface(self, surface, start_index: int | None) -> None:
-        """Select `surface` (silent), show its lesson and its start presets."""
+    def show_surface(self, surface, start: tuple[float, float]) -> None:
+        """Select `surface` (silent), show its start presets, the start in use and what it teaches from there."""
         index = self.combo.findData(surface.key)
         if index >= 0:
             with QSignalBlocker(self.combo):
                 self.combo.setCurrentIndex(index)
-        self.lesson.set_full_text(surface.lesson)
+        self.lesson.set_full_text(surface.lesson_at(start))
+        self.show_start_error("")
         with QSignalBlocker(self.presets):
             self.presets.clear()
             for i, (x, y) in enumerate(surface.starts):
-                self.presets.addItem(f"({x:g}, {y:g})", i)
-            if not surface.starts or start_index is None:
-                self.presets.addItem(self.tr("(clicked point)"), -1)
-                self.presets.setCurrentIndex(self.presets.count() - 1)
-            else:
-                self.presets.setCurrentIndex(start_index)
+                self.presets.addItem(point_text(x, y), i)
+            preset = surface.starts.index(start) if start in surface.starts else -1
+            self.presets.setCurrentIndex(preset)
+            if preset < 0:  # a clicked or typed start: its coordinates, ready to be edited
+                self.presets.setEditText(point_text(*start))
+
+    def show_start_error(self, message: str) -> None:
+        self.start_error.setText(message)
+        self.start_error.setVisible(bool(message))
+
+    def _start_typed(self) -> None:
+        text = self.presets.currentText()
+        if self.presets.findText(text) >= 0:
+            return  # a preset's own text: the combo chooses the preset itself (presetChosen)
+        try:
+            x, y = parse_point(text)
+        except ValueError as error:
+            self.show_start_error(self.tr("Start: {0}").format(error))
+            return
+        self.startTyped.emit(x, y)
 
     def current_key(self) -> str | None:
         return self.combo.currentData()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QWi
 
 from app import theme
 from app.theme import OKABE_ITO
+from app.training.panels.choice import NetworkChoice
 from app.training.views.drawpad import DrawingPad
 from core.data.drawing import preprocess_drawing
 
@@ -48,6 +49,7 @@ class DrawPanel(QWidget):
         self.pad = DrawingPad(self)
         self.preview = DigitView(self)
         self.preview.setToolTip(self.tr("What the network sees: cropped, scaled to 20 px, centred by mass in 28×28"))
+        self.choice = NetworkChoice(self)
         self.answer = QLabel(self.tr("Draw a digit"), self)
         font = self.answer.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
@@ -71,13 +73,14 @@ class DrawPanel(QWidget):
         self.digit = np.zeros(784, dtype=np.uint8)
 
         layout = QGridLayout(self)
-        layout.addWidget(self.pad, 0, 0, 3, 1)
-        layout.addWidget(QLabel(self.tr("28×28 input:"), self), 0, 1)
-        layout.addWidget(self.preview, 1, 1)
-        layout.addWidget(self.clear_button, 2, 1, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.answer, 3, 0, 1, 2)
-        layout.addWidget(self.plot, 4, 0, 1, 2)
-        layout.setRowStretch(1, 1)
+        layout.addWidget(self.choice, 0, 0, 1, 2)
+        layout.addWidget(self.pad, 1, 0, 3, 1)
+        layout.addWidget(QLabel(self.tr("28×28 input:"), self), 1, 1)
+        layout.addWidget(self.preview, 2, 1)
+        layout.addWidget(self.clear_button, 3, 1, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.answer, 4, 0, 1, 2)
+        layout.addWidget(self.plot, 5, 0, 1, 2)
+        layout.setRowStretch(2, 1)
         layout.setColumnStretch(0, 3)
         layout.setColumnStretch(1, 1)
 

@@ -1,7 +1,7 @@
 """The Training tab's toolbar and its side panels (predictions, race results), laid out; no logic of their own."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.training.panels.choice import NetworkChoice
 from app.training.panels.drawpanel import DrawPanel
 from app.training.views.diagnostics import DiagnosticsPanel
 from app.training.views.predictions import ConfusionView, DigitGrid
@@ -114,12 +115,14 @@ class PredictionsPanel(QWidget):
         super().__init__(parent)
         self.grid = DigitGrid(parent=self)
         self.confusion = ConfusionView(self)
+        self.choice = NetworkChoice(self)
         self.caption = QLabel(self.tr("Start a run to see the network's answers."), self)
         self.caption.setWordWrap(True)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.grid)
         splitter.addWidget(self.confusion)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.choice)
         layout.addWidget(self.caption)
         layout.addWidget(splitter, 1)
 
@@ -131,9 +134,9 @@ class PredictionsPanel(QWidget):
     def show_predictions(self, predictions) -> None:
         self.grid.set_predicted(predictions.grid_predicted)
         self.confusion.set_matrix(predictions.confusion)
-        text = self.tr("After {0:,} iterations. Mistakes are red: “3 ≠ 5” means the network said 3 for a 5; "
-                       "the confusion matrix counts {1:,} validation digits.")
-        self.caption.setText(text.format(predictions.iteration, predictions.confusion_size))
+        text = self.tr("{0}, after {1:,} iterations. Mistakes are red: “3 ≠ 5” means the network said 3 for a 5; "
+                       "the confusion matrix counts {2:,} validation digits.")
+        self.caption.setText(text.format(predictions.label, predictions.iteration, predictions.confusion_size))
 
 
 class RacePanel(QWidget):
@@ -164,6 +167,8 @@ class RacePanel(QWidget):
 class SidePanel(QTabWidget):
     """The pages beside the charts: diagnostics, predictions, the drawing pad, the race table."""
 
+    networkChosen = Signal(str)  # after a race: this racer answers Predictions and Draw
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.diagnostics = DiagnosticsPanel(self)
@@ -180,6 +185,21 @@ class SidePanel(QTabWidget):
         for page, title in zip(pages, titles, strict=True):
             self.addTab(page, title)
         self.curves: QWidget | None = None  # the curves, held as the first page while the window is narrow
+        for choice in (self.predictions.choice, self.draw.choice):
+            choice.chosen.connect(self._network_chosen)
+
+    def set_networks(self, labels) -> None:
+        """The racers Predictions and Draw may ask (a single run: none, and no choice shown)."""
+        for choice in (self.predictions.choice, self.draw.choice):
+            choice.set_networks(labels)
+
+    def network(self) -> str | None:
+        return self.predictions.choice.current()
+
+    def _network_chosen(self, label: str) -> None:
+        for choice in (self.predictions.choice, self.draw.choice):
+            choice.show_choice(label)  # both pages ask the same network
+        self.networkChosen.emit(label)
 
     def page(self) -> str:
         index = self.currentIndex() - (self.curves is not None)
