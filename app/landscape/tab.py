@@ -117,6 +117,7 @@ class LandscapeTab(QWidget):
         self.side.fit_width(on)
         self._apply_lesson_font(scale)
         self.racers.set_icon_size(int(scale.font_px * 1.2))
+        self.racers.set_compact(on)
         self.playback.set_presentation(on)
         total = sum(self.split.sizes())
         side = self.side.minimumWidth()

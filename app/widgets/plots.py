@@ -27,19 +27,26 @@ class DecadeAxis(pg.AxisItem):
         self.minor_labels = minor_labels
 
     def tickSpacing(self, minVal, maxVal, size):  # noqa: N803 (pyqtgraph's names)
-        """Linear vertical axes: no tick level whose labels would be closer than 1.5 lines (a short chart at
-        projector sizes would stack them on top of each other); the major level widens in 1-2-5 steps."""
+        """No tick level whose labels would touch: vertical labels 1.5 lines apart, horizontal ones a label's width
+        plus two digits apart (a short or narrow chart at projector sizes would print them over each other).
+        When even the major level is too dense it widens in 1-2-5 steps (whole decades on a log axis)."""
         levels = super().tickSpacing(minVal, maxVal, size)
         span = maxVal - minVal
-        if self.logMode or self.orientation not in ("left", "right") or span <= 0 or size <= 0 or not levels:
+        vertical = self.orientation in ("left", "right")
+        if span <= 0 or size <= 0 or not levels or (self.logMode and not vertical):
             return levels
-        gap = 1.5 * QFontMetrics(self.style.get("tickFont") or QFont()).height()
+        metrics = QFontMetrics(self.style.get("tickFont") or QFont())
+        if vertical:
+            gap = 1.5 * metrics.height()
+        else:
+            digits = max(len(f"{value:g}") for value in (minVal, maxVal))
+            gap = metrics.horizontalAdvance("0" * (digits + 1))
         kept = [(spacing, offset) for spacing, offset in levels if size * spacing / span >= gap]
         if kept:
             return kept
         spacing = levels[0][0]
         while size * spacing / span < gap:
-            spacing *= 2.5 if str(f"{spacing:e}").startswith("2") else 2.0  # 1 → 2 → 5 → 10
+            spacing *= 2.5 if f"{spacing:e}".startswith("2") else 2.0  # 1 → 2 → 5 → 10
         return [(spacing, 0.0)]
 
     def logTickStrings(self, values, scale, spacing):

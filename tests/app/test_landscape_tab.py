@@ -359,6 +359,15 @@ def test_badges_tell_ready_saddle_escape_and_max_steps_apart(tab):
     c.player.seek(c.race.head)
     badges = drawn(tab).racers.badges
     assert badges["momentum"].text().startswith("↘") and "unbounded below" in badges["momentum"].text()
+    tab.set_presentation(True)  # a projector's panel: one line per badge, the whole status on hover
+    badges = drawn(tab).racers.badges
+    assert badges["newton"].text() == "⊘ saddle" and "Hessian is indefinite" in badges["newton"].toolTip()
+    assert badges["momentum"].text() == "↘ escaped" and "unbounded below" in badges["momentum"].toolTip()
+    assert badges["sgd"].text().startswith("↘ escaped") or badges["sgd"].text().startswith("■")
+    metrics = badges["newton"].fontMetrics()
+    assert all(b.height() < 2 * metrics.lineSpacing() for b in badges.values())  # one line each
+    tab.set_presentation(False)
+    assert "Hessian is indefinite" in drawn(tab).racers.badges["newton"].text()  # the whole status again
 
 
 @pytest.mark.parametrize("formula", ["1e300*x**2 + y**2", "-1e300*x**2 + 1e300*y**2", "1e38*x^2+1e38"])

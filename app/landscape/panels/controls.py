@@ -190,8 +190,9 @@ class RacerList(QWidget):
         grid.setHorizontalSpacing(8)
         self.checks: dict[str, QCheckBox] = {}
         self.radios: dict[str, QRadioButton] = {}
-        self.badges: dict[str, QLabel] = {}
+        self.badges: dict[str, ClampedLabel] = {}
         self.group = QButtonGroup(self)
+        self.compact = False  # projector mode: one-line badges (set_compact)
         for row, method in enumerate(racers()):
             radio = QRadioButton(self)
             radio.setToolTip(self.tr("Select %s: its aids, equation and hyperparameters") % label(method))
@@ -201,9 +202,7 @@ class RacerList(QWidget):
             check.setIcon(racer_icon(method))
             check.setToolTip(self.tr("Race %s (key %d)") % (label(method), row + 1))
             check.toggled.connect(lambda on, m=method: self.toggled.emit(m, on))
-            badge = QLabel(self)
-            badge.setWordWrap(True)
-            badge.setTextFormat(Qt.TextFormat.PlainText)
+            badge = ClampedLabel(self)  # every line in normal mode; one, elided, in compact mode
             grid.addWidget(radio, row, 0)
             grid.addWidget(check, row, 1)
             grid.addWidget(badge, row, 2)
@@ -222,16 +221,24 @@ class RacerList(QWidget):
         with QSignalBlocker(radio):
             radio.setChecked(True)
 
-    def set_badge(self, method: str, status: str, text: str) -> None:
-        """Status badge: "… step 12", "✓ converged at step 5: …", "✗ diverged at step 3: …"."""
+    def set_badge(self, method: str, status: str, text: str, short: str = "") -> None:
+        """Status badge: "… running", "✓ converged at step 5: …", "✗ diverged at step 3: …"; in compact
+        (projector) mode its one-line `short` form ("⊘ saddle point at step 6"), the whole text on hover."""
         badge = self.badges[method]
-        shown = f"{BADGE_MARKS.get(status, '')} {text}".strip() if status else ""
-        if badge.text() != shown:
-            badge.setText(shown)
+        words = short if self.compact and short else text
+        shown = f"{BADGE_MARKS.get(status, '')} {words}".strip() if status else ""
+        if badge.full_text() != shown:
+            badge.set_full_text(shown)
             badge.setToolTip(text)
             palette = badge.palette()  # a palette, not a style sheet: style sheets stop font propagation
             palette.setColor(QPalette.ColorRole.WindowText, QColor(BADGE_COLORS.get(status, theme.MUTED)))
             badge.setPalette(palette)
+
+    def set_compact(self, on: bool) -> None:
+        """One-line badges (a projector's panel has no room for a status that wraps over five lines)."""
+        self.compact = bool(on)
+        for badge in self.badges.values():
+            badge.set_max_lines(1 if on else 0)
 
     def set_icon_size(self, px: int) -> None:
         for method, check in self.checks.items():

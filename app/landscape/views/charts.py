@@ -16,6 +16,7 @@ __all__ = ["CHARTS", "Charts", "decimate"]
 CHARTS = ("loss", "grad_norm", "distance")
 TITLES = {"loss": "loss f", "grad_norm": "gradient norm ‖∇f‖", "distance": "distance to nearest minimum"}
 SHORT_TITLES = {"loss": "loss f", "grad_norm": "‖∇f‖", "distance": "distance to min"}  # narrow columns
+TINY_TITLES = {"loss": "loss", "grad_norm": "‖∇f‖", "distance": "distance"}
 LOG_FLOOR = 1e-16  # log charts show values down to here (float64 resolution of an O(1) loss)
 HUGE = 1e12  # values beyond this (a diverging racer) are left out so the other curves keep their scale
 
@@ -47,7 +48,8 @@ class Charts(pg.GraphicsLayoutWidget):
         self.notes: dict[str, pg.TextItem] = {}
         self.log = dict.fromkeys(CHARTS, True)
         for col, name in enumerate(CHARTS):
-            plot = self.addPlot(row=0, col=col, axisItems={"left": DecadeAxis("left")})
+            plot = self.addPlot(row=0, col=col, axisItems={"left": DecadeAxis("left"),
+                                                           "bottom": DecadeAxis("bottom")})
             self.ci.layout.setColumnStretchFactor(col, 1)
             plot.setPreferredWidth(100)  # equal preferred widths: the three columns then share the row equally
             plot.setMenuEnabled(False)
@@ -77,6 +79,7 @@ class Charts(pg.GraphicsLayoutWidget):
             note.hide()
             self.notes[name] = note
             plot.getViewBox().sigResized.connect(self._place_notes)  # centred and wrapped to the chart's width
+            plot.geometryChanged.connect(lambda n=name: self._set_title(n) if hasattr(self, "_loss_label") else None)
         self._dot_points: dict[str, dict[str, tuple[float, float]]] = {n: {} for n in CHARTS}
         self._dirty: set[str] = set()  # charts whose dots moved since they were last pushed
         self._right = None
@@ -212,18 +215,19 @@ class Charts(pg.GraphicsLayoutWidget):
         if name == "loss":
             forms = [f"loss {self._loss_label}{log}", f"loss{log}", "loss"]
         else:
-            forms = [TITLES[name] + log, SHORT_TITLES[name] + log, SHORT_TITLES[name]]
+            forms = [TITLES[name] + log, SHORT_TITLES[name] + log, SHORT_TITLES[name], TINY_TITLES[name]]
         font = QFont(self.font())
         font.setPixelSize(self._scale.font_px)
         metrics = QFontMetrics(font)
-        room = self.width() / len(CHARTS) - 12
+        plot = self.plots.get(name)  # the title sits over the plot area only, not over the tick labels
+        width = plot.width() - plot.getAxis("left").width() if plot is not None and plot.width() > 0 else 0
+        room = (width or self.width() / len(CHARTS) - 60) - 8
         return next((form for form in forms if metrics.horizontalAdvance(form) <= room), forms[-1])
 
     def _label_axes(self) -> None:
         style = {"font-size": f"{self._scale.font_px}px", "color": theme.INK}
         for name, plot in self.plots.items():
             self._set_title(name)
-            plot.titleLabel.setMinimumWidth(0)  # a long title must not widen its column
             plot.setLabel("bottom", self._x_label, **style)
         self._place_notes()
 
@@ -231,6 +235,7 @@ class Charts(pg.GraphicsLayoutWidget):
         title, label = self.title(name), self.plots[name].titleLabel
         if label.text != title or label.opts.get("size") != f"{self._scale.font_px}px":
             self.plots[name].setTitle(title, size=f"{self._scale.font_px}px", color=theme.INK)
+            label.setMinimumWidth(0)  # pyqtgraph makes a title as wide as its text: it must never widen its column
 
     def _place_notes(self, *_args) -> None:
         for name, note in self.notes.items():

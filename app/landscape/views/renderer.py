@@ -29,6 +29,21 @@ def badge(track, k: int, race) -> tuple[str, str]:
     return status, message
 
 
+def headline(status: str, message) -> str:
+    """The badge's one-line form of a status (the full message stays its tooltip)."""
+    args, key = getattr(message, "args", {}), getattr(message, "key", "")
+    if key == "status.outside_domain":
+        name = "badge.outside"
+    elif status == "saddle":
+        name = "badge.maximum" if getattr(args.get("kind"), "key", "") == "kind.maximum" else "badge.saddle"
+    else:
+        name = f"badge.{status}"
+    try:
+        return text(name, **args)
+    except KeyError:  # ready, running, or a message without arguments: its first clause
+        return str(message).split(":")[0]
+
+
 class Renderer:
     """Remembers what each view shows per racer, so a frame costs setData only where something moved.
 
@@ -81,7 +96,8 @@ class Renderer:
                 self.forget(view=name)
         for method in race.methods():
             self._draw_racer(method, race.tracks[method], k, playing, due, iterations)
-            self.racers.set_badge(method, *badge(race.tracks[method], k, race))
+            status, message = badge(race.tracks[method], k, race)
+            self.racers.set_badge(method, status, message, headline(status, message))
         self.trails.refresh_markers()
         self.charts.refresh_dots(due)
         self.charts.set_cursor(float(k) if iterations and not playing else None)

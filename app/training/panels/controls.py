@@ -84,8 +84,8 @@ class Controls(QWidget):
         box = QGroupBox(self.tr("Data"), self)
         form = _form(box)
         self.source = QComboBox(box)
-        self.source.addItem(self.tr("Bundled digits 8,000/2,000"), "bundled")
-        self.source.addItem(self.tr("Full MNIST (60,000 / 10,000)"), "full")
+        self.source.addItem(self.tr("Bundled 10,000 digits"), "bundled")
+        self.source.addItem(self.tr("Full MNIST (70,000 digits)"), "full")
         tip = self.tr("{0} training and {1} validation digits")
         for i, counts in enumerate((("8,000", "2,000"), ("60,000", "10,000"))):
             self.source.setItemData(i, tip.format(*counts), Qt.ItemDataRole.ToolTipRole)

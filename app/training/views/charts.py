@@ -77,6 +77,8 @@ class RecordChart:
                                           brush=qcolor(theme.PAPER, 200))
         self.x_column = "iteration"
         self.width = scale(False).chart_width
+        self.label_font = QFont()
+        self.label_font.setPixelSize(scale(False).tick_px)  # a marker's label: the tick labels' size
         self._groups: dict[int, dict] = {}  # id(record) -> {"record", "items", "drawn", "markers", "extent"}
         self.follower = Follower(self.item)
 
@@ -128,8 +130,12 @@ class RecordChart:
 
     def set_presentation(self, on: bool) -> None:
         self.width = scale(on).chart_width
+        self.label_font.setPixelSize(scale(on).tick_px)
         for group in self._groups.values():
             self._style(group)
+            for line in group["markers"]:
+                if getattr(line, "label", None) is not None:
+                    line.label.setFont(self.label_font)
         scale_plot(self.item, self.legend, on)
 
     def refresh(self) -> None:
@@ -171,8 +177,9 @@ class RecordChart:
             pen = pg.mkPen(record.color, width=1, style=Qt.PenStyle.DashLine)
             if self.marker_labels:
                 options = {"position": 0.7 - 0.08 * (len(markers) % 4), "color": theme.INK,
-                           "fill": qcolor(theme.PAPER, 210), "anchors": [(0, 0.5), (0, 0.5)]}
+                           "fill": qcolor(theme.PAPER, 210), "anchors": [(0, 0.5), (1, 0.5)]}  # flips
                 line = pg.InfiniteLine(angle=90, movable=False, pen=pen, label=text, labelOpts=options)
+                line.label.setFont(self.label_font)
             else:
                 line = pg.InfiniteLine(angle=90, movable=False, pen=pen)
             line.iteration = iteration
