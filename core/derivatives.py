@@ -5,14 +5,16 @@ differentiate as functions of a real u (RealAbs, RealSign), so no DiracDelta rea
 """
 from __future__ import annotations
 
-import math
+import inspect
 import threading
 from typing import NamedTuple
 
 import numpy as np
 import sympy as sp
 
-from core.expr import ExpressionError, RealAbs, RealSign, X, Y
+from core.errors import ExpressionError
+from core.expr import RealAbs, RealSign, X, Y
+from core.generated import py_sign
 
 __all__ = ["MAX_GRADIENT_NODES", "MAX_HESSIAN_NODES", "Compiled", "Lambdified"]
 
@@ -23,14 +25,10 @@ MAX_GRADIENT_NODES = 400
 MAX_HESSIAN_NODES = 2500
 
 
-def _py_sign(u: float) -> float:
-    return u if u != u else 0.0 if u == 0 else math.copysign(1.0, u)
-
-
 # The numpy module itself rather than "numpy": lambdify's string form runs `from numpy import *`, which imports
 # numpy.testing and numpy.f2py (~0.1 s at launch). The printed code is the same and finds the same functions.
 _NUMPY = [{"RealAbs": np.abs, "RealSign": np.sign}, np]
-_MATH = [{"RealAbs": abs, "RealSign": _py_sign}, "math"]
+_MATH = [{"RealAbs": abs, "RealSign": py_sign}, "math"]
 
 
 def _numeric(e: sp.Expr) -> sp.Expr:
@@ -70,6 +68,12 @@ class Compiled:
     def floats(self, order: int):
         """The plain-float (math) function of (x, y) for this order; raises on domain errors, unlike numpy's."""
         return self._ready(order)[1]
+
+    def sources(self) -> dict[str, tuple[str, str, str]]:
+        """The Python source lambdify printed for each order, plain-float and numpy (core.generated runs it)."""
+        self.build()
+        return {"floats": tuple(inspect.getsource(f) for f in self._floats),
+                "numpy": tuple(inspect.getsource(f) for f in self._numpy)}
 
     def build(self) -> Lambdified:
         """Every order, compiled now (a typed formula must survive this before it becomes a surface)."""

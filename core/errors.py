@@ -1,7 +1,9 @@
-"""The one base class of every setting core refuses: a ValueError whose message names the field and the fix."""
+"""The errors core raises for what a user typed or chose: ConfigError (a setting) and ExpressionError (a formula).
+
+Both are plain ValueErrors defined here, without sympy, so a GUI can catch them before any formula is typed."""
 from __future__ import annotations
 
-__all__ = ["ConfigError"]
+__all__ = ["ConfigError", "ExpressionError"]
 
 
 class ConfigError(ValueError):
@@ -14,3 +16,12 @@ class ConfigError(ValueError):
     def __init__(self, message: str, field: str = ""):
         super().__init__(message)
         self.field = field
+
+
+class ExpressionError(ValueError):
+    """A formula was refused; ``message`` says why and where, ``column`` is 1-based (or None)."""
+
+    def __init__(self, message: str, column: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.column = column

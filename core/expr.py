@@ -24,6 +24,8 @@ from typing import NamedTuple
 import numpy as np
 import sympy as sp
 
+from core.errors import ExpressionError
+
 __all__ = ["ExpressionError", "parse_expression"]
 
 MAX_LENGTH = 300  # characters
@@ -71,15 +73,6 @@ ALIASES = {"^": ("**",), "−": ("-",), "×": ("*",), "·": ("*",), "⋅": ("*",
            "²": ("**", "2"), "³": ("**", "3"), "π": ("pi",)}
 _NUMBER = re.compile(r"([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-class ExpressionError(ValueError):
-    """A formula was refused; ``message`` says why and where, ``column`` is 1-based (or None)."""
-
-    def __init__(self, message: str, column: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.column = column
 
 
 def _fail(message: str, column: int | None = None):

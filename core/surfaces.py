@@ -1,16 +1,21 @@
-"""Loss surfaces f(x, y) with exact gradients and Hessians; typed formulas become surfaces here."""
+"""Loss surfaces f(x, y) with exact gradients and Hessians; typed formulas become surfaces here.
+
+The built-in surfaces run code generated once from sympy (core.generated), so they need no sympy at all; a typed
+formula (or any formula without generated code) is parsed and differentiated by sympy, imported on first use.
+"""
 from __future__ import annotations
 
 import dataclasses
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-import sympy as sp
 
 from core.critical import find_minima
-from core.derivatives import Compiled
-from core.expr import ExpressionError, parse_expression
+from core.errors import ExpressionError
+from core.generated import Generated
+from core.surface_code import CODE
 from core.text import text as say
 
 __all__ = ["CriticalPoint", "Surface", "from_expression"]
@@ -50,7 +55,7 @@ def _check_view(view) -> tuple[float, float, float, float]:
 
 @dataclass(frozen=True)
 class Surface:
-    """f(x, y) from a formula, with exact ∇f and ∇²f (sympy, lambdified) and what a race on it needs.
+    """f(x, y) from a formula, with exact ∇f and ∇²f (generated code or sympy, lambdified) and what a race needs.
 
     value/gradient/hessian take floats (-> float, (2,), (2, 2)) or arrays (-> shape, (2, *shape), (2, 2, *shape));
     NaN where f is undefined, never a numpy warning.
@@ -67,8 +72,8 @@ class Surface:
     log_colors: bool = False
     fmin: float | None = None
     start_lessons: tuple[str, ...] = ()  # a lesson about one preset start ("" for none), in the order of starts
-    expr: sp.Expr | None = field(default=None, repr=False)
-    _compiled: Compiled | None = field(default=None, repr=False, compare=False)
+    expr: Any = field(default=None, repr=False)  # the sympy expression; None for a built-in's generated code
+    _compiled: Any = field(default=None, repr=False, compare=False)  # core.derivatives.Compiled or Generated
 
     def __post_init__(self):
         if self.category not in CATEGORIES:
@@ -76,13 +81,20 @@ class Surface:
         starts = tuple((float(sx), float(sy)) for sx, sy in self.starts)
         if not starts:
             raise ValueError("a surface needs at least one start point")
-        expr = parse_expression(self.formula) if self.expr is None else self.expr
         object.__setattr__(self, "view", _check_view(self.view))
         object.__setattr__(self, "starts", starts)
         object.__setattr__(self, "critical_points", tuple(self.critical_points))
-        object.__setattr__(self, "expr", expr)
         if self._compiled is None:
-            object.__setattr__(self, "_compiled", Compiled(expr))
+            code = CODE.get(self.formula) if self.expr is None else None
+            if code is not None:  # a built-in formula: its generated code, no sympy
+                object.__setattr__(self, "_compiled", Generated(self.key, code))
+            else:
+                from core.derivatives import Compiled
+                from core.expr import parse_expression
+
+                expr = parse_expression(self.formula) if self.expr is None else self.expr
+                object.__setattr__(self, "expr", expr)
+                object.__setattr__(self, "_compiled", Compiled(expr))
 
     def lesson_at(self, start) -> str:
         """What the surface teaches from `start`: its preset start's own lesson if it has one, else the general one."""
@@ -176,6 +188,8 @@ def from_expression(text: str, view=(-3, 3, -3, 3), name: str | None = None) -> 
 
     Its minima on the view are found numerically (core.critical), so the race can measure the distance to them;
     the lowest one found is marked global (on this view)."""
+    from core.expr import parse_expression  # sympy: only now, when a formula is typed
+
     xmin, xmax, ymin, ymax = _check_view(view)
     surface = Surface(key="custom", name=name or str(text).strip(), formula=text, category="custom",
                       view=(xmin, xmax, ymin, ymax), expr=parse_expression(text),

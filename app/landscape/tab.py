@@ -20,6 +20,7 @@ from app.landscape.views.charts import Charts
 from app.landscape.views.renderer import Renderer
 from app.landscape.views.surface_view import SurfaceView
 from app.widgets import scale_fonts
+from app.widgets.formula import wait_for_warm_up
 from app.widgets.keys import install_shortcuts
 from app.widgets.trails import Trails
 
@@ -155,4 +156,5 @@ class LandscapeTab(QWidget):
         """Stop the frame timer and drop a pending redraw (called by the main window when it closes)."""
         self.controller.player.pause()
         self.controller.player.frames.cancel()
+        wait_for_warm_up()
 

@@ -1,6 +1,10 @@
 """Type a loss surface f(x, y) and its view box; errors are shown inline, with a caret under the column."""
 from __future__ import annotations
 
+import importlib
+import sys
+import threading
+
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -17,10 +21,30 @@ from PySide6.QtWidgets import (
 from app import theme
 from app.widgets.fonts import PRESENTATION_PX, monospace_font, scale_fonts, set_text_color
 
-__all__ = ["FormulaBox", "caret_message"]
+__all__ = ["FormulaBox", "caret_message", "wait_for_warm_up", "warm_up"]
 
 VIEW_LIMIT = 1e4
 ERROR_COLOR = theme.FORMULA_ERROR
+
+
+_warm_up: threading.Thread | None = None
+
+
+def warm_up() -> threading.Thread | None:
+    """Import the formula modules (sympy, ~0.4 s) in a background thread, once, so the first formula typed does
+    not stall the window; the launch itself never imports them. None when they are already imported."""
+    global _warm_up
+    if _warm_up is None and "core.derivatives" not in sys.modules:
+        _warm_up = threading.Thread(target=importlib.import_module, args=("core.derivatives",), name="sympy warm-up",
+                                    daemon=True)
+        _warm_up.start()
+    return _warm_up
+
+
+def wait_for_warm_up(timeout: float = 5.0) -> None:
+    """Let a warm-up import finish (the window is closing: no thread may outlive it)."""
+    if _warm_up is not None:
+        _warm_up.join(timeout)
 
 
 def core_parser(text: str, view: tuple):
@@ -105,6 +129,11 @@ class FormulaBox(QWidget):
         layout.addLayout(top)
         layout.addLayout(grid)
         layout.addWidget(self.error_label)
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._parser is core_parser:
+            warm_up()  # the user is about to type a formula: have sympy ready by then
 
     def formula(self) -> str:
         return self.edit.text()

@@ -143,3 +143,36 @@ def test_training_fits_1280_by_720_in_projector_mode_without_sideways_scrolling(
                 and b.maximum() > 0]
     assert sideways == []
     window.close()
+
+
+def test_launch_imports_no_sympy_and_the_formula_page_warms_it_up_in_the_background():
+    """sympy (~0.4 s) is for typed formulas only: the first frame never waits for it, and showing the formula
+    page imports it in a background thread so the first formula typed does not stall."""
+    code = """
+import sys, time
+from PySide6.QtWidgets import QApplication
+from app.main import build_parser, create_window
+app = QApplication([])
+window = create_window(build_parser().parse_args([]))
+window.show()
+for _ in range(20):
+    app.processEvents()
+tab = window.tab("landscape")
+tab.controller.player.step()
+tab.controller.player.frames.flush()
+assert "sympy" not in sys.modules, "the launch imported sympy"
+tab.side.pages.setCurrentIndex(2)  # Your f(x, y)
+app.processEvents()
+from app.widgets import formula
+assert formula._warm_up is not None and formula._warm_up.name == "sympy warm-up"
+formula.wait_for_warm_up(60)
+assert "sympy" in sys.modules and not formula._warm_up.is_alive()
+tab.formula.edit.setText("x**2 + 3*y**2")
+tab.formula.apply()
+assert tab.controller.surface.formula == "x**2 + 3*y**2"
+window.close()
+print("ok")
+"""
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr
