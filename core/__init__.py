@@ -8,11 +8,12 @@ from __future__ import annotations
 import contextlib
 import importlib
 
-# Searched in this order for a public name (each module's ``__all__``): the numpy-only modules first, so that
-# ``core.race`` or ``core.load_mnist`` never pays for importing sympy; the formula modules last.
-_SUBMODULES = ("errors", "text", "methods", "optim", "data", "nn", "training", "paths", "surface_race", "experiment",
-               "oracle", "critical", "quadratic", "line_search", "measures", "contours", "catalogue", "surfaces",
-               "expr", "derivatives")
+# Searched in this order for a public name (each module's ``__all__``): what the Landscape's first frame needs first
+# (so ``core.SURFACES`` at launch imports neither the data loaders nor the trainer), then data and training, and
+# the sympy modules last, so that no name but the formula ones ever pays for importing sympy.
+_SUBMODULES = ("errors", "text", "methods", "optim", "paths", "surface_race", "experiment", "oracle", "critical",
+               "quadratic", "line_search", "measures", "contours", "generated", "catalogue", "surfaces", "data", "nn",
+               "training", "expr", "derivatives")
 
 
 def __getattr__(name: str):

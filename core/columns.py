@@ -10,16 +10,20 @@ __all__ = ["Columns"]
 
 
 class Columns:
-    """Rows of named columns; a column may have a trailing shape (a path's points are (n, 2)).
+    """Rows of named columns; a column may have a trailing shape (a path's points are (n, 2)) and its own dtype
+    (float64 unless given: counts fit int32).
 
     `append(row)` adds one row (missing names are NaN); `reserve(n)` + `fill(name, start, values)` + `resize(n)`
     add many at once; `col(name)` is a view of the filled rows, valid until the columns next grow.
     """
 
-    def __init__(self, names, capacity: int = 256, shapes: Mapping[str, tuple] | None = None):
-        shapes = dict(shapes or {})
+    def __init__(self, names, capacity: int = 256, shapes: Mapping[str, tuple] | None = None,
+                 dtypes: Mapping[str, type] | None = None):
+        shapes, dtypes = dict(shapes or {}), dict(dtypes or {})
         self.names = tuple(names)
-        self._data = {name: np.empty((max(int(capacity), 1), *shapes.get(name, ()))) for name in self.names}
+        self._data = {name: np.empty((max(int(capacity), 1), *shapes.get(name, ())), dtype=dtypes.get(name, float))
+                      for name in self.names}
+        self._arrays = list(self._data.values())
         self.size = 0
 
     def __len__(self) -> int:
@@ -34,9 +38,10 @@ class Columns:
         if capacity > self.capacity:
             size = max(int(capacity), 2 * self.capacity)
             for name, array in self._data.items():
-                bigger = np.empty((size, *array.shape[1:]))
+                bigger = np.empty((size, *array.shape[1:]), dtype=array.dtype)
                 bigger[: self.size] = array[: self.size]
                 self._data[name] = bigger
+            self._arrays = list(self._data.values())
 
     def append(self, row: Mapping) -> None:
         """Add one row; missing columns are NaN."""
@@ -46,6 +51,15 @@ class Columns:
         for name, array in self._data.items():
             value = row.get(name)
             array[i] = np.nan if value is None else value
+        self.size += 1
+
+    def append_row(self, *values) -> None:
+        """Add one row given in column order (the fast path of `append`, for a row of every column)."""
+        if self.size == self.capacity:
+            self.reserve(self.size + 1)
+        i = self.size
+        for array, value in zip(self._arrays, values, strict=True):
+            array[i] = value
         self.size += 1
 
     def fill(self, name: str, start: int, values) -> None:

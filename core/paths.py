@@ -14,11 +14,13 @@ so a path depends only on (seed, σ per step), and σ = 0 is exactly the noise-f
 """
 from __future__ import annotations
 
+import copy as _copy_module
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.columns import Columns
 from core.errors import ConfigError
 from core.methods import BUILTIN, get_method
 from core.oracle import Oracle, f_at, grad_at, hess_at
@@ -100,7 +102,7 @@ class Runner:
     """
 
     def __init__(self, surface, method: str, start, noise: float = 0.0, seed: int = 0, tol: float = DEFAULT_TOL,
-                 **hparams):
+                 capacity: int = 256, **hparams):
         self.spec = spec = get_method(method)
         try:
             start = np.array(start, dtype=float)
@@ -121,39 +123,50 @@ class Runner:
             self.optimizer = spec.make(**hparams)
             self._xy = start.copy()  # the single parameter "xy", updated in place by the optimizer
             self._evals = np.zeros(3, dtype=np.int64)
+        self._scalars = getattr(surface, "_scalars", None)  # a core Surface's fast scalar path
         xmin, xmax, ymin, ymax = getattr(surface, "view", (-3.0, 3.0, -3.0, 3.0))
-        self._centre = np.array([(xmin + xmax) / 2, (ymin + ymax) / 2])
+        self._centre = (xmin + xmax) / 2, (ymin + ymax) / 2
         self._escape = ESCAPE_FACTOR * math.hypot(xmax - xmin, ymax - ymin)
-        self._steps: list[Step] = []
+        # the path so far as compact columns (44 bytes a step), never as Step objects; None: not recorded
+        self.columns: Columns | None = Columns(("points", "losses", "grad_norms", "evals"), capacity,
+                                               shapes={"points": (2,), "evals": (3,)}, dtypes={"evals": np.int32})
+        self._index = -1
+        self._start_loss = self._last_finite = math.nan  # what _falling compares with
+        self._before: np.ndarray | None = None  # the point the last step left (Nesterov's look-ahead leg)
         self._record(start, {})
 
     # -- state ----------------------------------------------------------------------------------------------
 
     @property
     def last(self) -> Step:
-        return self._steps[-1]
+        """The newest step, with its picture state (built when asked: a racer that is only played costs less)."""
+        if self._last is None:
+            info = self._info if self._info is not None else self._first_order_info()
+            self._last = Step(self._index, self._point, self._loss, self._grad, self._grad_norm,
+                              tuple(int(n) for n in self._evals), self._status, self._message, info)
+        return self._last
 
     @property
     def index(self) -> int:
-        return self._steps[-1].index
+        return self._index
 
     @property
     def status(self) -> str:
-        return self._steps[-1].status
+        return self._status
 
     @property
     def message(self) -> str:
-        return self._steps[-1].message
+        return self._message
 
     @property
     def done(self) -> bool:
-        return self.status != "running"
+        return self._status != "running"
 
     @property
     def path(self) -> Path:
-        steps = self._steps
-        return Path(self.method, np.array([s.point for s in steps]), np.array([s.loss for s in steps]),
-                    np.array([s.grad_norm for s in steps]), np.array([s.evals for s in steps], dtype=np.int64),
+        cols = self.columns
+        return Path(self.method, np.array(cols.col("points")), np.array(cols.col("losses")),
+                    np.array(cols.col("grad_norms")), cols.col("evals").astype(np.int64),
                     self.status, self.message, self.index if self.done else None)
 
     def set(self, **hparams) -> None:
@@ -166,58 +179,104 @@ class Runner:
 
     def model(self) -> QuadraticModel:
         """The local quadratic at the current point: the one Newton/L-BFGS would use next, else the exact Taylor one."""
-        point = self.last.point
+        point = self._point
         if not self.spec.first_order:
             return self.optimizer.model(point, self.surface)
-        return QuadraticModel(point, self.last.loss, self.last.grad, hess_at(self.surface, point))
+        return QuadraticModel(point, self._loss, self._grad, hess_at(self.surface, point))
+
+    def snapshot(self) -> Runner:
+        """An independent copy of where the walk is now (optimizer state, noise generator, counts), without the
+        recorded path: stepping it replays exactly the steps this runner would take next."""
+        copy = _copy_module.copy(self)
+        copy.optimizer = _copy_module.deepcopy(self.optimizer)
+        copy._rng = _copy_module.deepcopy(self._rng)
+        copy.columns = None
+        if self.spec.first_order:
+            copy._xy = self._xy.copy()
+            copy._evals = self._evals.copy()
+        else:
+            copy._oracle = _copy_module.copy(self._oracle)
+            copy._oracle.evals = copy._evals = self._oracle.evals.copy()
+        return copy
 
     # -- stepping -------------------------------------------------------------------------------------------
 
     def step(self) -> Step:
+        """One step, returned with its picture state (Step.info)."""
+        self.advance()
+        return self.last
+
+    def advance(self) -> None:
+        """One step, recorded, without building a Step (the lean way to walk: the path is identical)."""
         if self.done:
-            return self._steps[-1]
-        point = np.array(self.last.point)
+            return
         with np.errstate(all="ignore"):
             if not self.spec.first_order:
-                new, info = self.optimizer.step(point, self._oracle)
+                new, info = self.optimizer.step(np.array(self._point), self._oracle)
             else:
-                new, info = self._first_order(point)
-        return self._record(new, info)
+                noisy = self._grad + self.noise * self._rng.standard_normal(2)
+                self._before = self._point
+                self.optimizer.step_one("xy", self._xy, noisy)
+                self._evals[1] += 1
+                new, info = self._xy.copy(), None
+        self._record(new, info)
 
-    def _first_order(self, point):
-        noisy = self.last.grad + self.noise * self._rng.standard_normal(2)
-        self.optimizer.step({"xy": self._xy}, {"xy": noisy})
-        self._evals[1] += 1
+    def _first_order_info(self) -> dict:
+        """The picture state of the step that arrived here, from the optimizer's buffers (valid until it steps)."""
+        if self._index == 0:
+            return {}
         info = dict(self.optimizer.last["xy"])  # already fresh copies (core.optim builds them when read)
         info["state"] = {key: _copy(value) for key, value in self.optimizer.state["xy"].items()}
         if "lookahead_update" in info:  # torch's Nesterov: the momentum leg, then the gradient leg
-            info["lookahead"] = point + info["lookahead_update"]
-        return self._xy.copy(), info
+            info["lookahead"] = self._before + info["lookahead_update"]
+        return info
 
-    def _record(self, point, info) -> Step:
-        index = len(self._steps)
+    def _evaluate(self, point) -> tuple[float, np.ndarray]:
+        """f and ∇f at the new point: what oracle.f_at and grad_at give, without their per-call overhead for a
+        core Surface (its scalar path already turns domain errors and overflow into NaN and inf)."""
+        scalars = self._scalars
+        if scalars is None:
+            return f_at(self.surface, point), grad_at(self.surface, point)
+        x, y = float(point[0]), float(point[1])
+        with np.errstate(all="ignore"):
+            loss = scalars(0, x, y)[0]
+            f, gx, gy = scalars(1, x, y)
+        return loss, np.array((gx, gy)) if f == f else np.full(2, np.nan)
+
+    def _record(self, point, info) -> None:
+        index = self._index + 1
         point = _readonly(point)
-        loss, grad = f_at(self.surface, point), grad_at(self.surface, point)
+        loss, grad = self._evaluate(point)
         grad_norm = float(np.hypot(grad[0], grad[1]))
-        status, message = self._judge(index, point, loss, grad_norm, info.get("failure"))
-        step = Step(index, point, loss, _readonly(grad), grad_norm, tuple(int(n) for n in self._evals), status,
-                    message, info)
-        self._steps.append(step)
-        return step
+        status, message = self._judge(index, point, loss, grad_norm, (info or {}).get("failure"))
+        grad.setflags(write=False)
+        self._index, self._point, self._loss, self._grad, self._grad_norm = index, point, loss, grad, grad_norm
+        self._status, self._message, self._info, self._last = status, message, info, None
+        if index == 0:
+            self._start_loss = loss
+        if math.isfinite(loss):
+            self._last_finite = loss
+        if self.columns is not None:
+            self.columns.append_row(point, loss, grad_norm, self._evals)
 
     def _judge(self, index, point, loss, grad_norm, failure) -> tuple[str, str]:
+        x, y = float(point[0]), float(point[1])
+        finite = math.isfinite(x) and math.isfinite(y)
+        far = not finite or math.hypot(x - self._centre[0], y - self._centre[1]) > self._escape
+        if (not failure and index and finite and not far and abs(loss) <= OVERFLOW and math.isfinite(grad_norm)
+                and grad_norm >= self.tol):
+            return "running", ""  # the common case, decided in plain floats (the checks below, in order)
         hint = self.spec.divergence_hint
         if failure:
             return "failed", text("status.failed", index=index, reason=failure)
         if index == 0 and not math.isfinite(loss):
             return "failed", text("status.outside_domain", where=at(point))
-        gone = not np.all(np.isfinite(point)) or np.hypot(*(point - self._centre)) > self._escape \
-            or abs(loss) > OVERFLOW
-        if gone and self._falling(loss):
+        gone = far or abs(loss) > OVERFLOW
+        if gone and self._falling(index, loss):
             return "escaped", text("status.escaped", index=index, loss=loss if math.isfinite(loss) else -math.inf)
-        if not np.all(np.isfinite(point)):
+        if not finite:
             return "diverged", text("status.not_finite", index=index, hint=hint)
-        if np.hypot(*(point - self._centre)) > self._escape:
+        if far:
             return "diverged", text("status.left_view", index=index, factor=ESCAPE_FACTOR, hint=hint)
         if math.isnan(loss):
             return "diverged", text("status.undefined", index=index, where=at(point))
@@ -230,15 +289,15 @@ class Runner:
                                      kind=self._kind(point))
         return "running", ""
 
-    def _falling(self, loss: float) -> bool:
+    def _falling(self, index: int, loss: float) -> bool:
         """f went down on the way out: −∞ or below the start, or (when f is lost) the last finite f was."""
-        if not self._steps:
+        if index == 0:
             return False  # the start itself: nothing fell yet
-        start = self._steps[0].loss
+        start = self._start_loss
         if math.isfinite(loss) or loss == -math.inf:
             return loss < start
-        last = next((s.loss for s in reversed(self._steps) if math.isfinite(s.loss)), start)
-        return last < start and len(self._steps) > 1
+        last = self._last_finite if math.isfinite(self._last_finite) else start
+        return last < start and index > 1
 
     def _kind(self, point) -> str:
         """What the converged point is, when the Hessian says it is not a minimum (not charged)."""

@@ -7,26 +7,31 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.columns import Columns
 from core.methods import keys
 
-__all__ = ["SurfaceRace", "Track"]
+__all__ = ["CHECKPOINT_EVERY", "SurfaceRace", "Track"]
+
+
+CHECKPOINT_EVERY = 256  # steps between two snapshots of a racer: an old step's picture state is ≤ this many away
 
 
 class Track:
-    """One racer's steps 0..n−1: `points[i]`, `losses[i]`, `grad_norms[i]`, `evals[i]` and `steps[i]` are Step i.
+    """One racer's steps 0..n−1: `points[i]`, `losses[i]`, `grad_norms[i]`, `evals[i]`, and `step_at(i)` (Step i
+    with its picture state).
 
-    The columns are allocated for the whole race up front and grow (by doubling) only if max_steps grows.
+    Memory stays compact whatever the length: the runner records the columns (56 bytes a step), and the full
+    Step of an earlier iteration is rebuilt when asked for by replaying from the nearest snapshot (paths are
+    deterministic), so no Step object is kept per iteration.
     """
 
     def __init__(self, method: str, runner, capacity: int):
         self.method = method
         self.runner = runner
-        self.columns = Columns(("points", "losses", "grad_norms", "evals"), capacity,
-                               shapes={"points": (2,), "evals": (3,)})
-        self.steps: list = []
+        self.columns = runner.columns
+        self.columns.reserve(capacity)
         self.error = ""  # set when core raised (a bug, not a divergence): the racer stops, the race goes on
-        self.append(runner.last)
+        self._checkpoints = {0: runner.snapshot()}
+        self._replayed: tuple[int, object] | None = None  # the last step rebuilt, (index, Step)
 
     @property
     def n(self) -> int:
@@ -48,25 +53,35 @@ class Track:
     def evals(self) -> np.ndarray:
         return self.columns.col("evals")
 
-    def append(self, step) -> None:
-        self.columns.append({"points": step.point, "losses": step.loss, "grad_norms": step.grad_norm,
-                             "evals": step.evals})
-        self.steps.append(step)
+    def step_at(self, i: int):
+        """Step i (0 ≤ i < n) with its picture state: the live one, or one replayed from a snapshot."""
+        i = self.at(i)
+        if i == self.n - 1:
+            return self.runner.last
+        if self._replayed is not None and self._replayed[0] == i:
+            return self._replayed[1]
+        base = max(c for c in self._checkpoints if c <= i)
+        walker = self._checkpoints[base].snapshot()
+        while walker.index < i - 1:
+            walker.advance()
+        step = walker.step() if walker.index < i else walker.last
+        self._replayed = (i, step)
+        return step
 
     def reserve(self, capacity: int) -> None:
         self.columns.reserve(capacity)
 
     @property
     def done(self) -> bool:
-        return bool(self.error) or self.steps[-1].status != "running"
+        return bool(self.error) or self.runner.done
 
     @property
     def status(self) -> str:
-        return "failed" if self.error else self.steps[-1].status
+        return "failed" if self.error else self.runner.status
 
     @property
     def message(self) -> str:
-        return self.error or self.steps[-1].message
+        return self.error or self.runner.message
 
     def at(self, k: int) -> int:
         """The index of the step shown at timeline position k (a racer that stopped stays where it stopped)."""
@@ -80,11 +95,13 @@ class Track:
 
     def step_forward(self) -> None:
         try:
-            step = self.runner.step()
+            self.runner.advance()
         except Exception as exc:
             self.error = f"stopped at step {self.n}: core raised {type(exc).__name__}: {exc}"
             return
-        self.append(step)
+        index = self.runner.index
+        if index % CHECKPOINT_EVERY == 0 and index not in self._checkpoints:
+            self._checkpoints[index] = self.runner.snapshot()
 
 
 class SurfaceRace:
@@ -141,13 +158,13 @@ class SurfaceRace:
 
     def begin(self) -> dict:
         """Every racer's step 0 (its start), by method."""
-        return {method: track.steps[0] for method, track in self.tracks.items()}
+        return {method: track.step_at(0) for method, track in self.tracks.items()}
 
     def step(self) -> dict:
         """One lockstep iteration; the newest step of every racer, by method (empty once finished)."""
         if not self.advance(1):
             return {}
-        return {method: track.steps[-1] for method, track in self.tracks.items()}
+        return {method: track.runner.last for method, track in self.tracks.items()}
 
     def extend(self, iterations: int) -> None:
         """Allow `iterations` more iterations than max_steps."""

@@ -131,7 +131,7 @@ def test_a_racer_whose_core_raises_stops_with_a_message_and_the_race_goes_on():
     def broken():
         raise RuntimeError("boom")
 
-    race.tracks["sgd"].runner.step = broken
+    race.tracks["sgd"].runner.advance = broken
     race.advance(3)
     assert race.tracks["sgd"].status == "failed" and "boom" in race.tracks["sgd"].message
     assert race.tracks["adam"].n == 4

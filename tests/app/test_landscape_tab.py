@@ -308,7 +308,7 @@ def test_lookahead_point_is_cores(tab):
     tab.controller.tuning.select("nesterov")
     tab.controller.tuning.set_aid("lookahead", True)
     tab.controller.player.step()
-    ahead = tab.controller.race.tracks["nesterov"].steps[1].info["lookahead"]
+    ahead = tab.controller.race.tracks["nesterov"].step_at(1).info["lookahead"]
     spot = drawn(tab).aids.lookahead.data[0]
     assert (spot["x"], spot["y"]) == pytest.approx(tuple(ahead))
 

@@ -73,7 +73,7 @@ def test_a_registered_method_appears_in_the_landscape(qtbot, toy):
     assert "sign(g)" in tab.equation.equation_label.text() and tab.equation.title_label.text() == "SignSGD"
     assert tab.controller.tuning.hparams_for("signsgd")["lr"] == 0.02  # its declared starting lr
     tab.controller.player.step()
-    step = tab.controller.race.tracks["signsgd"].steps[-1]
+    step = tab.controller.race.tracks["signsgd"].runner.last
     np.testing.assert_allclose(np.abs(step.info["update"]), 0.02)  # every coordinate moved by γ
     tab.view.setFocus()
     qtbot.waitUntil(tab.view.hasFocus)

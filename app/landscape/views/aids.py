@@ -153,7 +153,7 @@ class Aids:
         if track is None or track.n == 0:
             return
         i = track.at(k)
-        step = track.steps[i]
+        step = track.step_at(i)
         here = track.points[i]
         if not np.all(np.isfinite(here)):
             return
@@ -247,7 +247,7 @@ class Aids:
     def _model(track, i):
         """The quadratic the next step from position i uses (at the live end: the runner's current model)."""
         if i + 1 < track.n:
-            return (track.steps[i + 1].info or {}).get("model")
+            return (track.step_at(i + 1).info or {}).get("model")
         try:
             return track.runner.model()
         except Exception:

@@ -48,7 +48,7 @@ class Charts(pg.GraphicsLayoutWidget):
         self.notes: dict[str, pg.TextItem] = {}
         self.log = dict.fromkeys(CHARTS, True)
         for col, name in enumerate(CHARTS):
-            plot = self.addPlot(row=0, col=col, axisItems={"left": DecadeAxis("left"),
+            plot = self.addPlot(row=0, col=col, enableMenu=False, axisItems={"left": DecadeAxis("left"),
                                                            "bottom": DecadeAxis("bottom")})
             self.ci.layout.setColumnStretchFactor(col, 1)
             plot.setPreferredWidth(100)  # equal preferred widths: the three columns then share the row equally

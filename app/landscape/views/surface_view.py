@@ -25,7 +25,7 @@ class SurfaceView(pg.PlotWidget):
     viewChanged = Signal(object)
 
     def __init__(self, parent=None):
-        super().__init__(parent, background="w")
+        super().__init__(parent, background="w", enableMenu=False)
         self.plot = self.getPlotItem()
         self.plot.setAspectLocked(True)  # gradients are drawn perpendicular to contours only on a 1:1 scale
         self.plot.setMenuEnabled(False)
