@@ -56,7 +56,7 @@ def aid_label(aid: str) -> str:
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0)  # optimizer steps per displayed frame
 X_AXES = ("iterations", "evaluations")
-MAX_STEPS_LIMIT = 20_000
+MAX_STEPS_LIMIT = 100_000  # a racer keeps 44 bytes a step (core.surface_race): 100k steps × 8 racers ≈ 35 MB
 
 SCENE_VERSION = 1  # the format of Scene.to_dict; from_dict reads every version up to it
 COORD_LIMIT = 1e6  # start, view and domain coordinates

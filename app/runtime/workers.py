@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import queue
 import threading
+import time
 import traceback
 from dataclasses import dataclass, field
 
@@ -167,7 +169,21 @@ class ThreadWorker:
         return self.drain()
 
 
+PARENT_CHECK_S = 0.5  # how often a worker process checks that the app that started it is still there
+
+
+def _exit_with_parent() -> None:
+    """End this worker process when its parent is gone (killed, say: it could not say Stop), whatever the loop
+    is doing; otherwise it would train on, orphaned, for ever."""
+    parent = multiprocessing.parent_process()
+    while parent is not None and parent.is_alive():
+        time.sleep(PARENT_CHECK_S)
+    os._exit(0)
+
+
 def _process_main(build, inbox, outbox, interrupt, paused) -> None:
+    threading.Thread(target=_exit_with_parent, name="parent watch", daemon=True).start()
+
     def emit(payload):
         if payload is None or (isinstance(payload, list) and not payload):
             return

@@ -106,6 +106,12 @@ class TrainingTab(QWidget):
         """Only the curves and the side pages: the settings column steps aside (it comes back as it was)."""
         self.controls_column.setVisible(not on)
         self._fit_columns()
+        sizes = self.columns.sizes()
+        wanted = self.controls_column.minimumWidth()
+        if not on and sizes[0] < wanted:  # the splitter kept the hidden column at 0 px: give it its width back
+            sizes[-1] = max(sizes[-1] - (wanted - sizes[0]), 0)
+            sizes[0] = wanted
+            self.columns.setSizes(sizes)
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
@@ -121,7 +127,7 @@ class TrainingTab(QWidget):
         elif not narrow and self.side.curves is not None:
             self.columns.insertWidget(1, self.side.release_curves())
             self.curves.widget.show()
-            settings_width = self.columns.sizes()[0]
+            settings_width = 0 if self.controls_column.isHidden() else max(self.columns.sizes()[0], settings)
             rest = max(sum(self.columns.sizes()) - settings_width, 0)
             self.columns.setSizes([settings_width, rest * 3 // 5, rest - rest * 3 // 5])
 

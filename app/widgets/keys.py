@@ -59,7 +59,8 @@ def shortcut_help(widget) -> list[tuple[str, str]]:
 
 def _activated(key: str, slot) -> None:
     focus = QApplication.focusWidget()
-    if isinstance(focus, TEXT_INPUTS) and not (key == "Space" and _number_field(focus) is not None):
+    typing = _field(focus) or focus  # an editable combo box types into its line edit
+    if isinstance(typing, TEXT_INPUTS) and not (key == "Space" and _number_field(focus) is not None):
         combination = QKeySequence(key)[0]
         text = " " if key == "Space" else (key.lower() if len(key) == 1 else "")
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
@@ -77,10 +78,13 @@ def _number_field(widget):
 
 
 def _field(widget):
-    """The editable field `widget` belongs to (a spin box for its inner line edit), or None."""
+    """The editable field `widget` belongs to (a spin box for its inner line edit, an editable combo box's line
+    edit for the combo itself: Qt gives the combo the focus), or None."""
     number = _number_field(widget)
     if number is not None:
         return number
+    if isinstance(widget, QComboBox) and widget.isEditable():
+        return widget.lineEdit()
     return widget if isinstance(widget, QLineEdit) else None
 
 
@@ -112,13 +116,15 @@ class FieldKeys(QObject):
 
     def eventFilter(self, obj, event) -> bool:  # Qt's name
         kind = event.type()
-        if kind == QEvent.Type.FocusIn:
+        if kind == QEvent.Type.Polish and isinstance(obj, WHEELED) and obj.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+            obj.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel must not focus a field (and then change it)
+        elif kind == QEvent.Type.FocusIn:
             field = _field(obj)
             if field is not None and field not in self._before:
                 self._before[field] = _value(field)
         elif kind == QEvent.Type.FocusOut:
             field = _field(obj)
-            if field is not None and not field.hasFocus():
+            if field is not None and not field.hasFocus() and not (obj is not field and obj.hasFocus()):
                 self._before.pop(field, None)
         elif kind == QEvent.Type.KeyPress:
             return self._key(obj, event)
@@ -154,6 +160,9 @@ class FieldKeys(QObject):
     def _hand_back(self, field) -> None:
         self._before.pop(field, None)
         field.clearFocus()
+        owner = field.parent()
+        if isinstance(owner, QComboBox) and owner.hasFocus():  # an editable combo holds the focus for its edit
+            owner.clearFocus()
 
     @staticmethod
     def _scroll_instead(obj, event) -> bool:

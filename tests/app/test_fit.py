@@ -68,6 +68,10 @@ def test_on_a_narrow_screen_the_curves_are_a_page_and_pictures_only_gives_them_t
     assert tab.curves.loss.plot.width() > 0.45 * window.width()
     window.set_pictures_only(False)
     qtbot.waitUntil(lambda: tab.side.curves is tab.curves.widget)
+    qtbot.waitUntil(lambda: tab.columns.sizes()[0] >= tab.controls_column.minimumWidth())  # it comes back
+    window.set_pictures_only(True)
+    window.set_pictures_only(False)  # and again, every time
+    qtbot.waitUntil(lambda: tab.columns.sizes()[0] >= tab.controls_column.minimumWidth())
     window.close()
 
 

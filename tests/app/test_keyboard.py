@@ -122,12 +122,12 @@ def test_an_exact_start_is_typed_in_the_start_box_and_enter_sets_it(qtbot, windo
     tab = window.tab("landscape")
     tab.controller.set_surface("himmelblau")
     tab.controller.race.advance(4)
-    edit = focus(qtbot, tab.picker.presets.lineEdit())
-    edit.selectAll()
-    qtbot.keyClicks(edit, "(0.5, -1.25)")
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    box = focus(qtbot, tab.picker.presets)  # a click or Tab focuses the combo box, which types into its edit
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "(0.5, -1.25)")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
     assert tab.controller.scene.start == (0.5, -1.25) and tab.controller.race.head == 0
-    assert tab.view.start_point() == pytest.approx((0.5, -1.25)) and not edit.hasFocus()
+    assert tab.view.start_point() == pytest.approx((0.5, -1.25)) and not box.hasFocus()
     assert tab.picker.presets.currentText() == point_text(0.5, -1.25) and not tab.picker.start_error.isVisible()
     qtbot.keyClick(tab.view, Qt.Key.Key_Space)
     assert tab.controller.player.playing  # the keys are the tab's again
@@ -139,11 +139,35 @@ def test_an_exact_start_is_typed_in_the_start_box_and_enter_sets_it(qtbot, windo
 def test_a_start_that_cannot_be_used_is_named_and_changes_nothing(qtbot, window, typed, says):
     tab = window.tab("landscape")
     before = tab.controller.start_point()
-    edit = focus(qtbot, tab.picker.presets.lineEdit())
-    edit.selectAll()
-    qtbot.keyClicks(edit, typed)
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    box = focus(qtbot, tab.picker.presets)
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, typed)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
     assert tab.controller.start_point() == before and tab.controller.scene.start in (None, before)
-    assert tab.picker.start_error.isVisible() and says in tab.picker.start_error.text()
+    assert tab.picker.start_error.isVisible() and says in tab.picker.start_error.text() and not box.hasFocus()
     tab.picker.presets.activated.emit(0)  # a preset clears the message
     assert not tab.picker.start_error.isVisible()
+
+
+def test_escape_in_the_start_box_puts_the_start_back_and_gives_the_keys_back(qtbot, window):
+    tab = window.tab("landscape")
+    box = focus(qtbot, tab.picker.presets)
+    shown = box.currentText()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "1, 1")
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert box.currentText() == shown and not box.hasFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Space)
+    assert tab.controller.player.playing  # Space plays, it types nothing
+    tab.controller.player.pause()
+    assert box.currentText() == shown
+
+
+def test_the_wheel_does_not_focus_a_field_it_passes_over(qtbot, window):
+    """Qt focuses spin boxes and combo boxes on the wheel, and then the wheel would change them."""
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox
+
+    window.select_tab("training")
+    tab = window.tab("training")
+    fields = [w for kind in (QAbstractSpinBox, QComboBox) for w in tab.findChildren(kind) if w.isVisible()]
+    assert fields and all(w.focusPolicy() != Qt.FocusPolicy.WheelFocus for w in fields)

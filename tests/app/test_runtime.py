@@ -124,3 +124,41 @@ def test_the_navigator_builds_the_owner_tab_and_calls_its_handler():
     assert shown == ["bowl", "saddle"] and built == ["landscape"]
     with pytest.raises(NavigationError, match=r"nothing can show 'lab\.page'"):
         nav.go("lab.page", page="init")
+
+
+def test_a_worker_process_ends_when_the_app_that_started_it_is_killed():
+    """SIGKILL (or SIGTERM, or a crash) gives the app no chance to say Stop: the worker must not train on."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    parent = subprocess.Popen([sys.executable, "-c", """
+import functools, sys, time
+sys.path.insert(0, "tests/app")
+from app.runtime.workers import ProcessWorker
+import runtime_toys
+worker = ProcessWorker(functools.partial(runtime_toys.counter, limit=10**9, seconds=0.01, deaf=True), False)
+worker.start()
+print(worker.process.pid, flush=True)
+time.sleep(120)
+"""], cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    try:
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.kill(child, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)  # polling another process's exit (not a GUI test)
+        else:
+            raise AssertionError("the worker outlived the app by 10 s")
+    finally:
+        with __import__("contextlib").suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)
+        parent.stdout.close()

@@ -75,7 +75,8 @@ class PlaybackBar(QWidget):
 
     def set_presentation(self, on: bool) -> None:
         """Size the position label for its widest text and re-wrap the rows (call after the fonts are scaled)."""
-        self.position.setMinimumWidth(self.position.fontMetrics().horizontalAdvance("step 20000 / 20000") + 8)
+        widest = f"step {MAX_STEPS_LIMIT} / {MAX_STEPS_LIMIT}"
+        self.position.setMinimumWidth(self.position.fontMetrics().horizontalAdvance(widest) + 8)
         self.controls.rearrange(force=True)
 
     def set_values(self, speed: float, max_steps: int) -> None:

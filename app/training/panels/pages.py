@@ -87,6 +87,7 @@ class StatusLine(QWidget):
     def setText(self, text: str) -> None:  # noqa: N802 (QLabel's name)
         if text != self._text:
             self._text = text
+            self.setToolTip(text)  # the whole line, when a narrow window elides it
             self.update()
 
     def sizeHint(self):
