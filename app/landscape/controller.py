@@ -18,6 +18,7 @@ from core.surface_race import SurfaceRace
 __all__ = ["LandscapeController"]
 
 GRID_N = 480  # heatmap samples per axis (over the widened heat_box)
+MAX_GRID_N = 1200  # a heatmap widened for a wide plot area samples more, up to this
 
 
 class LandscapeController(QObject):
@@ -80,9 +81,7 @@ class LandscapeController(QObject):
 
     def _show_surface(self, surface, keep_view: bool = False) -> None:
         self.surface = surface
-        xs, ys, z = surface.grid(GRID_N, view=heat_box(surface.view))
-        inner = inner_columns(xs, surface.view)
-        self.v.view.show_surface(xs, ys, heat(z, surface.log_colors, surface.fmin, inner), surface.critical_points)
+        z, inner = self._draw_heat(heat_box(surface.view))
         self.v.view.set_box(self.scene.view if keep_view and self.scene.view else surface.view)
         self.v.trails.set_box(surface.view)
         self.v.view.set_start(*self.start_point())
@@ -122,6 +121,30 @@ class LandscapeController(QObject):
     def _zoomed(self, *_) -> None:
         self.v.renderer.forget(view="trail")  # trails are thinned to screen pixels: a new zoom thins them again
         self.player.render()
+        self._cover_visible()
+
+    def _draw_heat(self, box) -> tuple:
+        """The heatmap, contours and critical points over `box` (x widened beyond the view: colours still scale
+        to the surface's own view); returns the grid and its columns inside the view."""
+        surface = self.surface
+        ratio = (box[1] - box[0]) / (heat_box(surface.view)[1] - heat_box(surface.view)[0])
+        xs, ys, z = surface.grid(min(int(GRID_N * max(ratio, 1.0)), MAX_GRID_N), view=box)
+        inner = inner_columns(xs, surface.view)
+        self.v.view.show_surface(xs, ys, heat(z, surface.log_colors, surface.fmin, inner), surface.critical_points)
+        self._heat_box = tuple(box)
+        return z, inner
+
+    def _cover_visible(self) -> None:
+        """A plot wider than the heatmap (pictures only, a zoom out) is filled sideways, never left white."""
+        if getattr(self, "_heat_box", None) is None:
+            return  # no surface shown yet
+        x0, x1, _y0, _y1 = self.v.view.visible_box()
+        hx0, hx1, hy0, hy1 = self._heat_box
+        view = self.surface.view
+        if (x0 >= hx0 and x1 <= hx1) or not (x1 - x0) < 20 * (view[1] - view[0]):
+            return
+        pad = 0.1 * (x1 - x0)
+        self._draw_heat((min(x0 - pad, hx0), max(x1 + pad, hx1), hy0, hy1))
 
     def restart(self, keep_playing: bool = False) -> None:
         """A fresh race from the start point with the scene's racers and hyperparameters (timeline at 0)."""

@@ -79,3 +79,20 @@ def test_at_1280_by_720_in_projector_mode_the_surface_gets_about_half_the_height
     assert shown.height() > metrics.height()  # two lines of it shown, not one
     assert lesson.text().endswith("…") and len(lesson.text()) < len(lesson.toolTip())
     window.close()
+
+
+def test_a_plot_wider_than_the_heatmap_is_filled_sideways_never_left_white(tab, qtbot):
+    """Pictures only (F9) on a wide projector: the aspect-locked surface shows far more x than its view."""
+    tab.controller.set_surface("saddle")
+    levels = tab.view.heat.levels
+    tab.set_pictures_only(True)
+    tab.resize(2400, 600)
+
+    def covered():
+        x0, x1, _, _ = tab.view.visible_box()
+        rect = tab.view.image.mapRectToParent(tab.view.image.boundingRect())
+        return rect.left() <= x0 and rect.right() >= x1
+
+    qtbot.waitUntil(covered, timeout=3000)
+    assert tab.view.heat.levels == pytest.approx(levels, rel=0.02)  # the colours still scale to the surface's own view
+    tab.set_pictures_only(False)
