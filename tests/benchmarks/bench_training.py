@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import re
 import statistics
 import sys
 import time
 
 import numpy as np
+from report import emit
 
 from core.data import load_mnist
 from core.nn import MLP, blas_threads, set_blas_threads
@@ -166,6 +168,10 @@ def main(argv=None):
     print("-" * (width + 50))
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:>22}  {note}")
+    for name, value, note in rows:  # the same figures as JSON lines: the number that leads each result
+        number = re.search(r"[-+]?[0-9][0-9,]*\.?[0-9]*(?:e[-+]?[0-9]+)?", str(value))
+        if number:
+            emit(name, float(number.group().replace(",", "")), str(value)[number.end():].strip() or "", note=note)
 
 
 if __name__ == "__main__":
