@@ -100,3 +100,21 @@ def test_a_wrap_row_puts_groups_on_more_rows_as_it_narrows(qtbot):
     row.resize(widest, 80)
     qtbot.waitUntil(lambda: row.rows() == (1, 1, 1))
     assert all(g.isVisible() for g in groups)
+
+
+def test_the_race_table_fits_a_1024_px_projector_and_the_histograms_use_projector_text(qtbot):
+    window = open_window(qtbot, "training", "projector", 1024, 768)
+    tab = window.tab("training")
+    table = tab.race_panel.table
+    table.set_racers([(f"r{i}", f"run {i}: Momentum → Adam", "#000000") for i in range(4)])
+    for i in range(4):
+        table.set_row(f"r{i}", 0.1234, 0.95, 3000, 12.3, "finished 3000 iterations, the last of a long run")
+    tab.side.setCurrentWidget(tab.race_panel)
+    qtbot.waitUntil(lambda: table.isVisible())
+    assert table.horizontalScrollBar().maximum() == 0 or not table.horizontalScrollBar().isVisible()
+    assert table.item(0, 5).toolTip().startswith("finished 3000")  # the elided status, whole on hover
+    tab.diagnostics.histograms.prepare(4)
+    tab.diagnostics.histograms.set_presentation(True)
+    for plot in tab.diagnostics.histograms.plots:
+        assert plot.getAxis("bottom").style["tickFont"].pixelSize() >= 20
+    window.close()

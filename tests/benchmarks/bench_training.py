@@ -19,8 +19,8 @@ import numpy as np
 from report import emit
 
 from core.data import load_mnist
+from core.methods import make_optimizer
 from core.nn import MLP, blas_threads, set_blas_threads
-from core.optim import make_optimizer
 from core.training import TrainConfig, Trainer, race
 from core.training.feed import Feed
 

@@ -61,7 +61,23 @@ class Histograms(pg.GraphicsLayoutWidget):
         self.curves: list[pg.PlotDataItem] = []
         self.followers: list[Follower] = []
         self._columns = 0
+        self.presentation = False
         self.setMinimumHeight(150)
+
+    def set_presentation(self, on: bool) -> None:
+        """Projector sizes for every histogram's title and ticks; wider histograms, so fewer to a row."""
+        self.presentation = bool(on)
+        for plot in self.plots:
+            self._scale(plot)
+        self._columns = 0
+        self._arrange()
+
+    def _scale(self, plot: pg.PlotItem) -> None:
+        scale_plot(plot, None, self.presentation)
+        plot.setTitle(plot.titleLabel.text, color=theme.INK, size=self._title_size())
+
+    def _title_size(self) -> str:
+        return f"{scale(self.presentation).tick_px}px"
 
     def prepare(self, n: int) -> None:
         """Build the plots for `n` hidden layers ahead of the first diagnostics (building takes a while)."""
@@ -82,7 +98,7 @@ class Histograms(pg.GraphicsLayoutWidget):
                 x_range, (_, top) = settled(shown[0], x_range), settled(shown[1], (0.0, top))
             follower.show(x_range, (0.0, top))
             if plot.titleLabel.text != stats.name:
-                plot.setTitle(stats.name, color=theme.INK, size="8pt")
+                plot.setTitle(stats.name, color=theme.INK, size=self._title_size())
 
     def _rebuild(self, n: int) -> None:
         self.clear()
@@ -99,6 +115,7 @@ class Histograms(pg.GraphicsLayoutWidget):
             cache_axis(axis)
             color = layer_color(i, n)
             curve = plot.plot(stepMode="center", fillLevel=0, pen=pg.mkPen(color, width=1), brush=qcolor(color, 110))
+            self._scale(plot)
             self.plots.append(plot)
             self.curves.append(curve)
             self.followers.append(Follower(plot))
@@ -106,7 +123,8 @@ class Histograms(pg.GraphicsLayoutWidget):
         self._arrange()
 
     def _arrange(self) -> None:
-        columns = max(1, min(len(self.plots), self.width() // HIST_WIDTH))
+        width = HIST_WIDTH * (1.6 if self.presentation else 1.0)  # room for 20 px tick labels
+        columns = max(1, min(len(self.plots), int(self.width() // width)))
         if columns == self._columns:
             return
         self._columns = columns
@@ -300,6 +318,7 @@ class DiagnosticsPanel(QWidget):
                                brushes=[layer_color(i, len(hidden)) for i, _ in bars])
 
     def set_presentation(self, on: bool) -> None:
+        self.histograms.set_presentation(on)
         self.ratios.set_presentation(on)
         self.grads.set_presentation(on)
         scale_plot(self.dead.getPlotItem(), None, on)
