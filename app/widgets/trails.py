@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
 
 from app import theme
 from core.methods import get_method, keys
@@ -13,25 +14,38 @@ __all__ = ["Trails"]
 # Points farther than this many view widths from the view are not drawn: a diverging racer's 1e300
 # coordinates would make Qt's rasterizer crawl. Its trail simply leaves the picture.
 FAR = 1e3
+# Only a trail's newest thinned points are redrawn each frame; the older part lies in a layer rasterised once
+# (Qt's device-coordinate cache) and re-made only every TAIL points, or when the view moves.
+TAIL = 128
 
 
 class Trails:
-    """One curve per racer (created once) and one scatter item holding every racer's current marker."""
+    """Per racer a cached curve for the older part of its trail and a live one for the newest points (created
+    once), and one scatter item holding every racer's current marker."""
 
     def __init__(self, plot: pg.PlotItem):
         self.plot = plot
-        self.curves: dict[str, pg.PlotCurveItem] = {}
+        self.curves: dict[str, pg.PlotCurveItem] = {}  # the newest points (redrawn when they change)
         self.halos: dict[str, pg.PlotCurveItem] = {}
+        self.settled: dict[str, pg.PlotCurveItem] = {}  # the older points, rasterised once (cached)
+        self.settled_halos: dict[str, pg.PlotCurveItem] = {}
+        self._settled: dict[str, tuple] = {}  # method -> (points settled, pixel size they were thinned at)
         for z, method in enumerate(keys()):
-            curve = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True, name=get_method(method).label)
-            curve.setZValue(20 + z)
-            plot.addItem(curve)
-            self.curves[method] = curve
+            for layer, cached in ((self.curves, False), (self.settled, True)):
+                curve = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True, name=get_method(method).label)
+                curve.setZValue(20 + z)
+                if cached:
+                    curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+                plot.addItem(curve)
+                layer[method] = curve
             if theme.racer_halo(method):
-                halo = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True)
-                halo.setZValue(10 + z)
-                plot.addItem(halo)
-                self.halos[method] = halo
+                for layer, cached in ((self.halos, False), (self.settled_halos, True)):
+                    halo = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True)
+                    halo.setZValue(10 + z)
+                    if cached:
+                        halo.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+                    plot.addItem(halo)
+                    layer[method] = halo
         self.markers = pg.ScatterPlotItem(pxMode=True)
         self.markers.setZValue(50)
         plot.addItem(self.markers)
@@ -56,12 +70,36 @@ class Trails:
                      tuple(self.plot.getViewBox().viewPixelSize()))
         if signature != self._signatures.get(method):
             self._signatures[method] = signature
-            connect = "all" if np.isfinite(thin).all() else "finite"  # "all" is pyqtgraph's fast path
-            self.curves[method].setData(thin[:, 0], thin[:, 1], connect=connect)
-            if theme.racer_halo(method):
-                self.halos[method].setData(thin[:, 0], thin[:, 1], connect=connect)
+            n, pixel = len(thin), signature[2]
+            cut, settled_pixel = self._settled.get(method, (0, None))
+            if settled_pixel != pixel or cut > n - 1:  # a zoom, a scrub back or a restart: settle anew
+                cut = 0
+            if n - cut > 2 * TAIL:
+                cut = n - TAIL
+            if (cut, pixel) != self._settled.get(method):
+                self._settled[method] = (cut, pixel)
+                self._set(method, self.settled, self.settled_halos, thin[: cut + 1] if cut else thin[:0])
+            self._set(method, self.curves, self.halos, thin[cut:])
         last = points[-1] if len(points) else None
         self._positions[method] = None if last is None or not np.all(np.isfinite(last)) else (last[0], last[1])
+
+    @staticmethod
+    def _set(method: str, curves: dict, halos: dict, points: np.ndarray) -> None:
+        connect = "all" if np.isfinite(points).all() else "finite"  # "all" is pyqtgraph's fast path
+        curves[method].setData(points[:, 0], points[:, 1], connect=connect)
+        if method in halos:
+            halos[method].setData(points[:, 0], points[:, 1], connect=connect)
+
+    def drawn(self, method: str) -> np.ndarray:
+        """The points `method`'s trail shows now, (n, 2): the settled part, then the live one."""
+        parts = []
+        for layer in (self.settled, self.curves):
+            curve = layer[method]
+            if curve.xData is not None and len(curve.xData):
+                parts.append(np.column_stack([curve.xData, curve.yData]))
+        if len(parts) == 2:
+            parts[1] = parts[1][1:]  # the live part starts where the settled one ends
+        return np.concatenate(parts) if parts else np.zeros((0, 2))
 
     def _cell(self, point):
         width, height = self.plot.getViewBox().viewPixelSize()
@@ -71,9 +109,10 @@ class Trails:
     def hide(self, method: str) -> None:
         self._thinned.pop(method, None)
         self._signatures.pop(method, None)
-        self.curves[method].setData([], [])
-        if method in self.halos:
-            self.halos[method].setData([], [])
+        self._settled.pop(method, None)
+        for layer in (self.curves, self.halos, self.settled, self.settled_halos):
+            if method in layer:
+                layer[method].setData([], [])
         self._positions[method] = None
 
     def refresh_markers(self) -> None:
@@ -138,8 +177,10 @@ class Trails:
         self._scale = scale
         for method in keys():
             color = theme.racer_color(method)
-            self.curves[method].setPen(pg.mkPen(color, width=scale.trail_width))
+            for layer in (self.curves, self.settled):
+                layer[method].setPen(pg.mkPen(color, width=scale.trail_width))
             if theme.racer_halo(method):
                 halo = theme.qcolor(theme.racer_halo(method), 170)
-                self.halos[method].setPen(pg.mkPen(halo, width=scale.trail_width + 2))
+                for layer in (self.halos, self.settled_halos):
+                    layer[method].setPen(pg.mkPen(halo, width=scale.trail_width + 2))
         self.refresh_markers()

@@ -65,3 +65,31 @@ def test_trail_thinning_is_incremental_and_exact(qtbot):
     for n in (5, 50, 49, 700, 1001, 1002, 3000, 100, 3000):  # growing, and scrubbed back
         np.testing.assert_array_equal(trails._thin("sgd", points[:n]), reference(points[:n]))
     assert len(trails._thin("sgd", points)) < len(points)
+
+
+def test_a_long_trail_redraws_only_its_newest_points(qtbot):
+    """The older part lies in a cached layer that a new step leaves alone; together they are the whole trail."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    from app.widgets.trails import TAIL, Trails
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(500, 500)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.getPlotItem().setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
+    trails = Trails(widget.getPlotItem())
+    angles = np.linspace(0, 40 * np.pi, 6000)
+    points = np.column_stack([np.cos(angles), np.sin(angles)]) * np.linspace(0.9, 0.1, 6000)[:, None]
+    trails.show("sgd", points[:5000])
+    settled = trails.settled["sgd"]
+    assert settled.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
+    before = settled.xData
+    assert len(before) > TAIL and len(trails.curves["sgd"].xData) <= 2 * TAIL + 1
+    trails.show("sgd", points[:5010])
+    assert trails.settled["sgd"].xData is before  # untouched: not rasterised again
+    whole = trails._thin("sgd", trails._drawable(points[:5010]))
+    np.testing.assert_array_equal(trails.drawn("sgd"), whole)
+    trails.show("sgd", points[:100])  # scrubbed back: settled anew
+    np.testing.assert_array_equal(trails.drawn("sgd"), trails._thin("sgd", points[:100]))

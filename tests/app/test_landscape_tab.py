@@ -86,13 +86,13 @@ def test_critical_points_are_marked(tab):
 
 def test_enabling_a_racer_adds_its_path(tab):
     tab.controller.set_racer("adam", False)
-    assert marker(tab, "adam") is None and len(drawn(tab).trails.curves["adam"].xData) == 0
+    assert marker(tab, "adam") is None and len(drawn(tab).trails.drawn("adam")) == 0
     for _ in range(3):
         tab.controller.player.step()
     tab.controller.set_racer("adam", True)
     points = expected_points(tab, "adam", 3)
     assert tab.controller.race.tracks["adam"].n == 4
-    trail = np.column_stack([drawn(tab).trails.curves["adam"].xData, drawn(tab).trails.curves["adam"].yData])
+    trail = drawn(tab).trails.drawn("adam")
     # The trail is core's points, thinned to one per screen pixel, from the start to the current point.
     assert all(any(np.array_equal(p, q) for q in points) for p in trail)
     np.testing.assert_array_equal(trail[[0, -1]], points[[0, -1]])
