@@ -425,3 +425,16 @@ def test_the_speed_label_says_what_is_achieved_when_the_machine_cannot_keep_up(t
     c.player.frames.frame()
     assert not label.isVisibleTo(tab)  # keeping up: the label says nothing
     c.player.playing = c.player.frames.ticking = False
+
+
+def test_while_playing_the_aids_follow_at_10_hz_and_are_exact_when_the_race_stands(tab, monkeypatch):
+    shown = []
+    real = tab.aids.show
+    monkeypatch.setattr(tab.aids, "show", lambda *args: (shown.append(args[2]), real(*args)))
+    race, scene, renderer = tab.controller.race, tab.controller.scene, tab.renderer
+    race.advance(3)
+    renderer.draw(race, 1, True, scene)
+    renderer.draw(race, 2, True, scene)  # the next frame, well within 0.1 s: the aids wait
+    assert shown == [1]
+    renderer.draw(race, 3, False, scene)  # paused, stepped or scrubbed: exact at once
+    assert shown == [1, 3]

@@ -1,6 +1,9 @@
 """One frame: push the race's state at the timeline position into the views, touching only what changed."""
 from __future__ import annotations
 
+import math
+import time
+
 import numpy as np
 
 from app.landscape.views.charts import CHARTS
@@ -44,12 +47,15 @@ def headline(status: str, message) -> str:
         return str(message).split(":")[0]
 
 
+AIDS_EVERY_S = 0.1  # while playing, the aids (arrows, boxes, models) are redrawn at most this often
+
+
 class Renderer:
     """Remembers what each view shows per racer, so a frame costs setData only where something moved.
 
     Playing, the three charts take turns (one per frame, ~20 Hz each), a chart is redrawn only when a racer
-    reaches a new pixel column, and the cursor line is hidden (the dots mark the present); paused, stepping or
-    scrubbing, everything is drawn exactly.
+    reaches a new pixel column, the aids follow at 10 Hz, and the cursor line is hidden (the dots mark the
+    present); paused, stepping or scrubbing, everything is drawn exactly.
     """
 
     def __init__(self, trails, charts, aids, racers, playback, view):
@@ -58,6 +64,7 @@ class Renderer:
         self.series: dict[str, Series] = {}
         self._drawn: dict[tuple[str, str], tuple] = {}  # (view, method) -> what it shows
         self._frame = 0
+        self._aids_at = -math.inf  # when the aids were last drawn
 
     def start(self, method: str, capacity: int, surface) -> None:
         """A racer (re)joins: fresh chart series, nothing of it drawn yet."""
@@ -101,7 +108,10 @@ class Renderer:
         self.trails.refresh_markers()
         self.charts.refresh_dots(due)
         self.charts.set_cursor(float(k) if iterations and not playing else None)
-        self.aids.show(scene.selected, race.tracks.get(scene.selected), k, scene.aids, self.view.visible_box())
+        now = time.perf_counter()
+        if not playing or now - self._aids_at >= AIDS_EVERY_S:  # exact whenever the race stands still
+            self._aids_at = now if playing else -math.inf  # the first frame of a play draws them at once
+            self.aids.show(scene.selected, race.tracks.get(scene.selected), k, scene.aids, self.view.visible_box())
         self.playback.show_state(playing, k, race.head)
 
     def _draw_racer(self, method, track, k, playing, due, iterations) -> None:
