@@ -138,6 +138,7 @@ class TrainingTab(QWidget):
         self.controls_column.setMinimumWidth(min(self.controls.minimumSizeHint().width() + 24, 380 if on else 10_000))
         self.curves.set_presentation(on)
         self.diagnostics.set_presentation(on)
+        self.side.set_presentation(on)
         self._fit_columns()
 
     def shutdown(self) -> None:

@@ -1,5 +1,6 @@
 """Every tab fits the screens lecturers meet: 1280×720 and 1024×768 projectors (projector mode) and a 1600×1000
 laptop (normal mode): no sideways scrolling, no hidden tabs, and the main picture is the largest thing on screen."""
+import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtGui import QFontInfo
@@ -117,4 +118,13 @@ def test_the_race_table_fits_a_1024_px_projector_and_the_histograms_use_projecto
     tab.diagnostics.histograms.set_presentation(True)
     for plot in tab.diagnostics.histograms.plots:
         assert plot.getAxis("bottom").style["tickFont"].pixelSize() >= 20
+    assert QFontInfo(table.horizontalHeader().font()).pixelSize() >= 20
+    grid = tab.predictions.grid  # painted text: the digits' labels get cells big enough for 20 px
+    grid.set_digits(np.zeros((48, 784), np.uint8), np.arange(48) % 10)
+    tab.side.setCurrentWidget(tab.predictions)
+    qtbot.waitUntil(lambda: grid.isVisible() and grid.height() > 100)
+    _columns, count, cell = grid._layout()
+    assert 0 < count < 48 and cell * 0.28 * 0.8 >= 20 and tab.predictions.confusion.min_text_px >= 20
+    window.set_presentation(False)
+    assert grid._layout()[1] == 48 and tab.predictions.confusion.min_text_px == 0  # normal mode: all of them
     window.close()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QWi
 from app import theme
 from app.theme import OKABE_ITO
 from app.training.panels.choice import NetworkChoice
+from app.training.views.charts import scale_plot
 from app.training.views.drawpad import DrawingPad
 from core.data.drawing import preprocess_drawing
 
@@ -87,6 +88,9 @@ class DrawPanel(QWidget):
         self._timer = QTimer(self, singleShot=True, interval=THROTTLE_MS)
         self._timer.timeout.connect(self.submit)
         self.pad.changed.connect(self._timer.start)
+
+    def set_presentation(self, on: bool) -> None:
+        scale_plot(self.plot.getPlotItem(), None, on)
 
     def submit(self) -> None:
         """Preprocess what is on the pad and ask for its probabilities (nothing to ask when the pad is empty)."""

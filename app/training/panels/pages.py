@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.theme import scale
 from app.training.panels.choice import NetworkChoice
 from app.training.panels.drawpanel import DrawPanel
 from app.training.views.diagnostics import DiagnosticsPanel
 from app.training.views.predictions import ConfusionView, DigitGrid
 from app.training.views.racetable import RaceTable
 from app.training.views.record import X_AXES
+from app.widgets import scale_fonts
 
 SIDE_PAGES = ("diagnostics", "predictions", "draw", "race")
 
@@ -188,6 +190,15 @@ class SidePanel(QTabWidget):
         self.curves: QWidget | None = None  # the curves, held as the first page while the window is narrow
         for choice in (self.predictions.choice, self.draw.choice):
             choice.chosen.connect(self._network_chosen)
+
+    def set_presentation(self, on: bool) -> None:
+        """Projector sizes for the text the pages paint themselves (the digit labels, the confusion counts, the
+        probability chart, the race table's header)."""
+        px = scale(on).font_px if on else 0
+        self.predictions.grid.set_min_text(px)
+        self.predictions.confusion.set_min_text(px)
+        self.draw.set_presentation(on)
+        scale_fonts(self.race.table.horizontalHeader(), on, scale(on).font_px)
 
     def set_networks(self, labels) -> None:
         """The racers Predictions and Draw may ask (a single run: none, and no choice shown)."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app import theme
@@ -23,8 +23,13 @@ class DigitGrid(QWidget):
         self.labels = np.zeros(0, dtype=int)
         self.predicted: np.ndarray | None = None
         self.class_names: tuple[str, ...] = tuple(str(i) for i in range(10))
+        self.min_text_px = 0  # projector mode: 20, and as many digits as have cells big enough for such labels
         self.setMinimumSize(240, 240)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_min_text(self, px: int) -> None:
+        self.min_text_px = int(px)
+        self.update()
 
     def set_digits(self, images: np.ndarray, labels: np.ndarray, class_names=None) -> None:
         """The digits to show, uint8 (n, 784), and their true labels."""
@@ -40,21 +45,27 @@ class DigitGrid(QWidget):
         self.predicted = None if predicted is None else np.asarray(predicted, dtype=int)
         self.update()
 
-    def _cell(self) -> float:
-        rows = max(1, -(-len(self.images) // self.columns))
-        return min(self.width() / self.columns, self.height() / rows)
+    def _layout(self) -> tuple[int, int, float]:
+        """(columns, digits shown, cell size): all of them, or in projector mode those whose cells fit 20 px labels."""
+        columns, count = self.columns, len(self.images)
+        if self.min_text_px:
+            least = self.min_text_px / (0.28 * 0.8)  # the cell that gives a label of min_text_px
+            columns = max(1, min(self.columns, int(self.width() // least)))
+            count = min(count, columns * max(1, int(self.height() // least)))
+        rows = max(1, -(-count // columns))
+        return columns, count, min(self.width() / columns, self.height() / rows)
 
     def paintEvent(self, event):
         painter = QPainter(self)
-        cell = self._cell()
+        columns, count, cell = self._layout()
         pad = max(2.0, cell * 0.06)
         label_h = cell * 0.28
         font = QFont(self.font())
-        font.setPixelSize(max(9, int(label_h * 0.8)))
+        font.setPixelSize(max(9, self.min_text_px, int(label_h * 0.8)))
         font.setBold(True)
         painter.setFont(font)
-        for i, image in enumerate(self.images):
-            x, y = (i % self.columns) * cell, (i // self.columns) * cell
+        for i, image in enumerate(self.images[:count]):
+            x, y = (i % columns) * cell, (i // columns) * cell
             side = cell - 2 * pad - label_h
             target = QRectF(x + pad + (cell - 2 * pad - side) / 2, y + pad, side, side)
             painter.drawImage(target, image)
@@ -78,8 +89,13 @@ class ConfusionView(QWidget):
         super().__init__(parent)
         self.matrix: np.ndarray | None = None
         self.class_names: tuple[str, ...] = tuple(str(i) for i in range(10))
+        self.min_text_px = 0  # projector mode: 20 (a count that would not fit its cell at that size is left out)
         self.setMinimumSize(220, 220)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_min_text(self, px: int) -> None:
+        self.min_text_px = int(px)
+        self.update()
 
     def set_matrix(self, matrix: np.ndarray | None, class_names=None) -> None:
         self.matrix = None if matrix is None else np.asarray(matrix)
@@ -91,10 +107,12 @@ class ConfusionView(QWidget):
         painter = QPainter(self)
         n = len(self.class_names)
         font = QFont(self.font())
-        margin = font.pointSizeF() * 2.6
+        font.setPixelSize(max(self.min_text_px, QFontMetrics(self.font()).height() * 3 // 4))
+        margin = QFontMetrics(font).height() * 2.2  # the axis titles and the class names
         cell = max(4.0, min(self.width() - margin, self.height() - margin) / n)
-        font.setPixelSize(max(8, int(cell * 0.34)))
+        font.setPixelSize(max(8, self.min_text_px, int(cell * 0.34)))
         painter.setFont(font)
+        metrics = QFontMetrics(font)
         painter.setPen(RIGHT)
         painter.drawText(QRectF(margin, 0, n * cell, margin * 0.5), Qt.AlignmentFlag.AlignCenter, self.tr("predicted"))
         painter.save()
@@ -117,7 +135,7 @@ class ConfusionView(QWidget):
                 painter.fillRect(rect, base)
                 painter.setPen(QColor(theme.GRID_LINE))
                 painter.drawRect(rect)
-                if count:
+                if count and metrics.horizontalAdvance(str(count)) <= cell - 2:  # the colour alone when too small
                     painter.setPen(RIGHT)
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(count))
         painter.end()
