@@ -137,8 +137,8 @@ class PredictionsPanel(QWidget):
     def show_predictions(self, predictions) -> None:
         self.grid.set_predicted(predictions.grid_predicted)
         self.confusion.set_matrix(predictions.confusion)
-        text = self.tr("{0}, after {1:,} iterations. Mistakes are red: “3 ≠ 5” means the network said 3 for a 5; "
-                       "the confusion matrix counts {2:,} validation digits.")
+        text = self.tr("{0}, after {1:,} iterations. Mistakes are outlined in orange: “3 ≠ 5” means the network "
+                       "said 3 for a 5; the confusion matrix counts {2:,} validation digits.")
         self.caption.setText(text.format(predictions.label, predictions.iteration, predictions.confusion_size))
 
 
