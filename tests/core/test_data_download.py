@@ -254,6 +254,7 @@ class _Misbehaving(BaseHTTPRequestHandler):
 
     def do_GET(self):
         mode, release = self.server.mode, self.server.release
+        self.connection.settimeout(0.2)  # a write the client no longer reads gives up, so this thread ends soon
         self.send_response(200)
         if mode != "endless":
             self.send_header("Content-Length", "100000")
