@@ -6,7 +6,7 @@ slices of the race's buffers → one redraw per frame, whatever asked for it.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 import core
 from app.landscape.model import Scene, SceneError, racers
@@ -19,6 +19,7 @@ __all__ = ["LandscapeController"]
 
 GRID_N = 480  # heatmap samples per axis (over the widened heat_box)
 MAX_GRID_N = 1200  # a heatmap widened for a wide plot area samples more, up to this
+COVER_DELAY_MS = 150  # after the view's range last changed
 
 
 class LandscapeController(QObject):
@@ -33,6 +34,10 @@ class LandscapeController(QObject):
         self.surface = None
         self.race: SurfaceRace | None = None
         self._loss_range = None
+        self._heat_box = None
+        # a wider view is filled once it has settled (a window being laid out or dragged changes it many times)
+        self._cover = QTimer(self, singleShot=True, interval=COVER_DELAY_MS)
+        self._cover.timeout.connect(self._cover_visible)
         self.player = Player(self)
         self.tuning = Tuning(self)
 
@@ -121,7 +126,8 @@ class LandscapeController(QObject):
     def _zoomed(self, *_) -> None:
         self.v.renderer.forget(view="trail")  # trails are thinned to screen pixels: a new zoom thins them again
         self.player.render()
-        self._cover_visible()
+        if self.v.view.isVisible():
+            self._cover.start()
 
     def _draw_heat(self, box) -> tuple:
         """The heatmap, contours and critical points over `box` (x widened beyond the view: colours still scale
@@ -136,8 +142,8 @@ class LandscapeController(QObject):
 
     def _cover_visible(self) -> None:
         """A plot wider than the heatmap (pictures only, a zoom out) is filled sideways, never left white."""
-        if getattr(self, "_heat_box", None) is None:
-            return  # no surface shown yet
+        if self._heat_box is None or not self.v.view.isVisible():
+            return  # no surface shown yet, or nothing to fill
         x0, x1, _y0, _y1 = self.v.view.visible_box()
         hx0, hx1, hy0, hy1 = self._heat_box
         view = self.surface.view

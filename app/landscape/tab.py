@@ -156,5 +156,6 @@ class LandscapeTab(QWidget):
         """Stop the frame timer and drop a pending redraw (called by the main window when it closes)."""
         self.controller.player.pause()
         self.controller.player.frames.cancel()
+        self.controller._cover.stop()
         wait_for_warm_up()
 
