@@ -19,7 +19,7 @@ class Track:
     """One racer's steps 0..n−1: `points[i]`, `losses[i]`, `grad_norms[i]`, `evals[i]`, and `step_at(i)` (Step i
     with its picture state).
 
-    Memory stays compact whatever the length: the runner records the columns (56 bytes a step), and the full
+    Memory stays compact whatever the length: the runner records the columns (44 bytes a step), and the full
     Step of an earlier iteration is rebuilt when asked for by replaying from the nearest snapshot (paths are
     deterministic), so no Step object is kept per iteration.
     """

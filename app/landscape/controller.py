@@ -133,7 +133,8 @@ class LandscapeController(QObject):
         """The heatmap, contours and critical points over `box` (x widened beyond the view: colours still scale
         to the surface's own view); returns the grid and its columns inside the view."""
         surface = self.surface
-        ratio = (box[1] - box[0]) / (heat_box(surface.view)[1] - heat_box(surface.view)[0])
+        usual = heat_box(surface.view)
+        ratio = (box[1] - box[0]) / (usual[1] - usual[0])
         xs, ys, z = surface.grid(min(int(GRID_N * max(ratio, 1.0)), MAX_GRID_N), view=box)
         inner = inner_columns(xs, surface.view)
         self.v.view.show_surface(xs, ys, heat(z, surface.log_colors, surface.fmin, inner), surface.critical_points)
@@ -147,7 +148,9 @@ class LandscapeController(QObject):
         x0, x1, _y0, _y1 = self.v.view.visible_box()
         hx0, hx1, hy0, hy1 = self._heat_box
         view = self.surface.view
-        if (x0 >= hx0 and x1 <= hx1) or not (x1 - x0) < 20 * (view[1] - view[0]):
+        covered = x0 >= hx0 and x1 <= hx1
+        far_out = not (x1 - x0) < 20 * (view[1] - view[0])  # zoomed far out (or NaN): the view alone will do
+        if covered or far_out:
             return
         pad = 0.1 * (x1 - x0)
         self._draw_heat((min(x0 - pad, hx0), max(x1 + pad, hx1), hy0, hy1))

@@ -127,6 +127,14 @@ class Follower:
             view.setYRange(*wanted[1], padding=0.02)
 
 
+def longest_fitting(forms, font: QFont, px: int, room: float) -> str:
+    """The first of `forms` (longest first) whose width at `px` px fits `room`; else the last one."""
+    font = QFont(font)
+    font.setPixelSize(px)
+    metrics = QFontMetrics(font)
+    return next((form for form in forms if metrics.horizontalAdvance(form) <= room), forms[-1])
+
+
 class FittingTitle(QObject):
     """A plot title that is never cut: the longest of `titles` that fits the plot's width at its title size,
     chosen again when the plot is resized or its size changes (the full title stays in the tooltip)."""
@@ -143,11 +151,7 @@ class FittingTitle(QObject):
         self.fit()
 
     def fit(self) -> None:
-        font = QFont(self.plot.font())
-        font.setPixelSize(self.px)
-        room = self.plot.width() - 16
-        metrics = QFontMetrics(font)
-        chosen = next((t for t in self.titles if metrics.horizontalAdvance(t) <= room), self.titles[-1])
+        chosen = longest_fitting(self.titles, self.plot.font(), self.px, self.plot.width() - 16)
         label = self.plot.getPlotItem().titleLabel
         if label.text != chosen or label.opts.get("size") != f"{self.px}px":
             label.setText(chosen, size=f"{self.px}px", color=self.color)

@@ -210,8 +210,8 @@ class Optimizer:
         """`step({key: p}, {key: g})` for one parameter whose dtype and shape never change (a racer's point): the
         same update, checked only the first time (a 2-D step is then a few µs). Call inside np.errstate."""
         slot = self._slots.get(key)
-        if slot is None or slot.update.shape != p.shape or len(self.state) != 1:
-            self.step({key: p}, {key: g})
+        if slot is None or key not in self.state or slot.update.shape != p.shape or slot.update.dtype != p.dtype:
+            self.step({key: p}, {key: g})  # the first time (or a changed parameter): the checked path
             return
         hp = self._hparams
         self._update(p, g, self.state[key], slot, hp)

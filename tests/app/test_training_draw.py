@@ -73,14 +73,20 @@ def tiny():
                    val_x=data.val_x[:150], val_y=data.val_y[:150])
 
 
-def test_the_network_answers_a_drawing_with_probabilities(qtbot, tiny):
+def small_network_tab(qtbot, data):
+    """A shown Training tab that trains one hidden layer of 32 units on `data` (quick enough for a test)."""
     tab = TrainingTab()
     qtbot.addWidget(tab)
     tab.resize(1300, 850)
     tab.show()
-    tab.add_dataset(tiny)
+    tab.add_dataset(data)
     tab.controls.hidden_text.setText("32")
     tab.controls._hidden_edited("32")
+    return tab
+
+
+def test_the_network_answers_a_drawing_with_probabilities(qtbot, tiny):
+    tab = small_network_tab(qtbot, tiny)
     tab.side.setCurrentWidget(tab.draw_panel)
     draw(tab.draw_panel.pad, SEVEN)
     qtbot.waitUntil(lambda: "Train a network first" in tab.draw_panel.answer.text(), timeout=2000)
@@ -101,13 +107,7 @@ def test_the_network_answers_a_drawing_with_probabilities(qtbot, tiny):
 
 
 def test_after_a_race_the_user_picks_which_racer_answers(qtbot, tiny):
-    tab = TrainingTab()
-    qtbot.addWidget(tab)
-    tab.resize(1300, 850)
-    tab.show()
-    tab.add_dataset(tiny)
-    tab.controls.hidden_text.setText("32")
-    tab.controls._hidden_edited("32")
+    tab = small_network_tab(qtbot, tiny)
     tab.controls.race_list.set_entries([{"name": "sgd", "lr": 0.05}, {"name": "adam", "lr": 1e-3}])
     tab.controls.iterations.setValue(30)
     with qtbot.waitSignal(tab.controller.driver.ended, timeout=30000):

@@ -4,12 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetrics, QTextOption
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QGraphicsItem
 
 from app import theme
 from app.landscape.model import racers
-from app.widgets.plots import DecadeAxis
+from app.widgets.plots import DecadeAxis, longest_fitting
 
 __all__ = ["CHARTS", "Charts", "decimate"]
 
@@ -52,7 +52,6 @@ class Charts(pg.GraphicsLayoutWidget):
                                                            "bottom": DecadeAxis("bottom")})
             self.ci.layout.setColumnStretchFactor(col, 1)
             plot.setPreferredWidth(100)  # equal preferred widths: the three columns then share the row equally
-            plot.setMenuEnabled(False)
             plot.hideButtons()
             plot.setMouseEnabled(x=False, y=False)
             plot.getAxis("bottom").enableAutoSIPrefix(False)
@@ -216,13 +215,9 @@ class Charts(pg.GraphicsLayoutWidget):
             forms = [f"loss {self._loss_label}{log}", f"loss{log}", "loss"]
         else:
             forms = [TITLES[name] + log, SHORT_TITLES[name] + log, SHORT_TITLES[name], TINY_TITLES[name]]
-        font = QFont(self.font())
-        font.setPixelSize(self._scale.font_px)
-        metrics = QFontMetrics(font)
         plot = self.plots.get(name)  # the title sits over the plot area only, not over the tick labels
         width = plot.width() - plot.getAxis("left").width() if plot is not None and plot.width() > 0 else 0
-        room = (width or self.width() / len(CHARTS) - 60) - 8
-        return next((form for form in forms if metrics.horizontalAdvance(form) <= room), forms[-1])
+        return longest_fitting(forms, self.font(), self._scale.font_px, (width or self.width() / len(CHARTS) - 60) - 8)
 
     def _label_axes(self) -> None:
         style = {"font-size": f"{self._scale.font_px}px", "color": theme.INK}
@@ -261,9 +256,3 @@ class Charts(pg.GraphicsLayoutWidget):
         self._label_axes()
         self.refresh_dots(force=True)
 
-    def resizeEvent(self, event):
-        super().resizeEvent(event)
-        if hasattr(self, "plots"):
-            for name in CHARTS:
-                self._set_title(name)  # a narrower row: shorter titles
-            self._place_notes()
