@@ -124,8 +124,7 @@ class Surface:
 
     def gradient(self, x, y) -> np.ndarray:
         if isinstance(x, _SCALAR) and isinstance(y, _SCALAR):
-            f, gx, gy = self._scalars(1, x, y)
-            return np.array((gx, gy)) if f == f else np.full(2, np.nan)
+            return np.array(self._gradient_floats(x, y))
         x, y, shape = _arrays(x, y)
         out = np.empty((3, *shape))
         with np.errstate(all="ignore"):
@@ -143,6 +142,15 @@ class Surface:
             out[0], out[1], out[2], out[3] = self._compiled.numpy(2)(x, y)
         out[1:, np.isnan(out[0])] = np.nan
         return np.stack((out[1:3], out[2:4]))
+
+    def value_and_gradient(self, x: float, y: float) -> tuple[float, float, float]:
+        """value(x, y) and gradient(x, y) at one point, as three floats (a racer's step needs no arrays)."""
+        return (self._scalars(0, x, y)[0], *self._gradient_floats(x, y))
+
+    def _gradient_floats(self, x, y) -> tuple[float, float]:
+        """∇f at one point; NaN where f is (outside the domain)."""
+        f, gx, gy = self._scalars(1, x, y)
+        return (gx, gy) if f == f else (math.nan, math.nan)
 
     def _scalars(self, which: int, x, y) -> tuple[float, ...]:
         """f (which=0), (f, fx, fy) (1) or (f, fxx, fxy, fyy) (2) at one point, as floats."""

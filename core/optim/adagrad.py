@@ -1,6 +1,7 @@
 """AdaGrad, exactly torch.optim.Adagrad's update (including its lr_decay and initial_accumulator_value)."""
 from __future__ import annotations
 
+import math
 from typing import ClassVar
 
 import numpy as np
@@ -8,6 +9,7 @@ import numpy as np
 from core.text import text
 
 from .base import ACCUM, GRADIENT, STEP, Optimizer, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
+from .lean import Lean2D
 from .method import Method, float_spec
 
 __all__ = ["ADAGRAD", "Adagrad"]
@@ -84,6 +86,33 @@ class Adagrad(Optimizer):
         out["accum"] = total.copy()
         out["effective_lr"] = self._clr(hp, state["step"]) / (np.sqrt(total) + hp["eps"])
         return out
+
+
+class _AdagradLean(Lean2D):
+    """Adagrad._update in plain floats (core.optim.lean)."""
+
+    __slots__ = ("s", "t")
+
+    def load(self, state):
+        self.t, self.s = state["step"], self.pair(state, "sum")
+
+    def save(self, state):
+        state["step"] = self.t
+        self.put(state, "sum", self.s)
+
+    def step(self, x, y, gx, gy):
+        hp, t = self.hp, self.t + 1
+        clr = Adagrad._clr(hp, t)
+        gx, gy = self.grad(x, y, gx, gy)
+        sx, sy = self.s[0] + gx * gx, self.s[1] + gy * gy
+        eps = hp["eps"]
+        ux, uy = gx / (math.sqrt(sx) + eps) * -clr, gy / (math.sqrt(sy) + eps) * -clr
+        self.t, self.s = t, (sx, sy)
+        self.taken(gx, gy, ux, uy)
+        return x + ux, y + uy
+
+
+Adagrad.LEAN = _AdagradLean
 
 
 def lines(hp, v) -> list[str]:

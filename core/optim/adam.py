@@ -11,6 +11,7 @@ from core.errors import ConfigError
 from core.text import text
 
 from .base import ACCUM, GRADIENT, STEP, Optimizer, _number, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
+from .lean import Lean2D, maximum
 from .method import Drawable, Method, bool_spec, float_spec
 
 __all__ = ["ADAM", "Adam"]
@@ -132,6 +133,52 @@ class Adam(Optimizer):
         out["v_hat"] = (state["max_exp_avg_sq"] if hp["amsgrad"] else v) / (1 - beta2**t)
         out["effective_lr"] = hp["lr"] / (np.sqrt(out["v_hat"]) + hp["eps"])
         return out
+
+
+class _AdamLean(Lean2D):
+    """Adam._update in plain floats (core.optim.lean); w is max v (AMSGrad), None until AMSGrad first runs."""
+
+    __slots__ = ("m", "t", "v", "w")
+
+    @staticmethod
+    def decay_of(hp):
+        return 0.0 if hp["decoupled_weight_decay"] else hp["weight_decay"]
+
+    def load(self, state):
+        self.t, self.m, self.v = state["step"], self.pair(state, "exp_avg"), self.pair(state, "exp_avg_sq")
+        self.w = self.pair(state, "max_exp_avg_sq")
+
+    def save(self, state):
+        state["step"] = self.t
+        self.put(state, "exp_avg", self.m)
+        self.put(state, "exp_avg_sq", self.v)
+        self.put(state, "max_exp_avg_sq", self.w)
+
+    def step(self, x, y, gx, gy):
+        hp, t, (mx, my), (vx, vy), w = self.hp, self.t + 1, self.m, self.v, self.w
+        lr, wd = hp["lr"], hp["weight_decay"]
+        gx, gy = self.grad(x, y, gx, gy)
+        beta1, beta2 = hp["betas"]
+        keep1, keep2 = 1 - beta1, 1 - beta2
+        mx, my = mx + (gx - mx) * keep1, my + (gy - my) * keep1
+        vx, vy = vx * beta2 + gx * gx * keep2, vy * beta2 + gy * gy * keep2
+        qx, qy = vx, vy
+        if hp["amsgrad"]:
+            wx, wy = (0.0, 0.0) if w is None else w
+            qx, qy = w = maximum(wx, vx), maximum(wy, vy)
+        root_bc2 = math.sqrt(1 - beta2**t)
+        eps = hp["eps"] * root_bc2
+        scale = -lr * root_bc2 / (1 - beta1**t)
+        ux, uy = mx / (math.sqrt(qx) + eps) * scale, my / (math.sqrt(qy) + eps) * scale
+        if hp["decoupled_weight_decay"] and wd != 0:
+            shrink = -lr * wd
+            ux, uy = ux + x * shrink, uy + y * shrink
+        self.t, self.m, self.v, self.w = t, (mx, my), (vx, vy), w
+        self.taken(gx, gy, ux, uy)
+        return x + ux, y + uy
+
+
+Adam.LEAN = _AdamLean
 
 
 def lines(hp, v) -> list[str]:

@@ -150,6 +150,8 @@ class Optimizer:
     RULES: ClassVar[Mapping[str, tuple[str, str]]] = {}
     #: convenience name -> (torch's name, index): Adam's beta1 is betas[0]
     ALIASES: ClassVar[Mapping[str, tuple[str, int]]] = {}
+    #: the plain-float twin of `_update` for one 2-element float64 parameter (core.optim.lean), if there is one
+    LEAN: ClassVar[type | None] = None
 
     def __init__(self, **hparams: Any):
         self._hparams = self._validated(dict(self.DEFAULTS), hparams)
@@ -218,6 +220,15 @@ class Optimizer:
         self._step_hparams = hp
         self._steps += 1
         self._last = None
+
+    def lean(self, key: str):
+        """The lean 2-D step of `key` (a core.optim.lean.Lean2D) once a checked step has made its state; None when
+        this optimizer has no twin or the parameter is not two float64s."""
+        slot = self._slots.get(key)
+        if self.LEAN is None or slot is None or key not in self.state or slot.update.shape != (2,) \
+                or slot.update.dtype != np.float64:
+            return None
+        return self.LEAN(self, key)
 
     # -- subclass hooks -------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """RMSprop (optionally centered, with momentum), exactly torch.optim.RMSprop's update."""
 from __future__ import annotations
 
+import math
 from typing import ClassVar
 
 import numpy as np
@@ -8,6 +9,7 @@ import numpy as np
 from core.text import text
 
 from .base import ACCUM, GRADIENT, STEP, Optimizer, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
+from .lean import Lean2D
 from .method import Drawable, Method, bool_spec, float_spec
 
 __all__ = ["RMSPROP", "RMSprop"]
@@ -117,6 +119,51 @@ class RMSprop(Optimizer):
         if hp["momentum"] > 0:
             out["velocity"] = state["momentum_buffer"].copy()
         return out
+
+
+class _RMSpropLean(Lean2D):
+    """RMSprop._update in plain floats (core.optim.lean); a and b are None until centering / momentum first run."""
+
+    __slots__ = ("a", "b", "t", "v")
+
+    def load(self, state):
+        self.t, self.v = state["step"], self.pair(state, "square_avg")
+        self.a, self.b = self.pair(state, "grad_avg"), self.pair(state, "momentum_buffer")
+
+    def save(self, state):
+        state["step"] = self.t
+        self.put(state, "square_avg", self.v)
+        self.put(state, "grad_avg", self.a)
+        self.put(state, "momentum_buffer", self.b)
+
+    def step(self, x, y, gx, gy):
+        hp = self.hp
+        gx, gy = self.grad(x, y, gx, gy)
+        alpha, v, a, b = hp["alpha"], self.v, self.a, self.b
+        keep = 1 - alpha
+        vx, vy = v[0] * alpha + gx * gx * keep, v[1] * alpha + gy * gy * keep
+        if hp["centered"]:
+            ax, ay = (0.0, 0.0) if a is None else a
+            ax, ay = ax + (gx - ax) * keep, ay + (gy - ay) * keep
+            dx, dy = math.sqrt(vx - ax * ax), math.sqrt(vy - ay * ay)  # ValueError below 0: numpy's NaN
+            a = ax, ay
+        else:
+            dx, dy = math.sqrt(vx), math.sqrt(vy)
+        eps = hp["eps"]
+        ux, uy = gx / (dx + eps), gy / (dy + eps)
+        if hp["momentum"] > 0:
+            mu, lr = hp["momentum"], -hp["lr"]
+            bx, by = (0.0, 0.0) if b is None else b
+            bx, by = bx * mu + ux, by * mu + uy
+            ux, uy, b = bx * lr, by * lr, (bx, by)
+        else:
+            ux, uy = ux * -hp["lr"], uy * -hp["lr"]
+        self.t, self.v, self.a, self.b = self.t + 1, (vx, vy), a, b
+        self.taken(gx, gy, ux, uy)
+        return x + ux, y + uy
+
+
+RMSprop.LEAN = _RMSpropLean
 
 
 def lines(hp, v) -> list[str]:

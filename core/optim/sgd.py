@@ -9,6 +9,7 @@ from core.errors import ConfigError
 from core.text import text
 
 from .base import GRADIENT, STEP, Optimizer, gradient_lines, lr_spec, maximize_spec, weight_decay_spec
+from .lean import Lean2D
 from .method import Drawable, Method, bool_spec, float_spec
 
 __all__ = ["MOMENTUM", "NESTEROV", "SGD", "SGD_METHOD"]
@@ -102,6 +103,43 @@ class SGD(Optimizer):
             if hp["nesterov"]:
                 out["lookahead_update"] = buf * (-hp["lr"] * hp["momentum"])
         return out
+
+
+class _SGDLean(Lean2D):
+    """SGD._update in plain floats (core.optim.lean): b is the momentum buffer, None until the first momentum step."""
+
+    __slots__ = ("b",)
+
+    def load(self, state):
+        self.b = self.pair(state, "momentum_buffer")
+
+    def save(self, state):
+        self.put(state, "momentum_buffer", self.b)
+
+    def step(self, x, y, gx, gy):
+        hp = self.hp
+        gx, gy = self.grad(x, y, gx, gy)
+        lr, mu, b = hp["lr"], hp["momentum"], self.b
+        if mu != 0:
+            if b is None:
+                bx, by = gx, gy
+            elif hp["dampening"] == 0:
+                bx, by = b[0] * mu + gx, b[1] * mu + gy
+            else:
+                keep = 1 - hp["dampening"]
+                bx, by = b[0] * mu + gx * keep, b[1] * mu + gy * keep
+            if hp["nesterov"]:
+                ux, uy = (bx * mu + gx) * -lr, (by * mu + gy) * -lr
+            else:
+                ux, uy = bx * -lr, by * -lr
+            self.b = bx, by
+        else:
+            ux, uy = gx * -lr, gy * -lr
+        self.taken(gx, gy, ux, uy)
+        return x + ux, y + uy
+
+
+SGD.LEAN = _SGDLean
 
 
 def lines(hp, v) -> list[str]:
