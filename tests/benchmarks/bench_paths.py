@@ -5,6 +5,11 @@ the Step with its picture state, which is what every step cost before the lean w
 side by side, and printed as a table and as JSON lines.
 
     .venv/bin/python tests/benchmarks/bench_paths.py [seconds per cell, default 0.5]
+    .venv/bin/python tests/benchmarks/bench_paths.py --against OLD_TREE   # the lean step, this tree vs another
+
+--against times the lean walk of the six first-order methods here and in another checkout (say
+`git worktree add /tmp/old 0722ce7`, the last commit before issue 10, whose Runner has only step()), in
+alternating fresh processes, and prints the ratio.
 
 Only real steps are timed: a runner that converges, diverges or fails is replaced (untimed) by a fresh one.
 Hyperparameters are chosen so that runs last (small learning rates), not to race well.
@@ -12,7 +17,9 @@ Hyperparameters are chosen so that runs last (small learning rates), not to race
 from __future__ import annotations
 
 import gc
+import os
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -37,7 +44,7 @@ def steps_per_second(surface, method: str, seconds: float, lean: bool) -> float:
         if runner.done:
             runner = Runner(surface, method, surface.starts[0], **HPARAMS[method])
         first = runner.index
-        walk = runner.advance if lean else runner.step
+        walk = getattr(runner, "advance", runner.step) if lean else runner.step  # an old tree: step() only
         begin = time.perf_counter()
         for _ in range(50):
             walk()
@@ -85,5 +92,32 @@ def main(seconds: float) -> None:
          "B", target=100)
 
 
+def lean_step_us(seconds: float) -> float:
+    """Median µs of one lean first-order step over methods × surfaces (what --against compares)."""
+    return statistics.median(1e6 / steps_per_second(core.SURFACES[key], method, seconds, True)
+                             for method in FIRST_ORDER for key in SURFACES)
+
+
+def against(tree: str, rounds: int = 3) -> None:
+    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    code = ("import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; "  # that tree's core, this benchmark
+            "import bench_paths; print(bench_paths.lean_step_us(0.3))")
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    samples: dict[str, list[float]] = {here: [], tree: []}
+    for _ in range(rounds):
+        for root in (here, tree):
+            out = subprocess.run([sys.executable, "-c", code, root, os.path.dirname(os.path.abspath(__file__))],
+                                 capture_output=True, text=True, cwd=root, env=env, check=True)
+            samples[root].append(float(out.stdout.split()[-1]))
+    new, old = min(samples[here]), min(samples[tree])
+    print(f"lean first-order step, median of methods × surfaces: this tree {new:.1f} µs, {tree} {old:.1f} µs "
+          f"({old / new:.2f}× less)")
+    emit("first-order step on a surface, this tree vs another (lean advance)", new, "µs", peer=tree,
+         peer_value=old, ratio=old / new)
+
+
 if __name__ == "__main__":
-    main(float(sys.argv[1]) if len(sys.argv) > 1 else 0.5)
+    if sys.argv[1:2] == ["--against"]:
+        against(sys.argv[2])
+    else:
+        main(float(sys.argv[1]) if len(sys.argv) > 1 else 0.5)

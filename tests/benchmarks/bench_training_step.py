@@ -1,0 +1,186 @@
+"""One training step against its own matmuls, and the lecture's race against the same race in PyTorch (1 thread).
+
+    .venv/bin/python tests/benchmarks/bench_training_step.py [--quick]
+
+* step / matmuls: the matrix products one update of the 784-100-100-100-100-10 network does (forward x·W, backward
+  xᵀ·δ and δ·Wᵀ), timed alone on the same shapes, divided by the time of the whole update (loss, gradients and
+  the optimizer step). 1.0 would mean everything else is free; the rest is the elementwise work in numpy.
+* race vs PyTorch: SGD, Momentum, AdaGrad and Adam train the same network from the same weights on the same
+  minibatches, in lockstep, evaluated on the same 2,000 validation digits every 100 updates: core.training.race
+  against a transcription of it in torch (torch.optim, float32), both on one thread, alternated in one run.
+
+Needs torch for the race (pip install torch==2.13.0, the CPU wheel). Best of alternated blocks (background load
+only ever slows a trial down), with the median beside it.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+
+import numpy as np
+from report import emit
+
+from core.data import load_mnist
+from core.methods import make_optimizer
+from core.nn import MLP, set_blas_threads
+from core.training import TrainConfig
+from core.training.feed import Feed
+from core.training.race import Race
+
+SIZES = (784, 100, 100, 100, 100, 10)
+BATCH = 128
+RACE = [{"name": "sgd", "lr": 0.1}, {"name": "momentum", "lr": 0.01}, {"name": "adagrad", "lr": 0.01},
+        {"name": "adam", "lr": 1e-3}]
+
+
+def best_and_median(trials, rounds: int) -> dict[str, tuple[float, float]]:
+    """Seconds per call of each trial: alternated blocks, best and median."""
+    samples = {name: [] for name in trials}
+    for trial in trials.values():
+        trial()
+    for _ in range(rounds):
+        for name, trial in trials.items():
+            samples[name] += [trial() for _ in range(5)]
+    return {name: (min(s), statistics.median(s)) for name, s in samples.items()}
+
+
+def step_against_matmuls(rounds: int) -> None:
+    feed = Feed(load_mnist(), BATCH)
+    data = [feed.batch(t) for t in range(20)]
+    mlp = MLP(SIZES, activation="relu", init="he")
+    weights = [mlp.params[k] for k in mlp.weight_keys]
+    acts = [np.empty((BATCH, w.shape[1]), np.float32) for w in weights]
+    ins = [np.asarray(data[0][0], np.float32), *acts[:-1]]
+    dws = [np.empty_like(w) for w in weights]
+    dxs = [np.empty((BATCH, w.shape[0]), np.float32) for w in weights]
+
+    def matmuls():
+        start = time.perf_counter()
+        for _ in range(len(data)):
+            for x, w, out in zip(ins, weights, acts, strict=True):
+                np.dot(x, w, out=out)
+            for i in reversed(range(len(weights))):
+                np.dot(ins[i].T, acts[i], out=dws[i])
+                if i:
+                    np.dot(acts[i], weights[i].T, out=dxs[i])
+        return (time.perf_counter() - start) / len(data)
+
+    def steps(method, hp):
+        opt = make_optimizer(method, **hp)
+
+        def trial():
+            start = time.perf_counter()
+            for x, y in data:
+                mlp.loss_and_grads(x, y)
+                mlp.optimizer_step(opt)
+            return (time.perf_counter() - start) / len(data)
+        return trial
+
+    timed = best_and_median({"matmuls": matmuls, "SGD step": steps("sgd", {"lr": 0.01}),
+                             "Adam step": steps("adam", {"lr": 1e-4})}, rounds)
+    base = timed["matmuls"][0]
+    print(f"matmuls of one update: {base * 1e3:.3f} ms (median {timed['matmuls'][1] * 1e3:.3f})")
+    for name in ("SGD step", "Adam step"):
+        best, median = timed[name]
+        print(f"{name}: {best * 1e3:.3f} ms, matmuls / step = {base / best:.2f} (median {median * 1e3:.3f} ms)")
+        emit(f"training {name}: matmuls / step", base / best, "ratio", value_ms=best * 1e3, matmuls_ms=base * 1e3)
+
+
+def torch_race(dataset, iterations: int, eval_every: int):
+    """The same race in PyTorch: a trial trains all four from our initial weights on our minibatches."""
+    import torch
+    torch.set_num_threads(1)
+    feed = Feed(dataset, BATCH)
+    batches = [(torch.from_numpy(np.ascontiguousarray(x, np.float32)), torch.from_numpy(y.astype(np.int64)))
+               for x, y in (feed.batch(t) for t in range(iterations))]
+    vx, vy = feed.val
+    vx, vy = torch.from_numpy(np.ascontiguousarray(vx, np.float32)), torch.from_numpy(vy.astype(np.int64))
+    mlp = MLP(SIZES, activation="relu", init="he")
+
+    def network():
+        layers = []
+        for i in range(1, len(SIZES)):
+            linear = torch.nn.Linear(SIZES[i - 1], SIZES[i])
+            with torch.no_grad():
+                linear.weight.copy_(torch.from_numpy(mlp.params[f"W{i}"].T.copy()))
+                linear.bias.copy_(torch.from_numpy(mlp.params[f"b{i}"].copy()))
+            layers += [linear, torch.nn.ReLU()]
+        return torch.nn.Sequential(*layers[:-1])
+
+    def make(entry, params):
+        lr = entry["lr"]
+        return {"sgd": lambda: torch.optim.SGD(params, lr=lr),
+                "momentum": lambda: torch.optim.SGD(params, lr=lr, momentum=0.9),
+                "adagrad": lambda: torch.optim.Adagrad(params, lr=lr),
+                "adam": lambda: torch.optim.Adam(params, lr=lr)}[entry["name"]]()
+
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def trial():
+        start = time.perf_counter()
+        nets = [network() for _ in RACE]
+        opts = [make(entry, net.parameters()) for entry, net in zip(RACE, nets, strict=True)]
+        accs = []
+        for t, (x, y) in enumerate(batches, start=1):
+            for net, opt in zip(nets, opts, strict=True):
+                opt.zero_grad()
+                loss_fn(net(x), y).backward()
+                opt.step()
+                if t % eval_every == 0:
+                    with torch.no_grad():
+                        accs.append(float((net(vx).argmax(1) == vy).float().mean()))
+        return time.perf_counter() - start, accs[-len(RACE):]
+    return trial
+
+
+def our_race(dataset, iterations: int, eval_every: int):
+    config = TrainConfig(iterations=iterations, eval_every=eval_every)
+
+    def trial():
+        start = time.perf_counter()
+        race = Race(dataset, RACE, config)
+        while not race.done:
+            race.step()
+        return time.perf_counter() - start, [run.final_val_acc for run in race.results().values()]
+    return trial
+
+
+def race_against_torch(rounds: int, iterations: int) -> None:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        print("torch not installed: the race against PyTorch is skipped (pip install torch==2.13.0)")
+        return
+    dataset = load_mnist()
+    trials = {"ours": our_race(dataset, iterations, 100), "PyTorch": torch_race(dataset, iterations, 100)}
+    seconds = {name: [] for name in trials}
+    accs = {}
+    for _ in range(rounds):
+        for name, trial in trials.items():
+            time.sleep(0.5)  # OpenMP and OpenBLAS workers spin after their last call: let them settle
+            took, accs[name] = trial()
+            seconds[name].append(took)
+    ours, theirs = min(seconds["ours"]), min(seconds["PyTorch"])
+    print(f"race of four, {iterations} updates each, 1 thread: ours {ours:.2f} s (median "
+          f"{statistics.median(seconds['ours']):.2f}), PyTorch {theirs:.2f} s (median "
+          f"{statistics.median(seconds['PyTorch']):.2f}): {theirs / ours:.2f}× faster")
+    print("final validation accuracy, ours / PyTorch:",
+          ", ".join(f"{e['name']} {a:.3f}/{b:.3f}" for e, a, b in zip(RACE, accs["ours"], accs["PyTorch"],
+                                                                       strict=True)))
+    emit("lecture race of four vs PyTorch CPU (1 thread)", ours, "s", peer=theirs, ratio=theirs / ours)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    set_blas_threads(1)
+    step_against_matmuls(2 if args.quick else 6)
+    race_against_torch(2 if args.quick else 3, 300 if args.quick else 1000)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
