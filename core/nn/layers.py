@@ -38,6 +38,13 @@ class Layer:
         self.params[name] = np.ascontiguousarray(value, dtype=self.dtype)
         self.grads[name] = np.zeros_like(self.params[name])
 
+    def bind(self, name: str, param: np.ndarray, grad: np.ndarray) -> None:
+        """Keep parameter `name` (and its gradient) in the given arrays from now on, its value copied in: the
+        network's flat buffers (core.nn.mlp)."""
+        param[...] = self.params[name]
+        grad[...] = self.grads[name]
+        self.params[name], self.grads[name] = param, grad
+
     def forward(self, x: np.ndarray, train: bool) -> np.ndarray:
         raise NotImplementedError
 
@@ -58,6 +65,11 @@ class Linear(Layer):
         self.b, self.db = self.params.get("b"), self.grads.get("b")
         self.need_input_grad = need_input_grad
         self.x: np.ndarray | None = None
+
+    def bind(self, name, param, grad):
+        super().bind(name, param, grad)
+        self.W, self.dW = self.params["W"], self.grads["W"]
+        self.b, self.db = self.params.get("b"), self.grads.get("b")
 
     def forward(self, x, train):
         self.x = x

@@ -30,6 +30,13 @@ class Block:
         return [layer for layer in (self.linear, self.norm, self.act, self.drop) if layer is not None]
 
 
+def _aligned(size: int, dtype: np.dtype) -> np.ndarray:
+    """np.zeros(size) starting on a 64-byte boundary (numpy promises 16)."""
+    raw = np.zeros(size + 64 // dtype.itemsize, dtype)
+    start = (-raw.ctypes.data % 64) // dtype.itemsize
+    return raw[start:start + size]
+
+
 class MLP:
     """Softmax classifier sizes[0] → hidden… → sizes[-1]; params/grads share keys W1, b1, gamma1, beta1, alpha1…
 
@@ -39,6 +46,8 @@ class MLP:
     - weight_decay λ adds 0.5·λ·Σ‖W‖² over the weight matrices only (not biases, γ, β or α) to the loss,
       and λ·W to their gradients. This is separate from an optimizer's own weight_decay hyperparameter.
     - The optimizer updates ``params`` in place; the layers see the change because they hold the same arrays.
+      Every parameter and gradient is a view of one flat buffer (``flat_params``, ``flat_grads``), so
+      `optimizer_step` updates the whole network in one pass per optimizer sub-step.
     """
 
     def __init__(self, sizes=(784, 100, 100, 100, 100, 10), activation: str = "relu", init: str = "he",
@@ -82,20 +91,35 @@ class MLP:
 
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
-        for b in self.blocks:
-            for layer in b.layers:
-                self._register(layer, b.index)
-        self._register(self.output, len(self.blocks) + 1)
+        owners = [(layer, b.index) for b in self.blocks for layer in b.layers] + [(self.output, len(self.blocks) + 1)]
+        self._flatten(owners)
         self.weight_keys = [k for k in self.params if k.startswith("W")]
         self.last_accuracy = float("nan")
         self._dlogits: np.ndarray | None = None
         #: called between layers of a training pass; a driver's check raises core.experiment.Interrupted there
         self.interrupt = None
 
-    def _register(self, layer: Layer, index: int) -> None:
-        for name in layer.params:
-            key = f"{name}{index}"
+    def _flatten(self, owners: list[tuple[Layer, int]]) -> None:
+        """Every parameter (and gradient) becomes a view of one flat buffer, each starting on a 64-byte boundary:
+        an optimizer then updates the whole network in one pass per sub-step (`optimizer_step`) instead of one per
+        array. The gaps stay 0 (zero gradient, zero value), which no torch optimizer moves."""
+        align = max(1, 64 // self.dtype.itemsize)
+        slots, size = [], 0
+        for layer, index in owners:
+            for name, value in layer.params.items():
+                slots.append((layer, name, f"{name}{index}", size, value.shape))
+                size += -(-value.size // align) * align
+        self.flat_params, self.flat_grads = _aligned(size, self.dtype), _aligned(size, self.dtype)
+        for layer, name, key, offset, shape in slots:
+            n = int(np.prod(shape))
+            layer.bind(name, self.flat_params[offset:offset + n].reshape(shape),
+                       self.flat_grads[offset:offset + n].reshape(shape))
             self.params[key], self.grads[key] = layer.params[name], layer.grads[name]
+
+    def optimizer_step(self, optimizer) -> None:
+        """One update of every parameter by `optimizer` (core.optim), over the flat buffer: the same values as
+        ``optimizer.step(params, grads)`` per array (every rule is elementwise), in one pass per sub-step."""
+        optimizer.step({"network": self.flat_params}, {"network": self.flat_grads})
 
     @property
     def num_params(self) -> int:

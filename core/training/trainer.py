@@ -118,7 +118,7 @@ class Trainer:
         if lr != self.optimizer.hparams["lr"]:
             self.optimizer.set(lr=lr)
         x, y = self.feed.batch(t)
-        loss, grads = self.mlp.loss_and_grads(x, y)
+        loss, _ = self.mlp.loss_and_grads(x, y)
         reg = self.mlp.regularization() if cfg.weight_decay else 0.0
         acc = self.mlp.last_accuracy
         it = t + 1
@@ -130,7 +130,7 @@ class Trainer:
             return self._result(it, loss, reg, acc, lr, None, None)
         diagnose_now = self._diagnostics_requested or (cfg.diagnostics_every and it % cfg.diagnostics_every == 0)
         before = weight_snapshot(self.mlp) if diagnose_now else None
-        self.optimizer.step(self.mlp.params, grads)
+        self.mlp.optimizer_step(self.optimizer)  # one flat buffer: one pass per sub-step
         self.iteration = it
         self.examples_seen += len(y)
         self._record.step(it, loss, acc, lr)

@@ -1,6 +1,7 @@
 """One training step against its own matmuls, and the lecture's race against the same race in PyTorch (1 thread).
 
     .venv/bin/python tests/benchmarks/bench_training_step.py [--quick]
+    PYTHONPATH=OLD_TREE .venv/bin/python tests/benchmarks/bench_training_step.py --quick   # another checkout
 
 * step / matmuls: the matrix products one update of the 784-100-100-100-100-10 network does (forward x·W, backward
   xᵀ·δ and δ·Wᵀ), timed alone on the same shapes, divided by the time of the whole update (loss, gradients and
@@ -69,12 +70,13 @@ def step_against_matmuls(rounds: int) -> None:
 
     def steps(method, hp):
         opt = make_optimizer(method, **hp)
+        update = getattr(mlp, "optimizer_step", None) or (lambda o: o.step(mlp.params, mlp.grads))  # an old tree
 
         def trial():
             start = time.perf_counter()
             for x, y in data:
                 mlp.loss_and_grads(x, y)
-                mlp.optimizer_step(opt)
+                update(opt)
             return (time.perf_counter() - start) / len(data)
         return trial
 

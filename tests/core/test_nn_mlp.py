@@ -155,3 +155,28 @@ def test_bad_arguments_raise_value_errors():
                    {"weight_decay": -1.0}, {"dtype": np.int32}):
         with pytest.raises(ValueError):
             MLP(**kwargs)
+
+
+@pytest.mark.parametrize("method", ["sgd", "momentum", "adagrad", "rmsprop", "adam"])
+def test_one_flat_buffer_holds_every_parameter_and_steps_like_the_arrays_one_by_one(method):
+    from core.methods import make_optimizer
+
+    rng = np.random.default_rng(4)
+    x, y = rng.standard_normal((16, 6)).astype(np.float32), rng.integers(0, 3, 16)
+    flat, split = (MLP(SIZES, activation="prelu", batch_norm=True, seed=2) for _ in range(2))
+    for mlp in (flat, split):  # every parameter and gradient lives in the flat buffers, 64-byte aligned
+        for key in mlp.params:
+            assert np.shares_memory(mlp.params[key], mlp.flat_params)
+            assert np.shares_memory(mlp.grads[key], mlp.flat_grads)
+            assert mlp.params[key].ctypes.data % 64 == 0
+        assert mlp.flat_params.size >= mlp.num_params
+    opt_flat, opt_split = make_optimizer(method, lr=0.05), make_optimizer(method, lr=0.05)
+    with np.errstate(all="ignore"):
+        for _ in range(5):
+            flat.loss_and_grads(x, y)
+            flat.optimizer_step(opt_flat)
+            split.loss_and_grads(x, y)
+            opt_split.step(split.params, split.grads)
+    for key in flat.params:  # the same values to the last bit: every rule is elementwise
+        assert flat.params[key].tobytes() == split.params[key].tobytes(), key
+    assert flat.predict(x).tolist() == split.predict(x).tolist()
