@@ -120,6 +120,7 @@ class Runner:
         self._normals, self._normal_at = [], 0  # a block of the generator's normals, and the next one's index
         self._optimizer = spec.make(**hparams)
         self._kernel = None  # the optimizer's lean 2-D twin while it walks (core.optim.lean), else None
+        self._later = None  # what a second-order step left for its pictures (SecondOrder.lean_step)
         if not spec.first_order:
             self._oracle = Oracle(surface)
             self._evals = self._oracle.evals
@@ -145,6 +146,10 @@ class Runner:
         """The newest step, with its picture state (built when asked: a racer that is only played costs less)."""
         if self._last is None:
             info = self._info if self._info is not None else self._first_order_info()
+            if self._later is not None:  # a second-order step's picture-only entries, computed now
+                with np.errstate(all="ignore"):
+                    info.update(self._later())
+                self._later = None
             self._last = Step(self._index, self._point, self._loss, self._grad, self._grad_norm,
                               tuple(int(n) for n in self._evals), self._status, self._message, info)
         return self._last
@@ -214,6 +219,7 @@ class Runner:
         copy._rng = _copy_module.deepcopy(self._rng)
         copy._normals, copy._normal_at = self._normals[self._normal_at:], 0  # only the ones still to come
         copy.columns = None
+        copy._info = None if self._info is None else dict(self._info)  # its own, for its pictures to complete
         if self.spec.first_order:
             copy._xy = self._xy.copy()
             copy._evals = self._evals.copy()
@@ -238,7 +244,7 @@ class Runner:
             return
         if not self.spec.first_order:
             with np.errstate(all="ignore"):
-                new, info = self._optimizer.step(np.array(self._point), self._oracle)
+                new, info, self._later = self._optimizer.lean_step(np.array(self._point), self._oracle)
             self._record(float(new[0]), float(new[1]), info)
             return
         at = self._normal_at

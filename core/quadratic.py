@@ -43,6 +43,7 @@ class QuadraticModel:
                 eigvals, eigvecs = np.full(2, np.nan), np.full((2, 2), np.nan)
         self.eigvals = _frozen(eigvals, (2,))  # ascending
         self.eigvecs = _frozen(eigvecs, (2, 2))  # columns are the unit eigen-directions
+        self._singular: bool | None = None
 
     def value(self, x, y):
         """m at (x, y): a float for floats, an array (broadcast) for arrays."""
@@ -56,7 +57,9 @@ class QuadraticModel:
 
     @property
     def singular(self) -> bool:
-        return is_singular(self.eigvals)
+        if self._singular is None:  # asked twice per Newton step: once is enough (the model is read-only)
+            self._singular = is_singular(self.eigvals)
+        return self._singular
 
     @property
     def kind(self) -> str:

@@ -92,13 +92,14 @@ class LBFGS(SecondOrder):
             r += (alpha - rho * (y @ r)) * s
         return r
 
-    def dense_hessian(self) -> np.ndarray:
-        """The 2×2 B = H⁻¹ implied by the history: BFGS updates of B₀ = (yᵀy/sᵀy)·I, oldest pair first."""
-        if not self.pairs:
+    def dense_hessian(self, pairs=None) -> np.ndarray:
+        """The 2×2 B = H⁻¹ implied by the history (or `pairs`): BFGS updates of B₀ = (yᵀy/sᵀy)·I, oldest first."""
+        pairs = self.pairs if pairs is None else pairs
+        if not pairs:
             return np.eye(2)
-        s, y, _ = self.pairs[-1]
+        s, y, _ = pairs[-1]
         b = (y @ y) / (s @ y) * np.eye(2)
-        for s, y, rho in self.pairs:
+        for s, y, rho in pairs:
             bs = b @ s
             b = b - np.outer(bs, bs) / (s @ bs) + rho * np.outer(y, y)
         return b
@@ -107,7 +108,7 @@ class LBFGS(SecondOrder):
         """The model the next step would use at ``point`` (gradient + the history's B); not charged."""
         return QuadraticModel(point, f_at(surface, point), grad_at(surface, point), self.dense_hessian())
 
-    def step(self, point, oracle: Oracle) -> tuple[np.ndarray, dict]:
+    def lean_step(self, point, oracle: Oracle) -> tuple[np.ndarray, dict, object]:
         point = np.asarray(point, dtype=float)
         hp = self.hparams
         if self._here is not None and np.array_equal(self._here[0], point):
@@ -115,8 +116,13 @@ class LBFGS(SecondOrder):
         else:
             f, g = oracle.f(point), oracle.g(point)
         if not (np.isfinite(f) and np.all(np.isfinite(g))):
-            return point, {"failure": text("lbfgs.not_finite", where=at(point))}
-        info = {"model": QuadraticModel(point, f, g, self.dense_hessian()), "history": len(self.pairs)}
+            return point, {"failure": text("lbfgs.not_finite", where=at(point))}, None
+        pairs = list(self.pairs)  # the history this step starts from: its model, drawn only when asked
+
+        def later() -> dict:
+            return {"model": QuadraticModel(point, f, g, self.dense_hessian(pairs))}
+
+        info = {"history": len(self.pairs)}
         d = -self.inverse_times(g)
         gtd = float(g @ d)
         if not gtd < 0 and self.pairs:  # rounding made the direction useless: forget the history
@@ -125,7 +131,7 @@ class LBFGS(SecondOrder):
             info["reset"] = text("lbfgs.reset")
         if gtd == 0.0:  # ∇f = 0 exactly: nowhere to go
             info.update(direction=d, t=0.0, trials=np.empty((0, 2)), wolfe=True)
-            return point, info
+            return point, info, later
         t = hp["lr"] * min(1.0, 1.0 / np.abs(g).sum()) if not self.pairs else hp["lr"]
 
         def phi(s):
@@ -144,7 +150,7 @@ class LBFGS(SecondOrder):
                     gtd0=gtd)
         if ls.t == 0.0:
             info["failure"] = text("lbfgs.no_decrease", where=at(point))
-            return point, info
+            return point, info, later
         new = point + ls.t * d
         s, y = new - point, ls.g - g
         info["skipped_pair"] = not (y @ s > CURVATURE_EPS)
@@ -152,7 +158,7 @@ class LBFGS(SecondOrder):
             self.pairs.append((s, y, 1.0 / (y @ s)))
             del self.pairs[: max(0, len(self.pairs) - hp["history_size"])]
         self._here = (new, ls.f, ls.g)
-        return new, info
+        return new, info, later
 
 
 def lines(hp, v) -> list[str]:

@@ -56,20 +56,19 @@ class Newton(SecondOrder):
         hess = hess_at(surface, point) + self.hparams["damping"] * np.eye(2)
         return QuadraticModel(point, f_at(surface, point), grad_at(surface, point), hess)
 
-    def step(self, point, oracle: Oracle) -> tuple[np.ndarray, dict]:
+    def lean_step(self, point, oracle: Oracle) -> tuple[np.ndarray, dict, object]:
         point = np.asarray(point, dtype=float)
         g, hess = oracle.g(point), oracle.h(point)
         if not (np.all(np.isfinite(g)) and np.all(np.isfinite(hess))):
-            return point, {"failure": text("newton.not_finite", where=at(point))}
+            return point, {"failure": text("newton.not_finite", where=at(point))}, None
         hp = self.hparams
-        exact = np.linalg.eigvalsh(0.5 * (hess + hess.T))
         model = QuadraticModel(point, oracle.peek(point), g, hess + hp["damping"] * np.eye(2))
-        info = {"model": model, "eigvals": exact, "indefinite": bool(exact[0] < 0 < exact[1]),
-                "damping": hp["damping"]}
+        info = {"model": model, "damping": hp["damping"]}
+        later = _curvature(hess)
         if model.singular:
             what, hint = ("Hessian", text("newton.singular_hint")) if hp["damping"] == 0 else ("∇²f + λI", "")
             info["failure"] = text("newton.singular", what=what, where=at(point), hint=hint)
-            return point, info
+            return point, info, later
         d = model.stationary_point - point
         t = hp["lr"]
         if hp["line_search"]:
@@ -81,10 +80,19 @@ class Newton(SecondOrder):
             info["trials"] = point + np.outer(ls.trials, d)
             if ls.t == 0.0:
                 info["failure"] = text("newton.no_decrease", where=at(point), halvings=hp["max_ls"])
-                return point, info
+                return point, info, later
             t = ls.t
         info.update(direction=d, t=t)
-        return point + t * d, info
+        return point + t * d, info, later
+
+
+def _curvature(hess: np.ndarray):
+    """The picture-only part of a Newton step's info: the eigenvalues of ∇²f itself, and whether it is
+    indefinite (computed when asked, from this step's Hessian)."""
+    def later() -> dict:
+        exact = np.linalg.eigvalsh(0.5 * (hess + hess.T))
+        return {"eigvals": exact, "indefinite": bool(exact[0] < 0 < exact[1])}
+    return later
 
 
 def lines(hp, v) -> list[str]:

@@ -4,6 +4,10 @@ Newton and L-BFGS need f, ∇f and ∇²f, not just a gradient, so instead of ``
 take ``step(point, oracle) -> (new_point, info)``; the Oracle counts every evaluation the method asks for. A step
 that cannot be taken (singular Hessian, no decrease found) returns the point unchanged and says why in
 ``info["failure"]``; nothing raises on bad numbers (they become NaN and a message).
+
+``lean_step(point, oracle) -> (new_point, info, later)`` is the same step with the entries only pictures need
+left to ``later()`` (None when there are none), so a racer that is only played does not compute them; ``step``
+is ``lean_step`` with ``info.update(later())``. ``later`` reads nothing that a later step changes.
 """
 from __future__ import annotations
 
@@ -45,3 +49,13 @@ class SecondOrder:
 
     def reset_state(self) -> None:
         pass
+
+    def step(self, point, oracle) -> tuple:
+        """One step from `point`: (new point, info with its picture state)."""
+        new, info, later = self.lean_step(point, oracle)
+        if later is not None:
+            info.update(later())
+        return new, info
+
+    def lean_step(self, point, oracle) -> tuple:
+        raise NotImplementedError

@@ -266,3 +266,30 @@ def test_lbfgs_validates_its_hyperparameters():
 
 def test_the_model_is_reachable_from_core():
     assert core.QuadraticModel is QuadraticModel and core.LBFGS is LBFGS
+
+
+@pytest.mark.parametrize("method", ["newton", "lbfgs"])
+def test_a_played_racer_leaves_the_picture_only_work_until_its_step_is_shown(method, monkeypatch):
+    from core.paths import Runner
+
+    surface = core.SURFACES["rosenbrock"]
+    plain = Runner(surface, method, surface.starts[0], tol=0.0)
+    shown = [plain.step() for _ in range(12)]  # every step's pictures, the usual way
+    built = []
+    spied = (LBFGS, "dense_hessian") if method == "lbfgs" else (np.linalg, "eigvalsh")
+    original = getattr(*spied)
+    monkeypatch.setattr(*spied, lambda *a, **k: built.append(1) or original(*a, **k))
+    lean = Runner(surface, method, surface.starts[0], tol=0.0)
+    for _ in range(12):
+        lean.advance()
+    assert not built  # only played: no model (L-BFGS), no eigenvalues of the raw Hessian (Newton)
+    last = lean.last
+    assert built  # shown: computed now, from that step's own history and Hessian
+    expected = shown[-1].info
+    assert last.info.keys() == expected.keys()
+    if method == "lbfgs":
+        np.testing.assert_array_equal(last.info["model"].hessian, expected["model"].hessian)
+    else:
+        np.testing.assert_array_equal(last.info["eigvals"], expected["eigvals"])
+        assert last.info["indefinite"] == expected["indefinite"]
+    assert isinstance(Newton().step(np.array([0.5, 0.5]), Oracle(surface))[1]["eigvals"], np.ndarray)
