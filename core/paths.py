@@ -253,7 +253,9 @@ class Runner:
         self._normal_at = at + 2
         noise, x, y = self.noise, self._x, self._y
         gx, gy = self._gx + noise * self._normals[at], self._gy + noise * self._normals[at + 1]
-        kernel = self._kernel or self._lean()
+        kernel = self._kernel
+        if kernel is None or not kernel.active:  # none yet, or the optimizer took its state back (read, set)
+            kernel = self._lean()
         try:
             if kernel is None:
                 raise ArithmeticError("no lean twin")
@@ -268,16 +270,17 @@ class Runner:
         self._record(new_x, new_y, None)
 
     def _lean(self):
+        self._sync()
         self._kernel = self._optimizer.lean("xy")
         return self._kernel
 
     def _sync(self) -> None:
-        """Hand the twin's floats back to the optimizer's arrays (and the point to its parameter)."""
-        kernel = self._kernel
-        if kernel is not None:
-            kernel.store(self._xy)
-            self._xy[0], self._xy[1] = self._x, self._y
+        """The optimizer's arrays and its parameter up to date: the twin's floats written back, the point too."""
+        if self._kernel is not None:
+            self._optimizer._release()
             self._kernel = None
+        if self.spec.first_order:
+            self._xy[0], self._xy[1] = self._x, self._y
 
     def _first_order_info(self) -> dict:
         """The picture state of the step that arrived here, from the optimizer's buffers (valid until it steps)."""

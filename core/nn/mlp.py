@@ -91,8 +91,9 @@ class MLP:
 
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
-        owners = [(layer, b.index) for b in self.blocks for layer in b.layers] + [(self.output, len(self.blocks) + 1)]
-        self._flatten(owners)
+        self._owners = [(layer, b.index) for b in self.blocks for layer in b.layers]
+        self._owners.append((self.output, len(self.blocks) + 1))
+        self._flatten(self._owners)
         self.weight_keys = [k for k in self.params if k.startswith("W")]
         self.last_accuracy = float("nan")
         self._dlogits: np.ndarray | None = None
@@ -102,7 +103,7 @@ class MLP:
     def _flatten(self, owners: list[tuple[Layer, int]]) -> None:
         """Every parameter (and gradient) becomes a view of one flat buffer, each starting on a 64-byte boundary:
         an optimizer then updates the whole network in one pass per sub-step (`optimizer_step`) instead of one per
-        array. The gaps stay 0 (zero gradient, zero value), which no torch optimizer moves."""
+        array. No parameter sees the gaps between them (an optimizer may leave anything there: 0/0 with ε = 0)."""
         align = max(1, 64 // self.dtype.itemsize)
         slots, size = [], 0
         for layer, index in owners:
@@ -116,10 +117,19 @@ class MLP:
                        self.flat_grads[offset:offset + n].reshape(shape))
             self.params[key], self.grads[key] = layer.params[name], layer.grads[name]
 
+    def __setstate__(self, state: dict) -> None:
+        """A copied or unpickled network gets its views back (pickle stores each view as its own array)."""
+        self.__dict__.update(state)
+        self._flatten(self._owners)
+
     def optimizer_step(self, optimizer) -> None:
-        """One update of every parameter by `optimizer` (core.optim), over the flat buffer: the same values as
-        ``optimizer.step(params, grads)`` per array (every rule is elementwise), in one pass per sub-step."""
-        optimizer.step({"network": self.flat_params}, {"network": self.flat_grads})
+        """One update of every parameter by `optimizer` (core.optim): over the flat buffer when its rule is
+        elementwise (every built-in one: the same values as per array, in one pass per sub-step), else array by
+        array (a plug-in that looks at a whole tensor, such as per-tensor clipping, keeps its meaning)."""
+        if getattr(optimizer, "ELEMENTWISE", False):
+            optimizer.step({"network": self.flat_params}, {"network": self.flat_grads})
+        else:
+            optimizer.step(self.params, self.grads)
 
     @property
     def num_params(self) -> int:

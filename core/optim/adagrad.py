@@ -113,6 +113,7 @@ class _AdagradLean(Lean2D):
 
 
 Adagrad.LEAN = _AdagradLean
+Adagrad.ELEMENTWISE = True
 
 
 def lines(hp, v) -> list[str]:

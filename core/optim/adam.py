@@ -179,6 +179,7 @@ class _AdamLean(Lean2D):
 
 
 Adam.LEAN = _AdamLean
+Adam.ELEMENTWISE = True
 
 
 def lines(hp, v) -> list[str]:

@@ -152,6 +152,8 @@ class Optimizer:
     ALIASES: ClassVar[Mapping[str, tuple[str, int]]] = {}
     #: the plain-float twin of `_update` for one 2-element float64 parameter (core.optim.lean), if there is one
     LEAN: ClassVar[type | None] = None
+    #: `_update` treats every number on its own, so arrays may be stepped joined into one (core.nn.MLP does)
+    ELEMENTWISE: ClassVar[bool] = False
 
     def __init__(self, **hparams: Any):
         self._hparams = self._validated(dict(self.DEFAULTS), hparams)
@@ -175,24 +177,47 @@ class Optimizer:
         Like editing torch's ``param_groups``: the state (buffers, averages, step counts) is kept.
         Nothing changes if any value is invalid.
         """
-        self._hparams = self._validated(self._hparams, hparams)
+        hparams = self._validated(self._hparams, hparams)
+        self._release()
+        self._hparams = hparams
 
     def reset_state(self) -> None:
         """Forget buffers, averages, step counts and the last step (hyperparameters stay)."""
-        self.state: dict[str, dict[str, Any]] = {}
+        self._twin = None  # a lean twin walking for us (core.optim.lean), dropped: the state it holds is forgotten
+        self._state: dict[str, dict[str, Any]] = {}
         self._slots: dict[str, _Slot] = {}
         self._step_hparams = self._hparams
         self._last: _Last | None = None
 
     @property
+    def state(self) -> dict[str, dict[str, Any]]:
+        """Per key, torch's per-parameter state (see the class); current even while a lean twin walks."""
+        self._release()
+        return self._state
+
+    def _release(self) -> None:
+        """Take back the state a lean twin holds as floats (it is dropped: the next lean step loads afresh, so
+        whatever is done to the optimizer or its state meanwhile counts)."""
+        twin = self._twin
+        if twin is not None:
+            self._twin = None
+            twin.store()
+
+    def __getstate__(self) -> dict:  # copies and pickles hold the current state, never a twin
+        self._release()
+        return self.__dict__.copy()
+
+    @property
     def last(self) -> Mapping[str, dict[str, np.ndarray]]:
         """Per key, what the last step did: 'grad' (as used), 'update' (Δθ), 'effective_lr', and per method more."""
+        self._release()
         if self._last is None:
             self._last = _Last(self)
         return self._last
 
     def step(self, params: Mapping[str, np.ndarray], grads: Mapping[str, Any]) -> None:
         """One update of every array in `params` (in place) from `grads` (never modified)."""
+        self._release()
         work = [self._checked(key, p, grads) for key, p in params.items()]
         if len(grads) != len(work):
             extra = sorted(set(grads) - set(params), key=str)
@@ -200,9 +225,9 @@ class Optimizer:
         hp = self._hparams
         with np.errstate(all="ignore"):
             for key, p, g, slot in work:
-                state = self.state.get(key)
+                state = self._state.get(key)
                 if state is None:
-                    state = self.state[key] = self._init_state(p, hp)
+                    state = self._state[key] = self._init_state(p, hp)
                 self._update(p, g, state, slot, hp)
         self._step_hparams = hp
         self._steps += 1
@@ -211,24 +236,29 @@ class Optimizer:
     def step_one(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
         """`step({key: p}, {key: g})` for one parameter whose dtype and shape never change (a racer's point): the
         same update, checked only the first time (a 2-D step is then a few µs). Call inside np.errstate."""
+        self._release()
         slot = self._slots.get(key)
-        if slot is None or key not in self.state or slot.update.shape != p.shape or slot.update.dtype != p.dtype:
+        if slot is None or key not in self._state or slot.update.shape != p.shape or slot.update.dtype != p.dtype:
             self.step({key: p}, {key: g})  # the first time (or a changed parameter): the checked path
             return
         hp = self._hparams
-        self._update(p, g, self.state[key], slot, hp)
+        self._update(p, g, self._state[key], slot, hp)
         self._step_hparams = hp
         self._steps += 1
         self._last = None
 
     def lean(self, key: str):
         """The lean 2-D step of `key` (a core.optim.lean.Lean2D) once a checked step has made its state; None when
-        this optimizer has no twin or the parameter is not two float64s."""
+        this optimizer has no twin or the parameter is not two float64s. The twin walks for this optimizer until
+        anything reads or changes it (state, last, set, step, a copy): then its floats are written back and it
+        is dropped (`twin.active` turns False), so the optimizer is never seen behind."""
+        self._release()
         slot = self._slots.get(key)
-        if self.LEAN is None or slot is None or key not in self.state or slot.update.shape != (2,) \
+        if self.LEAN is None or slot is None or key not in self._state or slot.update.shape != (2,) \
                 or slot.update.dtype != np.float64:
             return None
-        return self.LEAN(self, key)
+        self._twin = twin = self.LEAN(self, key)
+        return twin
 
     # -- subclass hooks -------------------------------------------------------------------------------
 

@@ -5,12 +5,17 @@ Python floats a few tens of nanoseconds. Each optimizer that has a twin names it
 numpy update's IEEE operations in the same order on the same values (a·b, a + b, a / b and √a are correctly
 rounded either way), so its path is bit-identical — tests compare both on every method and option.
 
-    kernel = optimizer.lean("xy")   # after the first (checked) step; None when there is no twin
-    x, y = kernel.step(x, y, gx, gy)   # ArithmeticError / ValueError: not taken, nothing changed
-    kernel.store(p)                 # the optimizer's numpy state (and p) as if it had taken every step
+    twin = optimizer.lean("xy")     # after the first (checked) step; None when there is no twin
+    while twin.active:             # until anything reads or changes the optimizer (its state is then written back)
+        x, y = twin.step(x, y, gx, gy)   # ArithmeticError / ValueError: not taken, nothing changed
+    p[:] = x, y                    # the parameter itself is the caller's to write
 
 A step that plain floats cannot take as numpy would (a division by zero, √ of a negative number) raises and
-changes nothing, so the caller stores and takes that one step the numpy way (numpy gives inf or NaN).
+changes nothing, so the caller takes that one step the numpy way (numpy gives inf or NaN).
+
+Bit-identical for every finite or infinite value; where two NaNs meet in one operation, CPython's float and numpy
+may keep different ones (the sign of the NaN can differ). A racer stops at its first non-finite value, so no path
+ever gets there.
 """
 from __future__ import annotations
 
@@ -37,7 +42,7 @@ class Lean2D:
         self.decay, self.maximize = self.decay_of(self.hp), self.hp["maximize"]
         self.steps = 0
         self.gx = self.gy = self.ux = self.uy = 0.0  # the gradient used and the update of the last step
-        self.load(opt.state[key])
+        self.load(opt._state[key])
 
     def grad(self, x: float, y: float, gx: float, gy: float) -> tuple[float, float]:
         """Optimizer._grad: g ← −g to maximize, g ← g + λθ."""
@@ -55,21 +60,26 @@ class Lean2D:
         self.gx, self.gy, self.ux, self.uy = gx, gy, ux, uy
         self.steps += 1
 
-    def store(self, p: np.ndarray) -> None:
-        """Write the state back into the optimizer (and the point into p): as if numpy had taken every step."""
+    @property
+    def active(self) -> bool:
+        """Still walking for its optimizer (False once the optimizer took its state back)."""
+        return self.opt._twin is self
+
+    def store(self) -> None:
+        """Write the state back into the optimizer, as if numpy had taken every step (Optimizer._release)."""
         if not self.steps:
             return
         opt, key = self.opt, self.key
         slot = opt._slots[key]
-        self.save(opt.state[key])
+        self.save(opt._state[key])
         slot.update[0], slot.update[1] = self.ux, self.uy
         if self.decay != 0 or self.maximize:  # Optimizer._grad's own buffer
             if slot.grad is None:
-                slot.grad = np.empty_like(p)
+                slot.grad = np.empty_like(slot.update)
             slot.grad[0], slot.grad[1] = self.gx, self.gy
             slot.used = slot.grad
         else:
-            slot.used = np.array((self.gx, self.gy), dtype=p.dtype)
+            slot.used = np.array((self.gx, self.gy), dtype=slot.update.dtype)
         opt._steps += self.steps
         opt._step_hparams, opt._last = self.hp, None
         self.steps = 0

@@ -164,6 +164,7 @@ class _RMSpropLean(Lean2D):
 
 
 RMSprop.LEAN = _RMSpropLean
+RMSprop.ELEMENTWISE = True
 
 
 def lines(hp, v) -> list[str]:

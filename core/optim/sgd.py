@@ -140,6 +140,7 @@ class _SGDLean(Lean2D):
 
 
 SGD.LEAN = _SGDLean
+SGD.ELEMENTWISE = True
 
 
 def lines(hp, v) -> list[str]:

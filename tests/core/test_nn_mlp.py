@@ -180,3 +180,38 @@ def test_one_flat_buffer_holds_every_parameter_and_steps_like_the_arrays_one_by_
     for key in flat.params:  # the same values to the last bit: every rule is elementwise
         assert flat.params[key].tobytes() == split.params[key].tobytes(), key
     assert flat.predict(x).tolist() == split.predict(x).tolist()
+
+
+@pytest.mark.parametrize("how", ["pickle", "deepcopy"])
+def test_a_copied_network_keeps_its_flat_buffer_and_still_learns(how):
+    import copy
+    import pickle
+
+    from core.methods import make_optimizer
+
+    rng = np.random.default_rng(1)
+    x, y = rng.standard_normal((16, 6)).astype(np.float32), rng.integers(0, 3, 16)
+    original = MLP(SIZES, seed=3)
+    twin = pickle.loads(pickle.dumps(original)) if how == "pickle" else copy.deepcopy(original)
+    for key in twin.params:
+        assert np.shares_memory(twin.params[key], twin.flat_params)
+        assert np.array_equal(twin.params[key], original.params[key])
+    before = twin.params["W1"].copy()
+    opt = make_optimizer("sgd", lr=0.1)
+    twin.loss_and_grads(x, y)
+    twin.optimizer_step(opt)
+    assert not np.array_equal(twin.params["W1"], before)  # the layers' own arrays were the ones updated
+    assert twin.layers[0].W is twin.params["W1"]
+
+
+def test_an_optimizer_that_is_not_elementwise_steps_array_by_array():
+    from core.optim import SGD
+
+    class PerTensor(SGD):  # a plug-in that looks at whole tensors (say, per-tensor clipping)
+        ELEMENTWISE = False
+
+    mlp = MLP(SIZES, seed=3)
+    opt = PerTensor(lr=0.1)
+    mlp.loss_and_grads(np.ones((4, 6), np.float32), np.array([0, 1, 2, 0]))
+    mlp.optimizer_step(opt)
+    assert set(opt.state) == set(mlp.params)

@@ -1,6 +1,7 @@
 """The lean 2-D step (core.optim.lean) is the numpy update to the last bit: on every option of every first-order
 method, on special values (0, −0, ±inf, NaN, huge, subnormal), through hyperparameter changes, snapshots and the
-steps plain floats refuse (÷0, √ of a negative), which numpy then takes."""
+steps plain floats refuse (÷0, √ of a negative), which numpy then takes; and an optimizer whose twin walks is
+never seen behind, whoever holds it."""
 from __future__ import annotations
 
 import itertools
@@ -127,7 +128,6 @@ def test_special_values_take_the_same_step_both_ways(case):
             else:
                 try:
                     q[0], q[1] = kernel.step(float(q[0]), float(q[1]), gx, gy)
-                    kernel.store(q)
                 except (ArithmeticError, ValueError):
                     refused += 1
                     lean_opt.step_one("xy", q, np.array((gx, gy)))
@@ -149,3 +149,25 @@ def test_a_snapshot_taken_mid_walk_replays_the_lean_steps_exactly():
         copy.advance()
         assert bits(copy.last.point) == bits(runner.last.point)
         assert same(copy.last.info, runner.last.info)
+
+
+def test_a_held_optimizer_is_never_behind_its_twin():
+    """Whoever keeps a reference to a racer's optimizer sees its current state, and what they change counts."""
+    surface = core.SURFACES["rosenbrock"]
+    runner, plain = (Runner(surface, "adam", surface.starts[0], lr=0.05) for _ in range(2))
+    held = runner.optimizer
+    for _ in range(5):
+        runner.advance()
+    assert held.state["xy"]["step"] == 5 == runner.index
+    np.testing.assert_array_equal(held.last["xy"]["update"], runner.last.info["update"])
+    held.set(lr=0.5)  # through the held reference, between steps: applies from the next step
+    for _ in range(5):
+        plain.advance()
+    plain.optimizer.set(lr=0.5)
+    for _ in range(5):
+        runner.advance()
+        plain.advance()
+    assert bits(runner.path.points) == bits(plain.path.points)
+    held.reset_state()  # forgets everything: the next step starts the state afresh, as numpy would
+    runner.advance()
+    assert held.state["xy"]["step"] == 1
