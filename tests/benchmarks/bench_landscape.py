@@ -8,6 +8,9 @@
    grid, contours, first paint), against a bare PySide6 + pyqtgraph window showing one plot, the two alternated
    in one run. Target: at most 1.5× the bare window.
 
+`--against OLD_TREE` alternates the frame figures of this tree and another checkout in fresh processes;
+`--launch` gives the launch figures only.
+
 Runs offscreen (Qt's raster backend, as on a laptop without GPU compositing). Racers run with tol = 0 so none
 converges early: every trail but L-BFGS's (which stops at the minimum when its line search can find no lower
 point) really is 5,000 points long.
@@ -173,9 +176,60 @@ def launch_report():
          target_ratio=1.5)
 
 
+def frames_once(speed: float, presentation: bool) -> None:
+    """One tab's frame figures as one JSON line (what --against runs in each tree)."""
+    import json
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.landscape import LandscapeTab
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    tab = LandscapeTab()
+    tab.resize(1920, 1050)
+    tab.show()
+    app.processEvents()
+    times, cpu, achieved = frame_times(tab, app, speed, presentation)
+    print(json.dumps({"median": statistics.median(times), "p95": percentile(times, 95),
+                      "cpu_p95": percentile(cpu, 95), "steps": achieved}))
+    tab.shutdown()
+
+
+def against(tree: str, rounds: int = 3) -> None:
+    """Frames of this tree and another checkout (say `git worktree add /tmp/old 0722ce7`) in alternating fresh
+    processes: the other tree's app, this benchmark."""
+    import json
+
+    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    bench = os.path.dirname(os.path.abspath(__file__))
+    for presentation, speed in ((False, 1.0), (False, 10.0), (True, 1.0)):
+        samples: dict[str, list[dict]] = {here: [], tree: []}
+        for _ in range(rounds):
+            for root in (here, tree):
+                code = (f"import sys; sys.path[:0] = [{root!r}, {bench!r}]; import bench_landscape as b; "
+                        f"b.frames_once({speed!r}, {presentation!r})")
+                out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root,
+                                     timeout=600, check=True)
+                samples[root].append(json.loads(out.stdout.strip().splitlines()[-1]))
+        mode = "projector" if presentation else "normal"
+        for root, label in ((here, "this tree"), (tree, tree)):
+            median = statistics.median(s["median"] for s in samples[root])
+            p95 = statistics.median(s["p95"] for s in samples[root])
+            each = ", ".join(f"{s['median']:.1f}/{s['p95']:.1f}" for s in samples[root])
+            print(f"{mode} {speed:g}×, {label}: median {median:.1f} ms, p95 {p95:.1f} ms (rounds: {each})")
+        emit(f"landscape frame p95 ({mode}, {speed:g}×), this tree vs another",
+             statistics.median(s["p95"] for s in samples[here]), "ms", peer=tree,
+             peer_value=statistics.median(s["p95"] for s in samples[tree]),
+             median=statistics.median(s["median"] for s in samples[here]),
+             peer_median=statistics.median(s["median"] for s in samples[tree]))
+
+
 def main():
     if "--launch" in sys.argv:  # only the launch figures
         launch_report()
+        return
+    if "--against" in sys.argv:
+        against(sys.argv[sys.argv.index("--against") + 1])
         return
     from PySide6.QtWidgets import QApplication
 
