@@ -65,8 +65,10 @@ def _describe(exc: BaseException) -> str:
 def serve(build, inbox, emit, interrupt, paused: bool = False) -> None:
     """The worker's loop, the same in a thread and in a process.
 
-    `inbox.get(block, timeout)` yields commands; `emit(payload)` sends one payload (lists are sent item by item
-    by the caller's side); `interrupt` is an Event the driver sets to cut a long step short.
+    `inbox.get(block, timeout)` yields commands; `emit(payload, step=False)` sends one payload (lists are sent
+    item by item by the caller's side; `step=True` marks a step's result, which may wait a moment to travel with
+    the next ones); `interrupt` is an Event the driver sets to cut a long step short. Before it waits for a
+    command, the loop calls `emit.flush()` if there is one.
     """
     try:
         engine = build()
@@ -89,6 +91,8 @@ def serve(build, inbox, emit, interrupt, paused: bool = False) -> None:
             if engine.done and not announced:
                 emit(Finished("done"))
             announced = engine.done
+            if idle and hasattr(emit, "flush"):
+                emit.flush()  # nothing will follow for a while: what is held back goes now
             try:
                 command = inbox.get(block=idle, timeout=None) if idle else inbox.get(block=False)
             except queue.Empty:
@@ -107,7 +111,7 @@ def serve(build, inbox, emit, interrupt, paused: bool = False) -> None:
                     emit(Failure(_describe(exc), traceback.format_exc(), fatal=False))
                 continue
             try:
-                emit(engine.step())
+                emit(engine.step(), step=True)
             except Interrupted:
                 paused = True
                 emit(Finished("halted"))
@@ -139,7 +143,7 @@ class ThreadWorker:
         self._build, self._paused = build, paused
         self.thread = _Thread(self._run)
 
-    def _emit(self, payload) -> None:
+    def _emit(self, payload, step: bool = False) -> None:
         if payload is None or (isinstance(payload, list) and not payload):
             return
         with self._lock:
@@ -181,15 +185,38 @@ def _exit_with_parent() -> None:
     os._exit(0)
 
 
-def _process_main(build, inbox, outbox, interrupt, paused) -> None:
-    threading.Thread(target=_exit_with_parent, name="parent watch", daemon=True).start()
+BATCH_S = 0.02  # a worker process sends its steps' results at most this long after they were made, in one go
 
-    def emit(payload):
+
+class _Batches:
+    """A process's emit: steps' results travel in lists, one put per BATCH_S instead of one per step (each put
+    wakes the queue's feeder thread, which then takes the GIL from the training loop to pickle and write);
+    anything else (the opening payload, a command's answer, Finished, Failure) goes at once, after them."""
+
+    def __init__(self, outbox):
+        self.outbox, self.held, self.since = outbox, [], time.perf_counter()
+
+    def __call__(self, payload, step: bool = False) -> None:
         if payload is None or (isinstance(payload, list) and not payload):
             return
-        outbox.put(payload)
+        self.held.extend(payload) if isinstance(payload, list) else self.held.append(payload)
+        if not step or time.perf_counter() - self.since >= BATCH_S:
+            self.flush()
 
-    serve(build, inbox, emit, interrupt, paused)
+    def flush(self) -> None:
+        if self.held:
+            self.outbox.put(self.held)
+            self.held = []
+        self.since = time.perf_counter()
+
+
+def _process_main(build, inbox, outbox, interrupt, paused) -> None:
+    threading.Thread(target=_exit_with_parent, name="parent watch", daemon=True).start()
+    emit = _Batches(outbox)
+    try:
+        serve(build, inbox, emit, interrupt, paused)
+    finally:
+        emit.flush()
 
 
 class ProcessWorker:

@@ -162,3 +162,54 @@ time.sleep(120)
         with __import__("contextlib").suppress(ProcessLookupError):
             os.kill(child, signal.SIGKILL)
         parent.stdout.close()
+
+
+def test_a_worker_process_sends_its_steps_in_batches_and_holds_nothing_back_when_it_waits(monkeypatch):
+    """One put per batch, not per step (a put per step costs the training loop ~15 % in a process); anything
+    that is not a step's result goes at once, after the steps before it; nothing is held while the loop waits."""
+    import queue
+    import threading
+
+    from app.runtime import workers
+    from app.runtime.workers import Finished, Stop, _Batches, serve
+    from tests.app.runtime_toys import Counter
+
+    monkeypatch.setattr(workers, "BATCH_S", 3600.0)  # only what is not a step, or a wait, sends a batch here
+    sent: list = []
+
+    class Outbox:
+        def put(self, batch):
+            sent.append(list(batch))
+
+    class Inbox:
+        """Nothing while the loop runs; Stop once it waits (it waits only when done or paused)."""
+        def get(self, block, timeout=None):
+            if not block:
+                raise queue.Empty
+            sent.append("waits")
+            return Stop()
+
+    emit = _Batches(Outbox())
+    serve(lambda: Counter(limit=3), Inbox(), emit, threading.Event())
+    assert sent == [[("begin", 0)], [1, 2, 3, Finished("done")], "waits", [Finished("stopped")]]
+    emit(4, step=True)
+    assert len(sent) == 4  # a fresh step waits for company...
+    monkeypatch.setattr(workers, "BATCH_S", 0.0)
+    emit(5, step=True)
+    assert sent[4] == [4, 5]  # ...for at most BATCH_S
+    monkeypatch.setattr(workers, "BATCH_S", 3600.0)
+
+    class PausingInbox(Inbox):
+        """Pause after the first step: the loop then waits with that step's result held, unless it flushes."""
+        asked = 0
+
+        def get(self, block, timeout=None):
+            if not block:
+                self.asked += 1
+                if self.asked == 2:
+                    return workers.Pause(True)
+            return super().get(block, timeout)
+
+    sent.clear()
+    serve(lambda: Counter(limit=3), PausingInbox(), _Batches(Outbox()), threading.Event())
+    assert sent == [[("begin", 0)], [1], "waits", [Finished("stopped")]]
