@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 
 from PySide6.QtCore import QObject, Signal
 
-from app.runtime.frames import FrameDriver
+from app.runtime.frames import FRAME_MS, FrameDriver
 
 __all__ = ["Player"]
 
 STEP_BUDGET_S = 0.005  # optimizer work per frame; beyond it the rest waits (high speeds become CPU-bound)
-ACHIEVED_EMA = 0.9
+ACHIEVED_WINDOW_S = 1.0  # the speed label's measure: steps per second over about the last second...
+ACHIEVED_FRAMES = 10  # ...once at least this many frames are in it
 
 
 class Player(QObject):
@@ -24,7 +26,7 @@ class Player(QObject):
         self.position = 0
         self.playing = False
         self._credit = 0.0
-        self._achieved = 1.0  # steps per frame actually made (a moving average): what the speed label admits to
+        self._made: deque[tuple[float, int]] = deque()  # (time, head) per frame while playing: the real speed
         self.frames = FrameDriver(self._draw, self._tick, self)
 
     def play(self) -> None:
@@ -39,12 +41,15 @@ class Player(QObject):
         self.position = self.c.race.head
         self.playing = True
         self._credit = 0.0
+        self._made.clear()
         self.frames.start()
         self.c.v.playback.show_state(True, self.position, self.c.race.head)
 
     def pause(self) -> None:
         self.playing = False
         self.frames.stop()
+        self._made.clear()
+        self.c.v.playback.show_achieved(self.c.scene.speed, None)  # a standing race claims no speed
         if self.c.race is not None:
             self.c.v.playback.show_state(False, self.position, self.c.race.head)
 
@@ -79,6 +84,7 @@ class Player(QObject):
 
     def set_speed(self, speed: float) -> None:
         self.c.scene.set_speed(float(speed))
+        self._made.clear()  # the label measures the new speed afresh
 
     def set_max_steps(self, max_steps: int) -> None:
         self.c.scene.set_max_steps(int(max_steps))
@@ -91,16 +97,26 @@ class Player(QObject):
         self._credit += self.c.scene.speed
         owed = int(self._credit)
         self._credit -= owed
-        wanted, deadline = owed, time.perf_counter() + STEP_BUDGET_S
+        deadline = time.perf_counter() + STEP_BUDGET_S
         while owed > 0 and time.perf_counter() < deadline and self.c.race.advance(1):
             owed -= 1
-        self._achieved = ACHIEVED_EMA * self._achieved + (1 - ACHIEVED_EMA) * (wanted - owed)
-        behind = owed > 0 and not self.c.race.finished  # the time budget ran out before the steps did
-        self.c.v.playback.show_achieved(self.c.scene.speed, self._achieved if behind else None)
+        self.c.v.playback.show_achieved(self.c.scene.speed, self._achieved_speed())
         self.position = self.c.race.head
         if self.c.race.finished:
             self.pause()
             self.render()
+
+    def _achieved_speed(self) -> float | None:
+        """The speed really reached, as the label's factor: steps per second over the last second against 1×'s
+        one step per nominal frame. It counts both a stepping budget that runs out and frames that come late
+        (a slow machine paints fewer than FRAME_MS allows). None while there is too little to tell."""
+        now, made = time.perf_counter(), self._made
+        made.append((now, self.c.race.head))
+        while len(made) > ACHIEVED_FRAMES and now - made[0][0] > ACHIEVED_WINDOW_S:
+            made.popleft()
+        if len(made) < ACHIEVED_FRAMES or self.c.race.finished or now <= made[0][0]:
+            return None
+        return (made[-1][1] - made[0][1]) / (now - made[0][0]) * FRAME_MS / 1000
 
     def render(self) -> None:
         """Redraw at the next frame (every request before it makes one redraw)."""

@@ -427,6 +427,36 @@ def test_the_speed_label_says_what_is_achieved_when_the_machine_cannot_keep_up(t
     c.player.playing = c.player.frames.ticking = False
 
 
+def test_the_speed_label_counts_frames_that_come_late_and_is_gone_once_the_race_stands(tab, monkeypatch):
+    """A slow machine may make every step it owes per frame but paint fewer frames than FRAME_MS allows: the
+    label then says the speed really reached (steps per second against 1×'s step per nominal frame)."""
+    import types
+
+    import app.landscape.player as module
+
+    clock = [100.0]
+    monkeypatch.setattr(module, "time", types.SimpleNamespace(perf_counter=lambda: clock[0]))
+    c = tab.controller
+    c.player.set_max_steps(20_000)
+    c.player.set_speed(50.0)
+    c.player.play()
+    for _ in range(30):
+        c.player.frames.frame()  # every owed step is made (the clock stands still within a frame)...
+        clock[0] += 0.07  # ...but a frame comes every 70 ms instead of every 16
+    label = tab.playback.achieved
+    made_per_s = 50 / 0.07
+    expected = round(made_per_s * module.FRAME_MS / 1000)  # 11×
+    assert label.isVisibleTo(tab) and label.text() == f"≈ {expected}× now", label.text()
+    c.player.pause()
+    assert not label.isVisibleTo(tab)  # a standing race claims no speed
+    c.player.play()
+    for _ in range(30):
+        c.player.frames.frame()
+        clock[0] += 0.016  # frames on time: 50× is really reached, and the label says nothing
+    assert not label.isVisibleTo(tab)
+    c.player.pause()
+
+
 def test_while_playing_the_aids_follow_at_10_hz_and_are_exact_when_the_race_stands(tab, monkeypatch):
     shown = []
     real = tab.aids.show
