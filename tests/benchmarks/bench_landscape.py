@@ -178,6 +178,36 @@ def launch_report():
          paired_ratio=round(paired, 4), target_ratio=1.5)
 
 
+def real_speed(app, speed, seconds=3.0):
+    """Steps per second of a default race of eight played by the app's own frame timer for `seconds` (real
+    frames: painting and timer lateness count), and the speed label's text at the end."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from app.landscape import LandscapeTab
+
+    tab = LandscapeTab()
+    tab.resize(1920, 1050)
+    tab.show()
+    app.processEvents()
+    c = tab.controller
+    c.set_surface("rosenbrock")
+    c.player.set_max_steps(100_000)
+    c.player.set_speed(speed)
+    c.player.play()
+    start, began = c.race.head, time.perf_counter()
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+    rate = (c.race.head - start) / (time.perf_counter() - began)
+    label = tab.playback.achieved.text()
+    c.player.pause()
+    tab.shutdown()
+    tab.close()
+    tab.deleteLater()
+    app.processEvents()
+    return rate, label
+
+
 def frames_once(speed: float, presentation: bool) -> None:
     """One tab's frame figures as one JSON line (what --against runs in each tree)."""
     import json
@@ -265,6 +295,14 @@ def main():
         emit(f"landscape frame p95 ({mode}, {speed})", p95, "ms", target=8)
         emit(f"landscape frame GUI CPU p95 ({mode}, {speed})", cpu_p95, "ms", target=8)
         emit(f"landscape steps per frame, every racer running ({mode}, {speed})", achieved, "steps")
+    one = None
+    print("\nSteps per second in a default race of eight played by the frame timer (real frames), normal:")
+    for speed in (1.0, 10.0, 20.0, 50.0):
+        rate, label = real_speed(app, speed)
+        one = one or rate
+        print(f"  {speed:g}×: {rate:,.0f} steps/s = {rate / one:.1f}× the 1× rate; the label says {label or 'nothing'}")
+        emit(f"landscape steps per second at {speed:g}× vs at 1× (real frames)", rate, "steps/s", peer="1×",
+             peer_value=one, label=label)
     print("\nSteps per frame in a default race of all eight racers (second-order ones stop at the minimum), normal:")
     for speed in (10.0, 20.0, 50.0):
         made, racers = achieved_speed(app, speed)
