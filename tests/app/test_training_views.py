@@ -139,3 +139,23 @@ def test_diagnostics_stay_readable_at_any_depth():
         colors = [layer_color(i, n) for i in range(n)]
         assert len(set(colors)) == n  # no colour repeats, however deep the network
     assert tick_name("hidden 11", 12) == "11" and tick_name("hidden 3", 4) == "hidden 3"  # short ticks when many
+
+
+def test_the_accuracy_legend_is_left_out_when_it_would_not_fit_its_short_chart(qtbot):
+    """Four racing runs in a short accuracy chart: a legend there lost its top row over the edge and covered the
+    curves (the loss chart above names the same runs in the same colours)."""
+    from app.training.views.charts import AccuracyChart
+    from app.training.views.record import Record
+
+    chart = AccuracyChart()
+    qtbot.addWidget(chart.plot)
+    chart.plot.resize(600, 420)
+    chart.plot.show()
+    qtbot.waitExposed(chart.plot)
+    for i, name in enumerate(("SGD", "Momentum", "AdaGrad", "Adam")):
+        chart.add(Record(f"r{i}", name, "#1f77b4"))
+    qtbot.waitUntil(lambda: chart.legend.isVisible())  # tall enough: the key is there
+    chart.plot.resize(600, 170)
+    qtbot.waitUntil(lambda: not chart.legend.isVisible())  # too short: left out, not cut
+    chart.plot.resize(600, 420)
+    qtbot.waitUntil(lambda: chart.legend.isVisible())

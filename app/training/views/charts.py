@@ -286,6 +286,21 @@ class AccuracyChart(RecordChart):
         self.item.setLabel("bottom", "iterations", color=theme.INK)
         self.item.getViewBox().setLimits(yMin=-0.05, yMax=1.05)
         self.follower.show(None, (0.0, 1.0))
+        # The loss chart above names the same runs in the same colours: a legend too tall for this (often short)
+        # chart would lose its top rows over the edge and cover the curves, so it is then left out.
+        self.item.getViewBox().sigResized.connect(self._fit_legend)
+
+    LEGEND_SHARE = 0.6  # of the plot's height the legend may take
+
+    def _fit_legend(self, *_args) -> None:
+        """Show the legend only where it fits (on a resize, and when its rows change: `_style`, `remove`)."""
+        fits = self.legend.boundingRect().height() <= self.LEGEND_SHARE * self.item.getViewBox().height()
+        if self.legend.isVisible() != fits:
+            self.legend.setVisible(fits)
+
+    def remove(self, record: Record) -> None:
+        super().remove(record)
+        self._fit_legend()
 
     def set_presentation(self, on: bool) -> None:
         super().set_presentation(on)
@@ -317,6 +332,7 @@ class AccuracyChart(RecordChart):
             self.legend.removeItem(items["val"])  # the legend names the current runs only
         else:
             self._label(items["val"], record.label)
+        self._fit_legend()
 
     def _draw(self, group: dict) -> None:
         evals = group["record"].evals
