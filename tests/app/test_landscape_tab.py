@@ -468,3 +468,31 @@ def test_while_playing_the_aids_follow_at_10_hz_and_are_exact_when_the_race_stan
     assert shown == [1]
     renderer.draw(race, 3, False, scene)  # paused, stepped or scrubbed: exact at once
     assert shown == [1, 3]
+
+
+def test_the_aids_notes_stay_inside_the_view(tab):
+    """Newton's eigenvalue note beside a point near the view's right edge moves left to end inside the view (it
+    was cut at the edge), and never past the left edge."""
+    c = tab.controller
+    c.set_surface("rosenbrock")
+    c.tuning.select("newton")
+    for aid in c.scene.aids:
+        c.tuning.set_aid(aid, True)
+    c.race.advance(3)
+    box = tab.view.visible_box()
+    aids, track = tab.aids, c.race.tracks["newton"]
+    pixel = tab.view.plot.getViewBox().viewPixelSize()[0]
+    for k in range(track.n - 1):
+        aids.show("newton", track, k, c.scene.aids, box)
+        if not aids.eigen_text.isVisible():
+            continue
+        left = aids.eigen_text.pos().x()
+        right = left + aids.eigen_text.textItem.boundingRect().width() * pixel
+        assert box[0] - 1e-9 <= left and right <= box[1] + 1e-9, (k, left, right, box)
+    tab.view.plot.getViewBox().setXRange(box[0] - 3.0, box[0] + 2.0, padding=0)  # the points near the right edge
+    box = tab.view.visible_box()
+    aids.show("newton", track, 1, c.scene.aids, box)
+    pixel = tab.view.plot.getViewBox().viewPixelSize()[0]
+    left = aids.eigen_text.pos().x()
+    right = left + aids.eigen_text.textItem.boundingRect().width() * pixel
+    assert box[0] - 1e-9 <= left and right <= box[1] + 1e-9

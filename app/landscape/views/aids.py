@@ -84,6 +84,7 @@ class Aids:
             "m_hat": Arrow(plot, c["m_hat"], "−m̂"),
             "step": Arrow(plot, c["step"], "Δθ"),
         }
+        self._box = (-1.0, 1.0, -1.0, 1.0)  # the visible view (xmin, xmax, ymin, ymax): notes are kept inside it
         self.legs = self._curve(c["step"], dashed=True)  # the step's per-axis components
         self.lookahead_path = self._curve(c["lookahead"], dashed=True)
         self.lookahead = self._scatter()
@@ -158,6 +159,7 @@ class Aids:
         if not np.all(np.isfinite(here)):
             return
         info = step.info or {}
+        self._box = box
         span = min(box[1] - box[0], box[3] - box[2])
         wanted = [a for a in applicable_aids(method) if on.get(a)]
 
@@ -217,7 +219,7 @@ class Aids:
             lr = np.asarray(lr, dtype=float)
             text += f"\nγ/√G = ({format_number(lr[0], 3)}, {format_number(lr[1], 3)})"
         self.box_text.setText(text)
-        self.box_text.setPos(x + half[0], y - half[1])
+        self._set_text_at(self.box_text, x + half[0], y - half[1])
         self._reveal(self.box_text)
 
     def _show_model(self, track, i, span) -> None:
@@ -240,8 +242,16 @@ class Aids:
             pts = np.array(ends)
             self._show(self.eigen_lines, pts[:, 0], pts[:, 1])
             self.eigen_text.setText(f"λ = {format_number(lams[0], 3)}, {format_number(lams[1], 3)}  ({model.kind})")
-            self.eigen_text.setPos(*ends[3])
+            self._set_text_at(self.eigen_text, *ends[3])
             self._reveal(self.eigen_text)
+
+    def _set_text_at(self, item: pg.TextItem, x: float, y: float) -> None:
+        """A note beside (x, y), moved left as far as it must to end inside the view (and never past its left
+        edge), so it is not cut at the plot's edge."""
+        pixel = self.plot.getViewBox().viewPixelSize()[0]
+        width = item.textItem.boundingRect().width() * pixel
+        xmin, xmax = self._box[0], self._box[1]
+        item.setPos(max(xmin, min(x, xmax - width)), y)
 
     @staticmethod
     def _model(track, i):
