@@ -17,6 +17,7 @@ point) really is 5,000 points long.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import subprocess
@@ -119,31 +120,46 @@ def frame_times(tab, app, speed, presentation):
     return times, cpu, achieved
 
 
-def achieved_speed(app, speed, frames=120):
-    """Steps per frame a default race of all eight racers makes at `speed` (the second-order racers stop at
-    the minimum, as in class), driven frame by frame as the frame timer would."""
+@contextlib.contextmanager
+def landscape_tab(app):
+    """A Landscape tab at 1920×1050, shown, and gone afterwards."""
     from app.landscape import LandscapeTab
 
     tab = LandscapeTab()
     tab.resize(1920, 1050)
     tab.show()
     app.processEvents()
+    try:
+        yield tab
+    finally:
+        tab.shutdown()
+        tab.close()
+        tab.deleteLater()
+        app.processEvents()
+
+
+def play_default_race(tab, speed, max_steps):
+    """All eight racers on Rosenbrock from its first start, playing at `speed`; the controller."""
     c = tab.controller
     c.set_surface("rosenbrock")
-    c.player.set_max_steps(frames * int(speed) + 10)
+    c.player.set_max_steps(max_steps)
     c.player.set_speed(speed)
     c.player.play()
-    start = c.race.head
-    for _ in range(frames):
-        c.player.frames.frame()
-        app.processEvents()
-    made = (c.race.head - start) / frames
-    racers = len(c.race.tracks)
-    c.player.pause()
-    tab.shutdown()
-    tab.close()
-    tab.deleteLater()
-    app.processEvents()
+    return c
+
+
+def achieved_speed(app, speed, frames=120):
+    """Steps per frame a default race of all eight racers makes at `speed` (the second-order racers stop at
+    the minimum, as in class), driven frame by frame as the frame timer would."""
+    with landscape_tab(app) as tab:
+        c = play_default_race(tab, speed, frames * int(speed) + 10)
+        start = c.race.head
+        for _ in range(frames):
+            c.player.frames.frame()
+            app.processEvents()
+        made = (c.race.head - start) / frames
+        racers = len(c.race.tracks)
+        c.player.pause()
     return made, racers
 
 
@@ -183,28 +199,15 @@ def real_speed(app, speed, seconds=3.0):
     frames: painting and timer lateness count), and the speed label's text at the end."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from app.landscape import LandscapeTab
-
-    tab = LandscapeTab()
-    tab.resize(1920, 1050)
-    tab.show()
-    app.processEvents()
-    c = tab.controller
-    c.set_surface("rosenbrock")
-    c.player.set_max_steps(100_000)
-    c.player.set_speed(speed)
-    c.player.play()
-    start, began = c.race.head, time.perf_counter()
-    loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
-    loop.exec()
-    rate = (c.race.head - start) / (time.perf_counter() - began)
-    label = tab.playback.achieved.text()
-    c.player.pause()
-    tab.shutdown()
-    tab.close()
-    tab.deleteLater()
-    app.processEvents()
+    with landscape_tab(app) as tab:
+        c = play_default_race(tab, speed, 100_000)
+        start, began = c.race.head, time.perf_counter()
+        loop = QEventLoop()
+        QTimer.singleShot(int(seconds * 1000), loop.quit)
+        loop.exec()
+        rate = (c.race.head - start) / (time.perf_counter() - began)
+        label = tab.playback.achieved.text()
+        c.player.pause()
     return rate, label
 
 
@@ -214,17 +217,11 @@ def frames_once(speed: float, presentation: bool) -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from app.landscape import LandscapeTab
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    tab = LandscapeTab()
-    tab.resize(1920, 1050)
-    tab.show()
-    app.processEvents()
-    times, cpu, achieved = frame_times(tab, app, speed, presentation)
+    with landscape_tab(app) as tab:
+        times, cpu, achieved = frame_times(tab, app, speed, presentation)
     print(json.dumps({"median": statistics.median(times), "p95": percentile(times, 95),
                       "cpu_p95": percentile(cpu, 95), "steps": achieved}))
-    tab.shutdown()
 
 
 def against(tree: str, rounds: int = 3) -> None:
@@ -265,24 +262,15 @@ def main():
         return
     from PySide6.QtWidgets import QApplication
 
-    from app.landscape import LandscapeTab
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
     load = os.getloadavg()[0]
     rows = []
     for presentation in (False, True):
         for speed in (1.0, 10.0, 50.0):
-            tab = LandscapeTab()
-            tab.resize(1920, 1050)
-            tab.show()
-            app.processEvents()
-            times, cpu, achieved = frame_times(tab, app, speed, presentation)
+            with landscape_tab(app) as tab:
+                times, cpu, achieved = frame_times(tab, app, speed, presentation)
             rows.append((("projector" if presentation else "normal"), f"{speed:g}×", statistics.median(times),
                          percentile(times, 95), max(times), statistics.median(cpu), percentile(cpu, 95), achieved))
-            tab.shutdown()
-            tab.close()
-            tab.deleteLater()
-            app.processEvents()
     print(f"Frame: tick (steps + setData) + the repaint it causes, 8 racers, {TRAIL}-step trails, all aids on (Adam), "
           f"1920×1050, {FRAMES} frames, {os.cpu_count()} CPUs")
     print(f"(load average before: {load:.2f}; CPU = this thread's CPU time, robust to other load)")
