@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Oracle", "f_at", "grad_at", "hess_at"]
+__all__ = ["Oracle", "f_at", "grad_at", "hess_at", "scalar_safe"]
 
 
 def _evaluate(fn, p, shape):
@@ -16,7 +16,7 @@ def _evaluate(fn, p, shape):
     return np.asarray(out, dtype=float).reshape(shape)
 
 
-def _direct(surface) -> bool:
+def scalar_safe(surface) -> bool:
     """A core Surface: its scalar calls already give NaN and inf for domain errors and overflow, as fresh arrays
     of the right shape, so they need none of _evaluate's wrapping (the same values, a few µs sooner)."""
     return hasattr(surface, "_scalars")
@@ -24,21 +24,21 @@ def _direct(surface) -> bool:
 
 def f_at(surface, p) -> float:
     """f(p) as a float (NaN where undefined); not counted."""
-    if _direct(surface):
+    if scalar_safe(surface):
         return float(surface.value(float(p[0]), float(p[1])))
     return float(_evaluate(surface.value, p, ()))
 
 
 def grad_at(surface, p) -> np.ndarray:
     """∇f(p), shape (2,); not counted."""
-    if _direct(surface):
+    if scalar_safe(surface):
         return surface.gradient(float(p[0]), float(p[1]))
     return _evaluate(surface.gradient, p, (2,))
 
 
 def hess_at(surface, p) -> np.ndarray:
     """∇²f(p), shape (2, 2); not counted."""
-    if _direct(surface):
+    if scalar_safe(surface):
         return surface.hessian(float(p[0]), float(p[1]))
     return _evaluate(surface.hessian, p, (2, 2))
 

@@ -23,7 +23,7 @@ import numpy as np
 from core.columns import Columns
 from core.errors import ConfigError
 from core.methods import BUILTIN, get_method
-from core.oracle import Oracle, f_at, grad_at, hess_at
+from core.oracle import Oracle, f_at, grad_at, hess_at, scalar_safe
 from core.quadratic import QuadraticModel, at
 from core.text import text
 
@@ -127,7 +127,7 @@ class Runner:
         else:
             self._xy = start.copy()  # the single parameter "xy" (behind the current point while the twin walks)
             self._evals = np.zeros(3, dtype=np.int64)
-        self._direct = hasattr(surface, "_scalars")  # a core Surface: its scalar calls never raise
+        self._direct = scalar_safe(surface)  # a core Surface: its scalar calls never raise
         xmin, xmax, ymin, ymax = getattr(surface, "view", (-3.0, 3.0, -3.0, 3.0))
         self._centre = (xmin + xmax) / 2, (ymin + ymax) / 2
         self._escape = ESCAPE_FACTOR * math.hypot(xmax - xmin, ymax - ymin)
