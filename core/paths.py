@@ -119,7 +119,6 @@ class Runner:
         self._rng = np.random.default_rng(seed)
         self._normals, self._normal_at = [], 0  # a block of the generator's normals, and the next one's index
         self._optimizer = spec.make(**hparams)
-        self._kernel = None  # the optimizer's lean 2-D twin while it walks (core.optim.lean), else None
         self._later = None  # what a second-order step left for its pictures (SecondOrder.lean_step)
         if not spec.first_order:
             self._oracle = Oracle(surface)
@@ -253,9 +252,7 @@ class Runner:
         self._normal_at = at + 2
         noise, x, y = self.noise, self._x, self._y
         gx, gy = self._gx + noise * self._normals[at], self._gy + noise * self._normals[at + 1]
-        kernel = self._kernel
-        if kernel is None or not kernel.active:  # none yet, or the optimizer took its state back (read, set)
-            kernel = self._lean()
+        kernel = self._optimizer.twin or self._lean()  # none yet, or the optimizer took its state back (read, set)
         try:
             if kernel is None:
                 raise ArithmeticError("no lean twin")
@@ -271,15 +268,12 @@ class Runner:
 
     def _lean(self):
         self._sync()
-        self._kernel = self._optimizer.lean("xy")
-        return self._kernel
+        return self._optimizer.lean("xy")
 
     def _sync(self) -> None:
         """The optimizer's arrays and its parameter up to date: the twin's floats written back, the point too."""
-        if self._kernel is not None:
-            self._optimizer._release()
-            self._kernel = None
         if self.spec.first_order:
+            self._optimizer.release()
             self._xy[0], self._xy[1] = self._x, self._y
 
     def _first_order_info(self) -> dict:

@@ -178,7 +178,7 @@ class Optimizer:
         Nothing changes if any value is invalid.
         """
         hparams = self._validated(self._hparams, hparams)
-        self._release()
+        self.release()
         self._hparams = hparams
 
     def reset_state(self) -> None:
@@ -192,10 +192,15 @@ class Optimizer:
     @property
     def state(self) -> dict[str, dict[str, Any]]:
         """Per key, torch's per-parameter state (see the class); current even while a lean twin walks."""
-        self._release()
+        self.release()
         return self._state
 
-    def _release(self) -> None:
+    @property
+    def twin(self):
+        """The lean twin walking for this optimizer now (core.optim.lean), or None."""
+        return self._twin
+
+    def release(self) -> None:
         """Take back the state a lean twin holds as floats (it is dropped: the next lean step loads afresh, so
         whatever is done to the optimizer or its state meanwhile counts)."""
         twin = self._twin
@@ -204,20 +209,20 @@ class Optimizer:
             twin.store()
 
     def __getstate__(self) -> dict:  # copies and pickles hold the current state, never a twin
-        self._release()
+        self.release()
         return self.__dict__.copy()
 
     @property
     def last(self) -> Mapping[str, dict[str, np.ndarray]]:
         """Per key, what the last step did: 'grad' (as used), 'update' (Δθ), 'effective_lr', and per method more."""
-        self._release()
+        self.release()
         if self._last is None:
             self._last = _Last(self)
         return self._last
 
     def step(self, params: Mapping[str, np.ndarray], grads: Mapping[str, Any]) -> None:
         """One update of every array in `params` (in place) from `grads` (never modified)."""
-        self._release()
+        self.release()
         work = [self._checked(key, p, grads) for key, p in params.items()]
         if len(grads) != len(work):
             extra = sorted(set(grads) - set(params), key=str)
@@ -236,7 +241,7 @@ class Optimizer:
     def step_one(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
         """`step({key: p}, {key: g})` for one parameter whose dtype and shape never change (a racer's point): the
         same update, checked only the first time (a 2-D step is then a few µs). Call inside np.errstate."""
-        self._release()
+        self.release()
         slot = self._slots.get(key)
         if slot is None or key not in self._state or slot.update.shape != p.shape or slot.update.dtype != p.dtype:
             self.step({key: p}, {key: g})  # the first time (or a changed parameter): the checked path
@@ -251,8 +256,8 @@ class Optimizer:
         """The lean 2-D step of `key` (a core.optim.lean.Lean2D) once a checked step has made its state; None when
         this optimizer has no twin or the parameter is not two float64s. The twin walks for this optimizer until
         anything reads or changes it (state, last, set, step, a copy): then its floats are written back and it
-        is dropped (`twin.active` turns False), so the optimizer is never seen behind."""
-        self._release()
+        is dropped (`twin` turns None), so the optimizer is never seen behind."""
+        self.release()
         slot = self._slots.get(key)
         if self.LEAN is None or slot is None or key not in self._state or slot.update.shape != (2,) \
                 or slot.update.dtype != np.float64:

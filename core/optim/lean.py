@@ -6,7 +6,7 @@ numpy update's IEEE operations in the same order on the same values (a·b, a + b
 rounded either way), so its path is bit-identical — tests compare both on every method and option.
 
     twin = optimizer.lean("xy")     # after the first (checked) step; None when there is no twin
-    while twin.active:             # until anything reads or changes the optimizer (its state is then written back)
+    while optimizer.twin is twin:  # until anything reads or changes the optimizer (its state is then written back)
         x, y = twin.step(x, y, gx, gy)   # ArithmeticError / ValueError: not taken, nothing changed
     p[:] = x, y                    # the parameter itself is the caller's to write
 
@@ -60,13 +60,8 @@ class Lean2D:
         self.gx, self.gy, self.ux, self.uy = gx, gy, ux, uy
         self.steps += 1
 
-    @property
-    def active(self) -> bool:
-        """Still walking for its optimizer (False once the optimizer took its state back)."""
-        return self.opt._twin is self
-
     def store(self) -> None:
-        """Write the state back into the optimizer, as if numpy had taken every step (Optimizer._release)."""
+        """Write the state back into the optimizer, as if numpy had taken every step (Optimizer.release)."""
         if not self.steps:
             return
         opt, key = self.opt, self.key
