@@ -15,7 +15,9 @@ __all__ = ["Trails"]
 # coordinates would make Qt's rasterizer crawl. Its trail simply leaves the picture.
 FAR = 1e3
 # Only a trail's newest thinned points are redrawn each frame; the older part lies in a layer rasterised once
-# (Qt's device-coordinate cache) and re-made only every TAIL points, or when the view moves.
+# (Qt's device-coordinate cache) and re-made only every TAIL points, or when the view moves. The newest points
+# are cached too: a frame repaints the small region where something moved, and every trail that crosses it but
+# did not change is then copied from its cache instead of being drawn again.
 TAIL = 128
 
 
@@ -31,19 +33,17 @@ class Trails:
         self.settled_halos: dict[str, pg.PlotCurveItem] = {}
         self._settled: dict[str, tuple] = {}  # method -> (points settled, pixel size they were thinned at)
         for z, method in enumerate(keys()):
-            for layer, cached in ((self.curves, False), (self.settled, True)):
+            for layer in (self.curves, self.settled):
                 curve = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True, name=get_method(method).label)
                 curve.setZValue(20 + z)
-                if cached:
-                    curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+                curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
                 plot.addItem(curve)
                 layer[method] = curve
             if theme.racer_halo(method):
-                for layer, cached in ((self.halos, False), (self.settled_halos, True)):
+                for layer in (self.halos, self.settled_halos):
                     halo = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True)
                     halo.setZValue(10 + z)
-                    if cached:
-                        halo.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+                    halo.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
                     plot.addItem(halo)
                     layer[method] = halo
         self.markers = pg.ScatterPlotItem(pxMode=True)
@@ -54,6 +54,7 @@ class Trails:
         self._signatures: dict[str, tuple] = {}  # method -> what its curve shows (points, last pixel)
         self._scale = theme.scale(False)
         self._box = (-1.0, 1.0, -1.0, 1.0)
+        self._pushed = None  # what the markers were last pushed at
         self.apply_scale(self._scale)
 
     def set_box(self, box) -> None:
@@ -61,27 +62,35 @@ class Trails:
         self._box = tuple(box)
 
     def show(self, method: str, points: np.ndarray) -> None:
-        """Draw `method`'s trail through `points` (n, 2) and its marker at the last one (nothing if n = 0)."""
-        points = self._drawable(points)
-        thin = self._thin(method, points)
+        """Draw `method`'s trail through `points` (n, 2) and its marker at the last one (nothing if n = 0).
+
+        `points` usually only grows between calls (a race appends): the work is then proportional to the new
+        points, not to the trail."""
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        n = len(points)
+        keep = self._keep(method, points)
+        count = n if keep is None else len(keep)
+        last = self._drawable(points[n - 1:]) if n else None
         # Within the pixel where the trail already ends, a new point changes nothing visible: only the marker
         # moves (converging racers thus cost nothing per frame).
-        signature = (len(thin), tuple(self._cell(thin[-1])) if len(thin) else None,
-                     tuple(self.plot.getViewBox().viewPixelSize()))
+        signature = (count, tuple(self._cell(last[0])) if n else None, tuple(self.plot.getViewBox().viewPixelSize()))
         if signature != self._signatures.get(method):
             self._signatures[method] = signature
-            n, pixel = len(thin), signature[2]
+            pixel = signature[2]
             cut, settled_pixel = self._settled.get(method, (0, None))
-            if settled_pixel != pixel or cut > n - 1:  # a zoom, a scrub back or a restart: settle anew
+            if settled_pixel != pixel or cut > count - 1:  # a zoom, a scrub back or a restart: settle anew
                 cut = 0
-            if n - cut > 2 * TAIL:
-                cut = n - TAIL
+            if count - cut > 2 * TAIL:
+                cut = count - TAIL
             if (cut, pixel) != self._settled.get(method):
                 self._settled[method] = (cut, pixel)
-                self._set(method, self.settled, self.settled_halos, thin[: cut + 1] if cut else thin[:0])
-            self._set(method, self.curves, self.halos, thin[cut:])
-        last = points[-1] if len(points) else None
-        self._positions[method] = None if last is None or not np.all(np.isfinite(last)) else (last[0], last[1])
+                self._set(method, self.settled, self.settled_halos, self._pick(points, keep, 0, cut + 1 if cut else 0))
+            self._set(method, self.curves, self.halos, self._pick(points, keep, cut, count))
+        self._positions[method] = None if last is None or not np.all(np.isfinite(last)) else (last[0, 0], last[0, 1])
+
+    def _pick(self, points: np.ndarray, keep, start: int, stop: int) -> np.ndarray:
+        """Thinned points start…stop, drawable."""
+        return self._drawable(points[start:stop] if keep is None else points[keep[start:stop]])
 
     @staticmethod
     def _set(method: str, curves: dict, halos: dict, points: np.ndarray) -> None:
@@ -115,10 +124,16 @@ class Trails:
                 layer[method].setData([], [])
         self._positions[method] = None
 
-    def refresh_markers(self) -> None:
-        """Push every racer's current marker in one setData (call once per frame)."""
+    def refresh_markers(self, exact: bool = True) -> None:
+        """Push every racer's current marker in one setData (call once per frame). Not `exact` (playing), a frame
+        in which every marker stayed within its screen pixel pushes nothing."""
         shown = [m for m in keys() if self._positions[m] is not None]
         size = self._scale.marker_size
+        where = tuple((m, self._positions[m] if exact else tuple(self._cell(self._positions[m]))) for m in shown)
+        pushed = (exact, where, size, tuple(self.plot.getViewBox().viewPixelSize()))
+        if pushed == self._pushed:
+            return
+        self._pushed = pushed
         self.markers.setData(
             pos=np.array([self._positions[m] for m in shown], dtype=float).reshape(-1, 2),
             symbol=[theme.racer_symbol(m) for m in shown],
@@ -143,35 +158,42 @@ class Trails:
         return np.where(near[:, None], points, np.nan)
 
     def _thin(self, method: str, points: np.ndarray) -> np.ndarray:
-        """The points that start a new screen pixel: a racer spiralling in for 4,000 steps inside a few pixels
-        costs a few line segments, not 4,000 (the last point is always kept, NaN gaps stay gaps).
+        """The drawable points that start a new screen pixel: a racer spiralling in for 4,000 steps inside a few
+        pixels costs a few line segments, not 4,000 (the last point is always kept, NaN gaps stay gaps)."""
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        keep = self._keep(method, points)
+        return self._pick(points, keep, 0, len(points) if keep is None else len(keep))
+
+    def _keep(self, method: str, points: np.ndarray) -> np.ndarray | None:
+        """Indices of the points `_thin` keeps (None: all of them).
 
         `points` only grows between calls (a race appends), so the cells of points already seen are kept
-        and only the new ones are classified; a zoom (new pixel size) or a restart starts over.
+        and only the new ones are classified; a zoom or pan (new pixel size or box) or a restart starts over.
         """
         n = len(points)
         pixel = tuple(self.plot.getViewBox().viewPixelSize())
         if n < 3 or not (pixel[0] > 0 and pixel[1] > 0):
-            return points
+            return None
+        view = (pixel, self._box)
         cached = self._thinned.get(method)
-        if cached is None or cached[0] != pixel:
-            cached = (pixel, 0, np.zeros(0, dtype=np.int64))
+        if cached is None or cached[0] != view:
+            cached = (view, 0, np.zeros(0, dtype=np.int64))
         _, seen, starts = cached
         if n < seen:  # scrubbed back: the kept starts before n are still right
             starts, seen = starts[starts < n], n
         if n > seen:
             first = max(seen - 1, 0)
             with np.errstate(invalid="ignore"):
-                cells = np.floor(points[first:n] / pixel)
+                cells = np.floor(self._drawable(points[first:n]) / pixel)
             new = np.any(cells[1:] != cells[:-1], axis=1)
             fresh = np.flatnonzero(new) + first + 1
             if seen == 0:
                 fresh = np.r_[0, fresh]
             starts = np.concatenate([starts, fresh])
             seen = n
-        self._thinned[method] = (pixel, seen, starts)
+        self._thinned[method] = (view, seen, starts)
         keep = starts if len(starts) and starts[-1] == n - 1 else np.r_[starts, n - 1]
-        return points if len(keep) == n else points[keep]
+        return None if len(keep) == n else keep
 
     def apply_scale(self, scale: theme.Scale) -> None:
         self._scale = scale
@@ -183,4 +205,5 @@ class Trails:
                 halo = theme.qcolor(theme.racer_halo(method), 170)
                 for layer in (self.halos, self.settled_halos):
                     layer[method].setPen(pg.mkPen(halo, width=scale.trail_width + 2))
+        self._pushed = None
         self.refresh_markers()

@@ -43,6 +43,48 @@ def test_decimation_keeps_each_columns_extremes():
     assert decimate(short, short, 0.0, 100.0, 200)[0] is short
 
 
+def test_a_chart_line_fed_a_growing_series_shows_what_decimating_it_whole_shows(qtbot):
+    """Incremental: only the last column is redone, yet every frame shows `decimate` of the whole series; the
+    settled (cached) layer is left alone while the newest points change, and starts over on a scrub back or a
+    new x range."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    from app.landscape.views.charts import TAIL, Line
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    line = Line(widget.getPlotItem())
+    assert line.settled.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
+    rng = np.random.default_rng(1)
+    y = np.exp(rng.normal(size=6000)) * np.linspace(10, 0.1, 6000)
+    y[[700, 2500, 2501, 5999]] = np.nan  # gaps, also at a column's edge and at the end
+    y[3000:3040] = np.nan  # a whole column of NaN
+    x = np.arange(6000, dtype=float)
+
+    def log(values):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log10(values)
+
+    settled_before = None
+    for n in (10, 300, 400, 401, 402, 1000, 1001, 1017, 2500, 2502, 3020, 3100, 4000, 4001, 6000, 1500, 6000):
+        line.update(x[:n], y[:n], 0.0, 6600.0, 200, log)
+        want_x, want_y = decimate(x[:n], log(y[:n]), 0.0, 6600.0, 200)
+        got_x, got_y = line.drawn()
+        np.testing.assert_array_equal(got_x, want_x)
+        np.testing.assert_array_equal(got_y, want_y)
+        finite = want_y[np.isfinite(want_y)]
+        assert line.extent == (finite.min(), finite.max())
+        assert len(line.live.xData) <= 2 * TAIL + 1
+        if n == 4000:
+            settled_before = line.settled.xData
+        if n == 4001:
+            assert line.settled.xData is settled_before  # untouched by one more step: not rasterised again
+    line.update(x, y, 0.0, 13200.0, 200, log)  # a wider x range: columns cut anew
+    np.testing.assert_array_equal(line.drawn()[1], decimate(x, log(y), 0.0, 13200.0, 200)[1])
+    line.reset()
+    assert len(line.drawn()[0]) == 0
+
+
 def test_trail_thinning_is_incremental_and_exact(qtbot):
     from app.widgets.trails import Trails
 
@@ -93,3 +135,54 @@ def test_a_long_trail_redraws_only_its_newest_points(qtbot):
     np.testing.assert_array_equal(trails.drawn("sgd"), whole)
     trails.show("sgd", points[:100])  # scrubbed back: settled anew
     np.testing.assert_array_equal(trails.drawn("sgd"), trails._thin("sgd", points[:100]))
+
+
+def test_a_growing_trail_drawn_step_by_step_is_the_whole_trail_thinned(qtbot):
+    """Work on the new points only, yet the same picture as thinning the whole trail: with a far-out point
+    (left out, a gap), and after a pan brings it back into reach."""
+    from app.widgets.trails import Trails
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(400, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.getPlotItem().setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
+    trails = Trails(widget.getPlotItem())
+    trails.set_box((-1, 1, -1, 1))
+    points = np.cumsum(np.random.default_rng(3).normal(size=(1500, 2)) * 0.01, axis=0)
+    points[600] = (5e3, 5e3)  # beyond FAR view widths: not drawn
+    for n in range(1, 1500, 7):
+        trails.show("adam", points[:n])
+    trails.show("adam", points)
+    np.testing.assert_array_equal(trails.drawn("adam"), trails._thin("adam", trails._drawable(points)))
+    assert np.isnan(trails.drawn("adam")).any()
+    trails.set_box((4e3, 6e3, 4e3, 6e3))  # panned far out: the point is within reach now
+    trails.show("adam", points)
+    assert not np.isnan(trails._thin("adam", points)).any()
+
+
+def test_markers_are_pushed_only_when_one_leaves_its_pixel_while_playing(qtbot):
+    from app.widgets.trails import Trails
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(400, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.getPlotItem().setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
+    trails = Trails(widget.getPlotItem())
+    pixel = widget.getPlotItem().getViewBox().viewPixelSize()[0]
+    pushes = []
+    trails.markers.sigPlotChanged.connect(lambda *_: pushes.append(1))
+    trails.show("sgd", np.array([[0.1 * pixel, 0.1 * pixel]]))
+    trails.refresh_markers(exact=False)
+    assert len(pushes) == 1
+    trails.show("sgd", np.array([[0.1 * pixel, 0.1 * pixel], [0.5 * pixel, 0.2 * pixel]]))
+    trails.refresh_markers(exact=False)  # playing, still inside its pixel: nothing to push
+    assert len(pushes) == 1
+    trails.refresh_markers(exact=True)  # paused: exactly where it is
+    assert len(pushes) == 2 and tuple(trails.markers.data["x"]) == (0.5 * pixel,)
+    trails.show("sgd", np.array([[0.1 * pixel, 0.1 * pixel], [3.5 * pixel, 0.2 * pixel]]))
+    trails.refresh_markers(exact=False)
+    assert len(pushes) == 3 and tuple(trails.markers.data["x"]) == (3.5 * pixel,)

@@ -275,13 +275,13 @@ def test_evaluation_axis_shows_the_price_of_second_order_steps(tab):
     tab.controller.race.advance(10)
     tab.controller.player.seek(10)
     tab.controller.tuning.set_x_axis("evaluations")
-    newton = drawn(tab).charts.curves["loss"]["newton"]
+    newton, _ = drawn(tab).charts.drawn("loss", "newton")
     evals = tab.controller.race.tracks["newton"].evals
     n = tab.controller.race.tracks["newton"].n
-    np.testing.assert_array_equal(newton.xData, np.maximum(evals[:n, 0], evals[:n, 1]) + 2 * evals[:n, 2])
-    assert newton.xData[1] == 3  # one gradient and one Hessian
-    sgd = drawn(tab).charts.curves["loss"]["sgd"]
-    np.testing.assert_array_equal(sgd.xData, np.arange(11))
+    np.testing.assert_array_equal(newton, np.maximum(evals[:n, 0], evals[:n, 1]) + 2 * evals[:n, 2])
+    assert newton[1] == 3  # one gradient and one Hessian
+    sgd, _ = drawn(tab).charts.drawn("loss", "sgd")
+    np.testing.assert_array_equal(sgd, np.arange(11))
 
 
 @pytest.mark.parametrize("method, aid, item", [

@@ -11,7 +11,7 @@ from app import theme
 from app.landscape.model import racers
 from app.widgets.plots import DecadeAxis, longest_fitting
 
-__all__ = ["CHARTS", "Charts", "decimate"]
+__all__ = ["CHARTS", "Charts", "Line", "by_column", "decimate"]
 
 CHARTS = ("loss", "grad_norm", "distance")
 TITLES = {"loss": "loss f", "grad_norm": "gradient norm ‖∇f‖", "distance": "distance to nearest minimum"}
@@ -26,11 +26,128 @@ def decimate(x: np.ndarray, y: np.ndarray, lo: float, hi: float, columns: int):
     x, y), so a 5,000-point curve costs two points per pixel; short curves come back unchanged."""
     if len(x) <= 2 * columns or not hi > lo:
         return x, y
+    return by_column(x, y, lo, hi, columns)[:2]
+
+
+def by_column(x: np.ndarray, y: np.ndarray, lo: float, hi: float, columns: int):
+    """`decimate` without the short-curve shortcut: two points per column, and the index of the first point
+    of the last column."""
+    if len(x) == 0:
+        return x, y, 0
     bins = np.floor((x - lo) * (columns / (hi - lo)))
     starts = np.flatnonzero(np.r_[True, bins[1:] != bins[:-1]])
     with np.errstate(invalid="ignore"):
         low, high = np.fmin.reduceat(y, starts), np.fmax.reduceat(y, starts)
-    return np.repeat(x[starts], 2), np.column_stack([low, high]).ravel()
+    return np.repeat(x[starts], 2), np.column_stack([low, high]).ravel(), int(starts[-1])
+
+
+# A chart line's newest points are redrawn when they change; the older ones lie in a layer rasterised once (Qt's
+# device-coordinate cache), re-made only every TAIL points or when the x range, the width or the axis changes.
+TAIL = 48
+
+
+class Line:
+    """One racer's curve in one chart, fed its whole growing series every time but working on the new points
+    only: the per-column extremes of columns the series has left are final, so only the last column is redone
+    (the same points `decimate` gives for the whole series), and only the newest TAIL points are repainted."""
+
+    def __init__(self, plot: pg.PlotItem):
+        self.settled = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True)
+        self.settled.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.live = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True)
+        for item in (self.settled, self.live):
+            plot.addItem(item)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the series: the next `update` starts over."""
+        self._key = None  # (lo, hi, columns) the columns were cut at
+        self._n = 0  # points of the series seen
+        self._tail = 0  # index of the first point of the last (open) column
+        self._fx = self._fy = np.zeros(0)  # drawn points of the closed columns
+        self._extent = None  # (min, max) of their finite y
+        self._cut = None  # points in the settled layer (None: nothing settled)
+        self.points = (np.zeros(0), np.zeros(0))
+        self.extent = None
+        for item in (self.settled, self.live):
+            item.setData([], [])
+
+    def set_pen(self, pen) -> None:
+        self.settled.setPen(pen)
+        self.live.setPen(pen)
+
+    def update(self, x: np.ndarray, y: np.ndarray, lo: float, hi: float, columns: int, transform) -> None:
+        """Show the series (x ascending, raw y; `transform` maps raw y to plotted y elementwise)."""
+        n = len(x)
+        key = (lo, hi, columns)
+        if n <= 2 * columns or not hi > lo:  # short: every point as it is (as `decimate` does)
+            xs, ys = np.asarray(x, dtype=np.float64), transform(y)
+            self._key, self._n = None, 0
+            ok = np.isfinite(ys)
+            finite = ys[ok]
+            self.extent = (finite.min(), finite.max()) if finite.size else None
+            self._show(xs, ys, prefix_kept=self._cut is not None and self._raw_kept(xs, ys))
+            return
+        restart = key != self._key or n < self._n
+        if restart:
+            self._key, self._tail = key, 0
+            self._fx = self._fy = np.zeros(0)
+            self._extent = None
+        tx, ty, last = by_column(np.asarray(x[self._tail:], dtype=np.float64), transform(y[self._tail:]), lo, hi,
+                                 columns)
+        if last:  # every column but the last is closed: its two points are final
+            self._fx = np.concatenate([self._fx, tx[:-2]])
+            self._fy = np.concatenate([self._fy, ty[:-2]])
+            self._extent = _merge(self._extent, ty[:-2])
+            self._tail += last
+        self._n = n
+        xs, ys = np.concatenate([self._fx, tx[-2:]]), np.concatenate([self._fy, ty[-2:]])
+        self.extent = _merge(self._extent, ty[-2:])
+        kept = not restart and self._cut is not None and (self._cut == 0 or self._cut < len(self._fx))
+        self._show(xs, ys, prefix_kept=kept)
+
+    def _raw_kept(self, xs, ys) -> bool:
+        """Whether the settled layer is still the start of these (raw) points."""
+        cut = self._cut
+        if cut == 0:
+            return True
+        old_x, old_y = self.settled.xData, self.settled.yData
+        return (old_x is not None and cut < len(xs) and len(old_x) == cut + 1 and xs[cut] == old_x[-1]
+                and (ys[cut] == old_y[-1] or (np.isnan(ys[cut]) and np.isnan(old_y[-1]))))
+
+    def _show(self, xs: np.ndarray, ys: np.ndarray, prefix_kept: bool) -> None:
+        self.points = (xs, ys)
+        m = len(xs)
+        cut = self._cut if prefix_kept else 0
+        if m - cut > 2 * TAIL:
+            cut = max(m - TAIL, 0)
+            prefix_kept = False
+        if not prefix_kept:
+            self._cut = cut
+            _set(self.settled, xs[: cut + 1] if cut else xs[:0], ys[: cut + 1] if cut else ys[:0])
+        _set(self.live, xs[cut:], ys[cut:])
+
+    def drawn(self) -> tuple[np.ndarray, np.ndarray]:
+        """The points the chart shows now: the settled part, then the live one."""
+        parts = [(c.xData, c.yData) for c in (self.settled, self.live) if c.xData is not None and len(c.xData)]
+        if len(parts) == 2:
+            parts[1] = (parts[1][0][1:], parts[1][1][1:])  # the live part starts where the settled one ends
+        if not parts:
+            return np.zeros(0), np.zeros(0)
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+
+def _merge(extent, ys):
+    finite = ys[np.isfinite(ys)]
+    if not finite.size:
+        return extent
+    lo, hi = finite.min(), finite.max()
+    return (lo, hi) if extent is None else (min(extent[0], lo), max(extent[1], hi))
+
+
+def _set(curve: pg.PlotCurveItem, xs: np.ndarray, ys: np.ndarray) -> None:
+    curve.setData(xs, ys, connect="all" if np.isfinite(ys).all() else "finite")  # "all" is pyqtgraph's fast path
 
 
 class Charts(pg.GraphicsLayoutWidget):
@@ -42,7 +159,7 @@ class Charts(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setBackground("w")
         self.plots: dict[str, pg.PlotItem] = {}
-        self.curves: dict[str, dict[str, pg.PlotCurveItem]] = {}
+        self.curves: dict[str, dict[str, Line]] = {}
         self.dots: dict[str, pg.ScatterPlotItem] = {}
         self.cursors: dict[str, pg.InfiniteLine] = {}
         self.notes: dict[str, pg.TextItem] = {}
@@ -62,9 +179,7 @@ class Charts(pg.GraphicsLayoutWidget):
             self.plots[name] = plot
             self.curves[name] = {}
             for method in racers():
-                curve = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True)
-                plot.addItem(curve)
-                self.curves[name][method] = curve
+                self.curves[name][method] = Line(plot)
             dots = pg.ScatterPlotItem(pxMode=True)
             dots.setZValue(20)
             plot.addItem(dots)
@@ -98,6 +213,9 @@ class Charts(pg.GraphicsLayoutWidget):
             self.plots[name].getAxis("left").setLogMode(False, self.log[name])
         self._fixed_y = None if loss_log or loss_range is None else tuple(loss_range)
         self._extent = {name: {} for name in CHARTS}
+        for lines in self.curves.values():  # log or linear: every line anew
+            for line in lines.values():
+                line.reset()
         self._ylim = dict.fromkeys(CHARTS)
         if self._fixed_y is not None:
             self.plots["loss"].setYRange(*self._fixed_y, padding=0.05)
@@ -117,17 +235,25 @@ class Charts(pg.GraphicsLayoutWidget):
 
     def show(self, name: str, method: str, x: np.ndarray, y: np.ndarray | None) -> None:
         """Curve of `method` in chart `name` (raw values; log10 is taken here on log charts); None hides it."""
-        curve = self.curves[name][method]
+        line = self.curves[name][method]
         if y is None or len(x) == 0:
-            curve.setData([], [])
+            line.reset()
+            if self._extent[name].pop(method, None) is not None:
+                self._fit_y(name)
             return
         columns = max(int(self.plots[name].getViewBox().width()), 50)
-        xs, ys = decimate(np.asarray(x, dtype=np.float64), self._y(name, y), 0.0, self._right or 10.0, columns)
-        ok = np.isfinite(ys)
-        curve.setData(xs, ys, connect="all" if ok.all() else "finite")  # "all" is pyqtgraph's fast path
-        finite = ys[ok]
-        self._extent[name][method] = (finite.min(), finite.max()) if finite.size else None
+        line.update(x, y, 0.0, self._right or 10.0, columns, lambda values: self._y(name, values))
+        self._extent[name][method] = line.extent
         self._fit_y(name)
+
+    def restart(self, method: str) -> None:
+        """`method`'s series start over (a new run): its lines forget what they had."""
+        for name in CHARTS:
+            self.curves[name][method].reset()
+
+    def drawn(self, name: str, method: str) -> tuple[np.ndarray, np.ndarray]:
+        """The points (x, plotted y) `method`'s curve in chart `name` shows now."""
+        return self.curves[name][method].drawn()
 
     def _fit_y(self, name: str) -> None:
         """Fit the y range to every curve, rounded out to whole decades (log) or nice steps (linear), so it
@@ -151,7 +277,7 @@ class Charts(pg.GraphicsLayoutWidget):
 
     def hide(self, method: str) -> None:
         for name in CHARTS:
-            self.curves[name][method].setData([], [])
+            self.curves[name][method].reset()
             if self._extent[name].pop(method, None) is not None:
                 self._fit_y(name)
             if self._dot_points[name].pop(method, None) is not None:
@@ -250,8 +376,8 @@ class Charts(pg.GraphicsLayoutWidget):
                 axis.setStyle(tickFont=font)
                 axis.setTextPen(theme.INK)
                 axis.setPen(theme.AXIS)
-            for method, curve in self.curves[name].items():
-                curve.setPen(pg.mkPen(theme.racer_color(method), width=scale.chart_width))
+            for method, line in self.curves[name].items():
+                line.set_pen(pg.mkPen(theme.racer_color(method), width=scale.chart_width))
             self.notes[name].setFont(font)
         self._label_axes()
         self.refresh_dots(force=True)
