@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QGraphicsItem
 
 from app import theme
-from core.methods import get_method, keys
+from app.widgets.polylines import Polylines
+from core.methods import keys
 
 __all__ = ["Trails"]
 
@@ -15,37 +15,26 @@ __all__ = ["Trails"]
 # coordinates would make Qt's rasterizer crawl. Its trail simply leaves the picture.
 FAR = 1e3
 # Only a trail's newest thinned points are redrawn each frame; the older part lies in a layer rasterised once
-# (Qt's device-coordinate cache) and re-made only every TAIL points, or when the view moves. The newest points
-# are cached too: a frame repaints the small region where something moved, and every trail that crosses it but
-# did not change is then copied from its cache instead of being drawn again.
+# (Qt's device-coordinate cache) and re-made only every TAIL points, or when the view moves.
 TAIL = 128
 
 
 class Trails:
-    """Per racer a cached curve for the older part of its trail and a live one for the newest points (created
-    once), and one scatter item holding every racer's current marker."""
+    """Two layers of lines (app.widgets.polylines), each holding every racer: a cached one for the older part of
+    each trail and a live one for the newest points, halos under the trails, racers in a fixed order; and one
+    scatter item holding every racer's current marker."""
 
     def __init__(self, plot: pg.PlotItem):
         self.plot = plot
-        self.curves: dict[str, pg.PlotCurveItem] = {}  # the newest points (redrawn when they change)
-        self.halos: dict[str, pg.PlotCurveItem] = {}
-        self.settled: dict[str, pg.PlotCurveItem] = {}  # the older points, rasterised once (cached)
-        self.settled_halos: dict[str, pg.PlotCurveItem] = {}
+        order = [("halo", m) for m in keys() if theme.racer_halo(m)] + [("trail", m) for m in keys()]
+        self.settled = Polylines(order, cached=True)  # the older points, rasterised once
+        self.live = Polylines(order)  # the newest points (redrawn where they change)
+        self.settled.setZValue(20)
+        self.live.setZValue(21)
+        for layer in (self.settled, self.live):
+            plot.addItem(layer)
+        self._halo = {m: bool(theme.racer_halo(m)) for m in keys()}
         self._settled: dict[str, tuple] = {}  # method -> (points settled, pixel size they were thinned at)
-        for z, method in enumerate(keys()):
-            for layer in (self.curves, self.settled):
-                curve = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True, name=get_method(method).label)
-                curve.setZValue(20 + z)
-                curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-                plot.addItem(curve)
-                layer[method] = curve
-            if theme.racer_halo(method):
-                for layer in (self.halos, self.settled_halos):
-                    halo = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True)
-                    halo.setZValue(10 + z)
-                    halo.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-                    plot.addItem(halo)
-                    layer[method] = halo
         self.markers = pg.ScatterPlotItem(pxMode=True)
         self.markers.setZValue(50)
         plot.addItem(self.markers)
@@ -84,31 +73,33 @@ class Trails:
                 cut = count - TAIL
             if (cut, pixel) != self._settled.get(method):
                 self._settled[method] = (cut, pixel)
-                self._set(method, self.settled, self.settled_halos, self._pick(points, keep, 0, cut + 1 if cut else 0))
-            self._set(method, self.curves, self.halos, self._pick(points, keep, cut, count))
+                self._set(method, self.settled, self._pick(points, keep, 0, cut + 1 if cut else 0))
+            self._set(method, self.live, self._pick(points, keep, cut, count))
         self._positions[method] = None if last is None or not np.all(np.isfinite(last)) else (last[0, 0], last[0, 1])
 
     def _pick(self, points: np.ndarray, keep, start: int, stop: int) -> np.ndarray:
         """Thinned points start…stop, drawable."""
         return self._drawable(points[start:stop] if keep is None else points[keep[start:stop]])
 
-    @staticmethod
-    def _set(method: str, curves: dict, halos: dict, points: np.ndarray) -> None:
-        connect = "all" if np.isfinite(points).all() else "finite"  # "all" is pyqtgraph's fast path
-        curves[method].setData(points[:, 0], points[:, 1], connect=connect)
-        if method in halos:
-            halos[method].setData(points[:, 0], points[:, 1], connect=connect)
+    def _set(self, method: str, layer: Polylines, points: np.ndarray) -> None:
+        layer.set_data(("trail", method), points[:, 0], points[:, 1])
+        if self._halo[method]:
+            layer.set_data(("halo", method), points[:, 0], points[:, 1])
 
     def drawn(self, method: str) -> np.ndarray:
         """The points `method`'s trail shows now, (n, 2): the settled part, then the live one."""
         parts = []
-        for layer in (self.settled, self.curves):
-            curve = layer[method]
-            if curve.xData is not None and len(curve.xData):
-                parts.append(np.column_stack([curve.xData, curve.yData]))
+        for layer in (self.settled, self.live):
+            x, y = layer.data(("trail", method))
+            if len(x):
+                parts.append(np.column_stack([x, y]))
         if len(parts) == 2:
             parts[1] = parts[1][1:]  # the live part starts where the settled one ends
         return np.concatenate(parts) if parts else np.zeros((0, 2))
+
+    def pen(self, method: str):
+        """The pen `method`'s trail is drawn with."""
+        return self.live.pen(("trail", method))
 
     def _cell(self, point):
         width, height = self.plot.getViewBox().viewPixelSize()
@@ -119,9 +110,10 @@ class Trails:
         self._thinned.pop(method, None)
         self._signatures.pop(method, None)
         self._settled.pop(method, None)
-        for layer in (self.curves, self.halos, self.settled, self.settled_halos):
-            if method in layer:
-                layer[method].setData([], [])
+        for layer in (self.settled, self.live):
+            layer.clear(("trail", method))
+            if self._halo[method]:
+                layer.clear(("halo", method))
         self._positions[method] = None
 
     def refresh_markers(self, exact: bool = True) -> None:
@@ -199,11 +191,10 @@ class Trails:
         self._scale = scale
         for method in keys():
             color = theme.racer_color(method)
-            for layer in (self.curves, self.settled):
-                layer[method].setPen(pg.mkPen(color, width=scale.trail_width))
-            if theme.racer_halo(method):
-                halo = theme.qcolor(theme.racer_halo(method), 170)
-                for layer in (self.halos, self.settled_halos):
-                    layer[method].setPen(pg.mkPen(halo, width=scale.trail_width + 2))
+            for layer in (self.live, self.settled):
+                layer.set_pen(("trail", method), pg.mkPen(color, width=scale.trail_width))
+                if self._halo[method]:
+                    layer.set_pen(("halo", method), pg.mkPen(theme.qcolor(theme.racer_halo(method), 170),
+                                                             width=scale.trail_width + 2))
         self._pushed = None
         self.refresh_markers()

@@ -3,6 +3,7 @@ decimated charts keep every pixel a full drawing would touch."""
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from app.landscape.views.charts import decimate
 from core.contours import isolines
@@ -53,8 +54,13 @@ def test_a_chart_line_fed_a_growing_series_shows_what_decimating_it_whole_shows(
 
     widget = pg.PlotWidget()
     qtbot.addWidget(widget)
-    line = Line(widget.getPlotItem())
-    assert line.settled.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
+    from app.widgets.polylines import Polylines
+
+    settled, live = Polylines(["sgd"], cached=True), Polylines(["sgd"])
+    for layer in (settled, live):
+        widget.getPlotItem().addItem(layer)
+    line = Line(settled, live, "sgd")
+    assert settled.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
     rng = np.random.default_rng(1)
     y = np.exp(rng.normal(size=6000)) * np.linspace(10, 0.1, 6000)
     y[[700, 2500, 2501, 5999]] = np.nan  # gaps, also at a column's edge and at the end
@@ -74,11 +80,11 @@ def test_a_chart_line_fed_a_growing_series_shows_what_decimating_it_whole_shows(
         np.testing.assert_array_equal(got_y, want_y)
         finite = want_y[np.isfinite(want_y)]
         assert line.extent == (finite.min(), finite.max())
-        assert len(line.live.xData) <= 2 * TAIL + 1
+        assert len(live.data("sgd")[0]) <= 2 * TAIL + 1
         if n == 4000:
-            settled_before = line.settled.xData
+            settled_before = settled.data("sgd")[0]
         if n == 4001:
-            assert line.settled.xData is settled_before  # untouched by one more step: not rasterised again
+            assert settled.data("sgd")[0] is settled_before  # untouched by one more step: not rasterised again
     line.update(x, y, 0.0, 13200.0, 200, log)  # a wider x range: columns cut anew
     np.testing.assert_array_equal(line.drawn()[1], decimate(x, log(y), 0.0, 13200.0, 200)[1])
     line.reset()
@@ -125,12 +131,11 @@ def test_a_long_trail_redraws_only_its_newest_points(qtbot):
     angles = np.linspace(0, 40 * np.pi, 6000)
     points = np.column_stack([np.cos(angles), np.sin(angles)]) * np.linspace(0.9, 0.1, 6000)[:, None]
     trails.show("sgd", points[:5000])
-    settled = trails.settled["sgd"]
-    assert settled.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
-    before = settled.xData
-    assert len(before) > TAIL and len(trails.curves["sgd"].xData) <= 2 * TAIL + 1
+    assert trails.settled.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
+    before = trails.settled.data(("trail", "sgd"))[0]
+    assert len(before) > TAIL and len(trails.live.data(("trail", "sgd"))[0]) <= 2 * TAIL + 1
     trails.show("sgd", points[:5010])
-    assert trails.settled["sgd"].xData is before  # untouched: not rasterised again
+    assert trails.settled.data(("trail", "sgd"))[0] is before  # untouched: not rasterised again
     whole = trails._thin("sgd", trails._drawable(points[:5010]))
     np.testing.assert_array_equal(trails.drawn("sgd"), whole)
     trails.show("sgd", points[:100])  # scrubbed back: settled anew
@@ -186,3 +191,75 @@ def test_markers_are_pushed_only_when_one_leaves_its_pixel_while_playing(qtbot):
     trails.show("sgd", np.array([[0.1 * pixel, 0.1 * pixel], [3.5 * pixel, 0.2 * pixel]]))
     trails.refresh_markers(exact=False)
     assert len(pushes) == 3 and tuple(trails.markers.data["x"]) == (3.5 * pixel,)
+
+
+def _repainted_whole(widget):
+    """The widget's picture after a repaint of all of it (no cache reused)."""
+    from PySide6.QtGui import QPixmapCache
+
+    QPixmapCache.clear()
+    widget.resetCachedContent()
+    for item in widget.scene().items():
+        item.update()
+    widget.viewport().repaint()
+    return widget.viewport().grab().toImage()
+
+
+def test_lines_changed_frame_by_frame_leave_the_picture_a_whole_repaint_gives(qtbot):
+    """One item draws every racer and repaints only the rectangles a changed line covered before and covers
+    now: after many such frames (growing, shrinking, jumping far, a gap, hidden) the screen holds exactly what
+    painting everything afresh holds, so no stale stroke is left behind."""
+    from app.widgets.polylines import Polylines
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(420, 320)
+    widget.show()
+    qtbot.waitExposed(widget)
+    plot = widget.getPlotItem()
+    plot.setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
+    plot.disableAutoRange()
+    layers = [Polylines(["a", "b", "c"], cached=True), Polylines(["a", "b", "c"])]
+    for layer in layers:
+        plot.addItem(layer)
+        for key, color in zip("abc", ("r", "g", "b"), strict=True):
+            layer.set_pen(key, pg.mkPen(color, width=4))
+    rng = np.random.default_rng(7)
+    walk = {k: np.cumsum(rng.normal(size=(400, 2)) * 0.03, axis=0) for k in "abc"}
+    walk["c"][200] = np.nan
+    home = {"a": layers[0], "b": layers[0], "c": layers[1]}  # two lines in the cached layer, one live
+    app = QApplication.instance()
+    for frame in range(1, 60):
+        for key in "abc":
+            n = int(rng.integers(0, 400))  # growing, shrinking, jumping
+            home[key].set_data(key, walk[key][:n, 0], walk[key][:n, 1])
+        if frame == 30:
+            layers[0].clear("a")
+        app.processEvents()  # what a frame shows: Qt repaints the marked rectangles only
+        app.processEvents()
+        if frame % 10 == 9:
+            shown = widget.viewport().grab().toImage()
+            assert shown == _repainted_whole(widget), f"stale pixels after frame {frame}"
+    assert layers[1].data("c")[0].size  # the lines really were drawn
+
+
+def test_a_zoom_repaints_the_lines_at_the_new_scale(qtbot):
+    from app.widgets.polylines import Polylines
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(300, 300)
+    widget.show()
+    qtbot.waitExposed(widget)
+    plot = widget.getPlotItem()
+    plot.disableAutoRange()
+    plot.setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
+    layer = Polylines(["a"], cached=True)
+    plot.addItem(layer)
+    layer.set_pen("a", pg.mkPen("k", width=3))
+    layer.set_data("a", np.array([-0.5, 0.5]), np.array([0.0, 0.0]))
+    widget.viewport().repaint()
+    plot.setRange(xRange=(-4, 4), yRange=(-4, 4), padding=0)
+    widget.viewport().repaint()
+    assert widget.viewport().grab().toImage() == _repainted_whole(widget)
+    assert layer.boundingRect().width() > 7  # the bounds are the (new) view

@@ -319,7 +319,7 @@ def test_presentation_mode_makes_labels_at_least_20px(tab):
     assert tab.racers.checks["sgd"].font().pixelSize() >= 20
     assert tab.playback.play_button.font().pixelSize() >= 20
     assert tab.view.plot.getAxis("bottom").style["tickFont"].pixelSize() >= 20
-    assert drawn(tab).trails.curves["sgd"].opts["pen"].widthF() > 2
+    assert drawn(tab).trails.pen("sgd").widthF() > 2
     tab.set_presentation(False)
     assert tab.racers.checks["sgd"].font().pixelSize() < 20
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from app import theme
 from app.landscape.model import racers
 from app.widgets.plots import DecadeAxis, longest_fitting
+from app.widgets.polylines import Polylines
 
 __all__ = ["CHARTS", "Charts", "Line", "by_column", "decimate"]
 
@@ -51,12 +52,8 @@ class Line:
     only: the per-column extremes of columns the series has left are final, so only the last column is redone
     (the same points `decimate` gives for the whole series), and only the newest TAIL points are repainted."""
 
-    def __init__(self, plot: pg.PlotItem):
-        self.settled = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True)
-        self.settled.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.live = pg.PlotCurveItem(connect="finite", skipFiniteCheck=True)
-        for item in (self.settled, self.live):
-            plot.addItem(item)
+    def __init__(self, settled: Polylines, live: Polylines, key):
+        self.settled, self.live, self.key = settled, live, key  # the chart's two layers, and this line's key
         self.reset()
 
     def reset(self) -> None:
@@ -69,12 +66,12 @@ class Line:
         self._cut = None  # points in the settled layer (None: nothing settled)
         self.points = (np.zeros(0), np.zeros(0))
         self.extent = None
-        for item in (self.settled, self.live):
-            item.setData([], [])
+        for layer in (self.settled, self.live):
+            layer.clear(self.key)
 
     def set_pen(self, pen) -> None:
-        self.settled.setPen(pen)
-        self.live.setPen(pen)
+        self.settled.set_pen(self.key, pen)
+        self.live.set_pen(self.key, pen)
 
     def update(self, x: np.ndarray, y: np.ndarray, lo: float, hi: float, columns: int, transform) -> None:
         """Show the series (x ascending, raw y; `transform` maps raw y to plotted y elementwise)."""
@@ -111,8 +108,8 @@ class Line:
         cut = self._cut
         if cut == 0:
             return True
-        old_x, old_y = self.settled.xData, self.settled.yData
-        return (old_x is not None and cut < len(xs) and len(old_x) == cut + 1 and xs[cut] == old_x[-1]
+        old_x, old_y = self.settled.data(self.key)
+        return (cut < len(xs) and len(old_x) == cut + 1 and xs[cut] == old_x[-1]
                 and (ys[cut] == old_y[-1] or (np.isnan(ys[cut]) and np.isnan(old_y[-1]))))
 
     def _show(self, xs: np.ndarray, ys: np.ndarray, prefix_kept: bool) -> None:
@@ -124,12 +121,12 @@ class Line:
             prefix_kept = False
         if not prefix_kept:
             self._cut = cut
-            _set(self.settled, xs[: cut + 1] if cut else xs[:0], ys[: cut + 1] if cut else ys[:0])
-        _set(self.live, xs[cut:], ys[cut:])
+            self.settled.set_data(self.key, xs[: cut + 1] if cut else xs[:0], ys[: cut + 1] if cut else ys[:0])
+        self.live.set_data(self.key, xs[cut:], ys[cut:])
 
     def drawn(self) -> tuple[np.ndarray, np.ndarray]:
         """The points the chart shows now: the settled part, then the live one."""
-        parts = [(c.xData, c.yData) for c in (self.settled, self.live) if c.xData is not None and len(c.xData)]
+        parts = [layer.data(self.key) for layer in (self.settled, self.live) if len(layer.data(self.key)[0])]
         if len(parts) == 2:
             parts[1] = (parts[1][0][1:], parts[1][1][1:])  # the live part starts where the settled one ends
         if not parts:
@@ -144,10 +141,6 @@ def _merge(extent, ys):
         return extent
     lo, hi = finite.min(), finite.max()
     return (lo, hi) if extent is None else (min(extent[0], lo), max(extent[1], hi))
-
-
-def _set(curve: pg.PlotCurveItem, xs: np.ndarray, ys: np.ndarray) -> None:
-    curve.setData(xs, ys, connect="all" if np.isfinite(ys).all() else "finite")  # "all" is pyqtgraph's fast path
 
 
 class Charts(pg.GraphicsLayoutWidget):
@@ -177,9 +170,11 @@ class Charts(pg.GraphicsLayoutWidget):
             for axis in ("bottom", "left"):
                 plot.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plots[name] = plot
-            self.curves[name] = {}
-            for method in racers():
-                self.curves[name][method] = Line(plot)
+            settled = Polylines(racers(), cached=True)  # every racer's older points, rasterised once
+            live = Polylines(racers())  # and its newest ones
+            for layer in (settled, live):
+                plot.addItem(layer)
+            self.curves[name] = {method: Line(settled, live, method) for method in racers()}
             dots = pg.ScatterPlotItem(pxMode=True)
             dots.setZValue(20)
             plot.addItem(dots)

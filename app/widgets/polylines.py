@@ -1,0 +1,154 @@
+"""Several polylines, each with its own pen, drawn by one graphics item (shared: the Landscape's trails and charts).
+
+Qt asks every item on a plot for its bounding rect each time any part of the plot is repainted, and for a
+pyqtgraph item that is a call into Python. Eight racers, each drawn as a few curves, made those calls a quarter of
+a frame's time. One item per layer draws every racer's line in one paint, in a fixed order (so the same racer is
+always on top), and claims the whole view as its bounds: a change to one line therefore repaints only the small
+rectangle that line covered before and covers now, not the item, and the bounds change only when the view does.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainter, QPixmapCache
+from PySide6.QtWidgets import QGraphicsItem
+
+__all__ = ["Polylines", "reserve_pixmap_cache"]
+
+EMPTY = np.zeros(0)
+# Qt keeps every cached item's pixels in one pixmap cache, 10 MB by default. The Landscape's layers (surface,
+# contours, trails, charts, axes) need about 20 MB at 1920×1050; past the limit Qt drops and redraws some of
+# them every frame. This is a ceiling, not an allocation.
+PIXMAP_CACHE_KB = 96 * 1024
+
+
+def reserve_pixmap_cache(kilobytes: int = PIXMAP_CACHE_KB) -> None:
+    """Raise Qt's pixmap cache to at least `kilobytes`."""
+    if QPixmapCache.cacheLimit() < kilobytes:
+        QPixmapCache.setCacheLimit(kilobytes)
+
+
+class _Line:
+    __slots__ = ("bounds", "path", "pen", "x", "y")
+
+    def __init__(self, pen):
+        self.pen = pen
+        self.x = self.y = EMPTY
+        self.path = None
+        self.bounds = None  # (xmin, xmax, ymin, ymax) of the finite points, or None
+
+
+class Polylines(pg.GraphicsObject):
+    """Lines under the keys `order` (drawn in that order, the last on top); `cached`: the layer is rasterised once
+    and copied afterwards (Qt's device-coordinate cache), redrawn only where a line changed."""
+
+    def __init__(self, order, cached: bool = False):
+        super().__init__()
+        self._lines = {key: _Line(pg.mkPen(None)) for key in order}
+        self._rect: QRectF | None = None
+        self._pixel: tuple[float, float] | None = None  # one screen pixel in data units (x, y)
+        self._pad_px = 1.0
+        if cached:
+            reserve_pixmap_cache()
+            self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    # -- the lines ---------------------------------------------------------------------------------------------
+    def set_pen(self, key, pen) -> None:
+        self._lines[key].pen = pen
+        self._pad_px = max(line.pen.widthF() for line in self._lines.values()) / 2 + 2
+        self.update()
+
+    def pen(self, key):
+        return self._lines[key].pen
+
+    def set_data(self, key, x, y) -> None:
+        """Line `key` through the points (x, y) (NaN leaves a gap; empty hides it)."""
+        line = self._lines[key]
+        x = np.asarray(x, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        before = line.bounds
+        line.x, line.y = x, y
+        if len(x):
+            finite = np.isfinite(x) & np.isfinite(y)
+            every = bool(finite.all())
+            line.path = pg.arrayToQPath(x, y, connect="all" if every else "finite")
+            if every:
+                line.bounds = (x.min(), x.max(), y.min(), y.max())
+            elif finite.any():
+                fx, fy = x[finite], y[finite]
+                line.bounds = (fx.min(), fx.max(), fy.min(), fy.max())
+            else:
+                line.bounds = None
+        else:
+            line.path, line.bounds = None, None
+        self._repaint(before, line.bounds)
+
+    def data(self, key) -> tuple[np.ndarray, np.ndarray]:
+        line = self._lines[key]
+        return line.x, line.y
+
+    def clear(self, key) -> None:
+        if len(self._lines[key].x):
+            self.set_data(key, EMPTY, EMPTY)
+
+    def _repaint(self, before, after) -> None:
+        """Mark what the line covered before and covers now (its pen's width around it) for repainting."""
+        boxes = [b for b in (before, after) if b is not None]
+        if not boxes:
+            return
+        pixel = self._pixel_size()
+        if pixel is None:
+            self.update()
+            return
+        xmin = min(b[0] for b in boxes) - self._pad_px * pixel[0]
+        xmax = max(b[1] for b in boxes) + self._pad_px * pixel[0]
+        ymin = min(b[2] for b in boxes) - self._pad_px * pixel[1]
+        ymax = max(b[3] for b in boxes) + self._pad_px * pixel[1]
+        if not all(np.isfinite(v) for v in (xmin, xmax, ymin, ymax)):
+            self.update()
+            return
+        self.update(QRectF(xmin, ymin, xmax - xmin, ymax - ymin))
+
+    def _pixel_size(self):
+        if self._pixel is None:
+            px, py = self.pixelVectors()
+            if px is None or py is None:
+                return None
+            self._pixel = (abs(px.x()) + abs(px.y()), abs(py.x()) + abs(py.y()))
+        return self._pixel
+
+    # -- QGraphicsItem -------------------------------------------------------------------------------------------
+    def boundingRect(self) -> QRectF:
+        if self._rect is None:
+            view = self.viewRect()
+            if view is None:  # not in a view yet: what the lines span
+                boxes = [line.bounds for line in self._lines.values() if line.bounds is not None]
+                if not boxes:
+                    return QRectF()
+                view = QRectF(min(b[0] for b in boxes), min(b[2] for b in boxes),
+                              max(b[1] for b in boxes) - min(b[0] for b in boxes),
+                              max(b[3] for b in boxes) - min(b[2] for b in boxes))
+            self._rect = QRectF(view)
+        return self._rect
+
+    def viewTransformChanged(self) -> None:  # noqa: N802 (pyqtgraph's name)
+        """A zoom, a pan or a resize: the bounds (the view) and the pixel size change."""
+        super().viewTransformChanged()
+        self._rect = None
+        self._pixel = None
+        self.prepareGeometryChange()
+
+    def dataBounds(self, ax, frac=1.0, orthoRange=None):  # noqa: N803 (pyqtgraph's names)
+        """What the lines span along axis `ax` (for a ViewBox's auto-range)."""
+        boxes = [line.bounds for line in self._lines.values() if line.bounds is not None]
+        if not boxes:
+            return None, None
+        return (min(b[2 * ax] for b in boxes), max(b[2 * ax + 1] for b in boxes))
+
+    def paint(self, painter, *args) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, bool(pg.getConfigOption("antialias")))
+        for line in self._lines.values():
+            if line.path is not None:
+                painter.setPen(line.pen)
+                painter.drawPath(line.path)
