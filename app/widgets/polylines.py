@@ -49,6 +49,8 @@ class Polylines(pg.GraphicsObject):
         self._rect: QRectF | None = None
         self._pixel: tuple[float, float] | None = None  # one screen pixel in data units (x, y)
         self._pad_px = 1.0
+        # Qt then tells paint which part is being repainted: lines wholly outside it are skipped.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
         if cached:
             reserve_pixmap_cache()
             self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -146,9 +148,18 @@ class Polylines(pg.GraphicsObject):
             return None, None
         return (min(b[2 * ax] for b in boxes), max(b[2 * ax + 1] for b in boxes))
 
-    def paint(self, painter, *args) -> None:
+    def paint(self, painter, option, *args) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, bool(pg.getConfigOption("antialias")))
+        exposed = option.exposedRect
+        pixel = self._pixel_size()
         for line in self._lines.values():
-            if line.path is not None:
-                painter.setPen(line.pen)
-                painter.drawPath(line.path)
+            if line.path is None:
+                continue
+            if pixel is not None and line.bounds is not None:
+                xmin, xmax, ymin, ymax = line.bounds
+                pad_x, pad_y = self._pad_px * pixel[0], self._pad_px * pixel[1]
+                if (xmax + pad_x < exposed.left() or xmin - pad_x > exposed.right()
+                        or ymax + pad_y < exposed.top() or ymin - pad_y > exposed.bottom()):
+                    continue  # none of its pixels are being repainted
+            painter.setPen(line.pen)
+            painter.drawPath(line.path)

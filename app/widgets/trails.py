@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from app import theme
+from app.widgets.marker import Marker
 from app.widgets.polylines import Polylines
 from core.methods import keys
 
@@ -21,8 +22,8 @@ TAIL = 128
 
 class Trails:
     """Two layers of lines (app.widgets.polylines), each holding every racer: a cached one for the older part of
-    each trail and a live one for the newest points, halos under the trails, racers in a fixed order; and one
-    scatter item holding every racer's current marker."""
+    each trail and a live one for the newest points, halos under the trails, racers in a fixed order; and per
+    racer a marker at its current position (app.widgets.marker: moved, not redrawn)."""
 
     def __init__(self, plot: pg.PlotItem):
         self.plot = plot
@@ -35,15 +36,19 @@ class Trails:
             plot.addItem(layer)
         self._halo = {m: bool(theme.racer_halo(m)) for m in keys()}
         self._settled: dict[str, tuple] = {}  # method -> (points settled, pixel size they were thinned at)
-        self.markers = pg.ScatterPlotItem(pxMode=True)
-        self.markers.setZValue(50)
-        plot.addItem(self.markers)
+        self.markers: dict[str, Marker] = {}  # each racer's current position (moved, never redrawn)
+        for z, method in enumerate(keys()):
+            marker = Marker(theme.racer_symbol(method), 10, theme.pen(theme.racer_edge(method), 1.5),
+                            theme.brush(theme.racer_color(method)))
+            marker.setZValue(50 + z / 10)
+            marker.hide()
+            plot.addItem(marker, ignoreBounds=True)
+            self.markers[method] = marker
         self._positions: dict[str, tuple[float, float] | None] = dict.fromkeys(keys())
         self._thinned: dict[str, tuple] = {}  # method -> (pixel size, points seen, indices that start a pixel)
         self._signatures: dict[str, tuple] = {}  # method -> what its curve shows (points, last pixel)
         self._scale = theme.scale(False)
         self._box = (-1.0, 1.0, -1.0, 1.0)
-        self._pushed = None  # what the markers were last pushed at
         self.apply_scale(self._scale)
 
     def set_box(self, box) -> None:
@@ -116,24 +121,18 @@ class Trails:
                 layer.clear(("halo", method))
         self._positions[method] = None
 
-    def refresh_markers(self, exact: bool = True) -> None:
-        """Push every racer's current marker in one setData (call once per frame). Not `exact` (playing), a frame
-        in which every marker stayed within its screen pixel pushes nothing."""
-        shown = [m for m in keys() if self._positions[m] is not None]
-        size = self._scale.marker_size
-        where = tuple((m, self._positions[m] if exact else tuple(self._cell(self._positions[m]))) for m in shown)
-        pushed = (exact, where, size, tuple(self.plot.getViewBox().viewPixelSize()))
-        if pushed == self._pushed:
-            return
-        self._pushed = pushed
-        self.markers.setData(
-            pos=np.array([self._positions[m] for m in shown], dtype=float).reshape(-1, 2),
-            symbol=[theme.racer_symbol(m) for m in shown],
-            brush=[theme.brush(theme.racer_color(m)) for m in shown],
-            pen=[theme.pen(theme.racer_edge(m), 1.5) for m in shown],
-            size=size,
-            data=shown,
-        )
+    def refresh_markers(self) -> None:
+        """Move every racer's marker to its current position (call once per frame)."""
+        for method, marker in self.markers.items():
+            where = self._positions[method]
+            if where is None:
+                if marker.isVisible():
+                    marker.hide()
+                continue
+            if (marker.x(), marker.y()) != where:
+                marker.setPos(*where)
+            if not marker.isVisible():
+                marker.show()
 
     def marker_position(self, method: str) -> tuple[float, float] | None:
         return self._positions[method]
@@ -196,5 +195,7 @@ class Trails:
                 if self._halo[method]:
                     layer.set_pen(("halo", method), pg.mkPen(theme.qcolor(theme.racer_halo(method), 170),
                                                              width=scale.trail_width + 2))
-        self._pushed = None
+        for method, marker in self.markers.items():
+            marker.set_style(theme.racer_symbol(method), scale.marker_size, theme.pen(theme.racer_edge(method), 1.5),
+                             theme.brush(theme.racer_color(method)))
         self.refresh_markers()

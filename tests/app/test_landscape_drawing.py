@@ -167,7 +167,9 @@ def test_a_growing_trail_drawn_step_by_step_is_the_whole_trail_thinned(qtbot):
     assert not np.isnan(trails._thin("adam", points)).any()
 
 
-def test_markers_are_pushed_only_when_one_leaves_its_pixel_while_playing(qtbot):
+def test_a_marker_moves_without_being_drawn_again(qtbot):
+    """Markers are moved (a translation Qt serves from the cached picture), not rebuilt; a racer with no
+    finite position has none."""
     from app.widgets.trails import Trails
 
     widget = pg.PlotWidget()
@@ -177,21 +179,26 @@ def test_markers_are_pushed_only_when_one_leaves_its_pixel_while_playing(qtbot):
     qtbot.waitExposed(widget)
     widget.getPlotItem().setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
     trails = Trails(widget.getPlotItem())
-    pixel = widget.getPlotItem().getViewBox().viewPixelSize()[0]
-    pushes = []
-    trails.markers.sigPlotChanged.connect(lambda *_: pushes.append(1))
-    trails.show("sgd", np.array([[0.1 * pixel, 0.1 * pixel]]))
-    trails.refresh_markers(exact=False)
-    assert len(pushes) == 1
-    trails.show("sgd", np.array([[0.1 * pixel, 0.1 * pixel], [0.5 * pixel, 0.2 * pixel]]))
-    trails.refresh_markers(exact=False)  # playing, still inside its pixel: nothing to push
-    assert len(pushes) == 1
-    trails.refresh_markers(exact=True)  # paused: exactly where it is
-    assert len(pushes) == 2 and tuple(trails.markers.data["x"]) == (0.5 * pixel,)
-    trails.show("sgd", np.array([[0.1 * pixel, 0.1 * pixel], [3.5 * pixel, 0.2 * pixel]]))
-    trails.refresh_markers(exact=False)
-    assert len(pushes) == 3 and tuple(trails.markers.data["x"]) == (3.5 * pixel,)
-
+    marker = trails.markers["sgd"]
+    paints = []
+    real_paint = marker.paint
+    marker.paint = lambda *a: (paints.append(1), real_paint(*a))
+    trails.show("sgd", np.array([[0.1, 0.2]]))
+    trails.refresh_markers()
+    app = QApplication.instance()
+    app.processEvents()
+    assert marker.isVisible() and (marker.x(), marker.y()) == (0.1, 0.2) and len(paints) == 1
+    for x in np.linspace(0.1, 0.6, 20):
+        trails.show("sgd", np.array([[0.1, 0.2], [x, 0.3]]))
+        trails.refresh_markers()
+        app.processEvents()
+    assert (marker.x(), marker.y()) == (0.6, 0.3)
+    assert len(paints) == 1  # moved twenty times, drawn once
+    trails.show("sgd", np.array([[np.nan, np.nan]]))
+    trails.refresh_markers()
+    assert not marker.isVisible()
+    app.processEvents()
+    assert widget.viewport().grab().toImage() == _repainted_whole(widget)  # nothing left where it has been
 
 def _repainted_whole(widget):
     """The widget's picture after a repaint of all of it (no cache reused)."""

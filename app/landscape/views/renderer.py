@@ -106,7 +106,7 @@ class Renderer:
             self._draw_racer(method, race.tracks[method], k, playing, due, iterations)
             status, message = badge(race.tracks[method], k, race)
             self.racers.set_badge(method, status, message, headline(status, message))
-        self.trails.refresh_markers(exact=not playing)
+        self.trails.refresh_markers()
         self.charts.refresh_dots(due)
         self.charts.set_cursor(float(k) if iterations and not playing else None)
         now = time.perf_counter()

@@ -54,6 +54,7 @@ class SurfaceView(pg.PlotWidget):
         self.plot.addItem(self.contours)
         self.critical = pg.ScatterPlotItem(pxMode=True)
         self.critical.setZValue(40)
+        self.critical.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # fixed per surface
         self.plot.addItem(self.critical)
         self.start = pg.TargetItem(pos=(0, 0), size=18, symbol="crosshair", movable=True,
                                    pen=pg.mkPen(theme.OUTLINE, width=2), hoverPen=pg.mkPen(theme.BAD, width=3),
