@@ -2,6 +2,8 @@
 races, and any view that draws a path the way a race is drawn — the Lab's zig-zag, the network's own landscape)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 
@@ -64,13 +66,15 @@ class Trails:
         n = len(points)
         keep = self._keep(method, points)
         count = n if keep is None else len(keep)
-        last = self._drawable(points[n - 1:]) if n else None
+        pixel = tuple(self.plot.getViewBox().viewPixelSize())
+        last = (float(points[n - 1, 0]), float(points[n - 1, 1])) if n else None
+        if last is not None and not self._near(*last):
+            last = None  # not drawn (too far out, or not finite)
         # Within the pixel where the trail already ends, a new point changes nothing visible: only the marker
         # moves (converging racers thus cost nothing per frame).
-        signature = (count, tuple(self._cell(last[0])) if n else None, tuple(self.plot.getViewBox().viewPixelSize()))
+        signature = (count, self._cell(last, pixel) if last else None, pixel)
         if signature != self._signatures.get(method):
             self._signatures[method] = signature
-            pixel = signature[2]
             cut, settled_pixel = self._settled.get(method, (0, None))
             if settled_pixel != pixel or cut > count - 1:  # a zoom, a scrub back or a restart: settle anew
                 cut = 0
@@ -80,7 +84,7 @@ class Trails:
                 self._settled[method] = (cut, pixel)
                 self._set(method, self.settled, self._pick(points, keep, 0, cut + 1 if cut else 0))
             self._set(method, self.live, self._pick(points, keep, cut, count))
-        self._positions[method] = None if last is None or not np.all(np.isfinite(last)) else (last[0, 0], last[0, 1])
+        self._positions[method] = last
 
     def _pick(self, points: np.ndarray, keep, start: int, stop: int) -> np.ndarray:
         """Thinned points start…stop, drawable."""
@@ -106,10 +110,19 @@ class Trails:
         """The pen `method`'s trail is drawn with."""
         return self.live.pen(("trail", method))
 
-    def _cell(self, point):
-        width, height = self.plot.getViewBox().viewPixelSize()
-        with np.errstate(invalid="ignore"):
-            return np.floor(np.asarray(point) / (width, height)) if width > 0 and height > 0 else point
+    @staticmethod
+    def _cell(point: tuple[float, float], pixel) -> tuple:
+        """The screen pixel a drawable point lies in (the point itself while the pixel size is unknown)."""
+        width, height = pixel
+        if width > 0 and height > 0:
+            return math.floor(point[0] / width), math.floor(point[1] / height)
+        return point
+
+    def _near(self, x: float, y: float) -> bool:
+        """Whether the point (x, y) is drawn: finite and within FAR view widths (the `_drawable` test)."""
+        xmin, xmax, ymin, ymax = self._box
+        reach = FAR * max(xmax - xmin, ymax - ymin)
+        return abs(x - (xmin + xmax) / 2) < reach and abs(y - (ymin + ymax) / 2) < reach
 
     def hide(self, method: str) -> None:
         self._thinned.pop(method, None)
@@ -168,11 +181,17 @@ class Trails:
         view = (pixel, self._box)
         cached = self._thinned.get(method)
         if cached is None or cached[0] != view:
-            cached = (view, 0, np.zeros(0, dtype=np.int64))
-        _, seen, starts = cached
+            cached = (view, 0, np.zeros(64, dtype=np.int64), 0)
+        _, seen, buf, count = cached  # buf[:count]: indices that start a pixel, ascending (grown, not copied)
         if n < seen:  # scrubbed back: the kept starts before n are still right
-            starts, seen = starts[starts < n], n
-        if n > seen:
+            count, seen = int(np.searchsorted(buf[:count], n)), n
+        if n == seen + 1 and seen >= 2:  # one new point (a race at 1×): the same test in plain floats
+            before = (float(points[n - 2, 0]), float(points[n - 2, 1]))
+            after = (float(points[n - 1, 0]), float(points[n - 1, 1]))
+            moved = (not (self._near(*before) and self._near(*after))
+                     or self._cell(before, pixel) != self._cell(after, pixel))
+            fresh = np.array([n - 1] if moved else [], dtype=np.int64)
+        elif n > seen:
             first = max(seen - 1, 0)
             with np.errstate(invalid="ignore"):
                 cells = np.floor(self._drawable(points[first:n]) / pixel)
@@ -180,10 +199,18 @@ class Trails:
             fresh = np.flatnonzero(new) + first + 1
             if seen == 0:
                 fresh = np.r_[0, fresh]
-            starts = np.concatenate([starts, fresh])
+        if n > seen:
+            if count + len(fresh) + 1 > len(buf):  # room for the new starts and the last point
+                buf = np.concatenate([buf[:count], np.zeros(max(len(buf), len(fresh) + 1), dtype=np.int64)])
+            buf[count:count + len(fresh)] = fresh
+            count += len(fresh)
             seen = n
-        self._thinned[method] = (view, seen, starts)
-        keep = starts if len(starts) and starts[-1] == n - 1 else np.r_[starts, n - 1]
+        self._thinned[method] = (view, seen, buf, count)
+        if count and buf[count - 1] == n - 1:
+            keep = buf[:count]
+        else:  # the last point is always drawn: put it after the starts (until the next call)
+            buf[count] = n - 1
+            keep = buf[:count + 1]
         return None if len(keep) == n else keep
 
     def apply_scale(self, scale: theme.Scale) -> None:

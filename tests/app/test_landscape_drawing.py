@@ -110,7 +110,7 @@ def test_trail_thinning_is_incremental_and_exact(qtbot):
         keep[-1] = True
         return p[keep]
 
-    for n in (5, 50, 49, 700, 1001, 1002, 3000, 100, 3000):  # growing, and scrubbed back
+    for n in (5, 50, 49, 700, 998, 999, 1000, 1001, 1002, 1003, 3000, 100, 101, 3000):  # growing, one by one, back
         np.testing.assert_array_equal(trails._thin("sgd", points[:n]), reference(points[:n]))
     assert len(trails._thin("sgd", points)) < len(points)
 
@@ -157,8 +157,10 @@ def test_a_growing_trail_drawn_step_by_step_is_the_whole_trail_thinned(qtbot):
     trails.set_box((-1, 1, -1, 1))
     points = np.cumsum(np.random.default_rng(3).normal(size=(1500, 2)) * 0.01, axis=0)
     points[600] = (5e3, 5e3)  # beyond FAR view widths: not drawn
-    for n in range(1, 1500, 7):
+    for n in [*range(1, 590, 7), *range(590, 620), *range(620, 1500, 7)]:  # one by one around the far point
         trails.show("adam", points[:n])
+        if 590 <= n < 620:
+            np.testing.assert_array_equal(trails.drawn("adam"), trails._thin("adam", trails._drawable(points[:n])))
     trails.show("adam", points)
     np.testing.assert_array_equal(trails.drawn("adam"), trails._thin("adam", trails._drawable(points)))
     assert np.isnan(trails.drawn("adam")).any()

@@ -496,3 +496,32 @@ def test_the_aids_notes_stay_inside_the_view(tab):
     left = aids.eigen_text.pos().x()
     right = left + aids.eigen_text.textItem.boundingRect().width() * pixel
     assert box[0] - 1e-9 <= left and right <= box[1] + 1e-9
+
+
+def test_each_chart_dot_marks_where_its_racer_is_at_the_timeline_position(tab):
+    c = tab.controller
+    c.set_surface("rosenbrock")
+    c.race.advance(30)
+    c.player.seek(12)
+    dot = drawn(tab).charts.dots["grad_norm"]["sgd"]
+    track = c.race.tracks["sgd"]
+    assert dot.isVisible()
+    assert (dot.x(), dot.y()) == pytest.approx((12.0, np.log10(track.grad_norms[12])))
+    c.set_racer("sgd", False)
+    assert not drawn(tab).charts.dots["grad_norm"]["sgd"].isVisible()
+
+
+def test_playing_at_the_head_the_timeline_is_not_reset_every_frame_but_is_exact_when_paused(tab, monkeypatch):
+    from app.landscape.panels import playback
+
+    monkeypatch.setattr(playback, "TIMELINE_EVERY_S", 1e9)  # however slow the machine: within one refresh
+    bar = tab.playback
+    bar.show_state(False, 10, 10)
+    bar.show_state(True, 10, 10)
+    assert (bar.timeline.maximum(), bar.timeline.value()) == (10, 10)
+    bar.show_state(True, 11, 11)  # the handle would not move: left alone
+    assert bar.timeline.maximum() == 10 and bar.position.text().endswith("11 / 11")
+    bar.show_state(False, 11, 11)  # paused: exact
+    assert (bar.timeline.maximum(), bar.timeline.value()) == (11, 11)
+    bar.show_state(True, 5, 11)  # replaying behind the head: exact every frame
+    assert bar.timeline.value() == 5

@@ -1,6 +1,8 @@
 """The playback bar: play/pause, step, reset, speed, max steps and the timeline scrubber."""
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget
 
@@ -16,6 +18,9 @@ def speed_text(speed: float) -> str:
     return f"{speed:g}×"
 
 
+TIMELINE_EVERY_S = 0.5  # while playing at the head, the timeline's range follows at least this often
+
+
 class PlaybackBar(QWidget):
     """Controls only: it emits what the user asked for and shows what the tab tells it (`show_state`)."""
 
@@ -28,6 +33,7 @@ class PlaybackBar(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self._timeline_at = -float("inf")  # when the timeline slider was last set
         self.play_button = QPushButton(self)
         self.play_button.setToolTip(self.tr("Play / pause (Space)"))
         self.play_button.clicked.connect(self.playToggled)
@@ -99,9 +105,15 @@ class PlaybackBar(QWidget):
     def show_state(self, playing: bool, position: int, head: int) -> None:
         """Show whether the race plays and where the timeline is (silent)."""
         self.play_button.setText(self.tr("❚❚ Pause") if playing else self.tr("▶ Play"))
-        with QSignalBlocker(self.timeline):
-            self.timeline.setRange(0, max(int(head), 0))
-            self.timeline.setValue(int(position))
+        now = time.monotonic()
+        at_end = playing and position == head and self.timeline.value() == self.timeline.maximum()
+        if not at_end or now - self._timeline_at >= TIMELINE_EVERY_S:
+            # Playing at the head, the handle sits at the right end whatever the range: repainting the slider
+            # every frame to show the same picture cost a tenth of a frame.
+            self._timeline_at = now
+            with QSignalBlocker(self.timeline):
+                self.timeline.setRange(0, max(int(head), 0))
+                self.timeline.setValue(int(position))
         self.position.setText(self.tr("step %d / %d") % (position, head))
 
     def _scrubbed(self, value: int) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from app import theme
 from app.landscape.model import racers
+from app.widgets.marker import Marker
 from app.widgets.plots import DecadeAxis, longest_fitting
 from app.widgets.polylines import Polylines
 
@@ -153,7 +154,7 @@ class Charts(pg.GraphicsLayoutWidget):
         self.setBackground("w")
         self.plots: dict[str, pg.PlotItem] = {}
         self.curves: dict[str, dict[str, Line]] = {}
-        self.dots: dict[str, pg.ScatterPlotItem] = {}
+        self.dots: dict[str, dict[str, Marker]] = {}  # per chart, each racer's dot (moved, not redrawn)
         self.cursors: dict[str, pg.InfiniteLine] = {}
         self.notes: dict[str, pg.TextItem] = {}
         self.log = dict.fromkeys(CHARTS, True)
@@ -175,10 +176,14 @@ class Charts(pg.GraphicsLayoutWidget):
             for layer in (settled, live):
                 plot.addItem(layer)
             self.curves[name] = {method: Line(settled, live, method) for method in racers()}
-            dots = pg.ScatterPlotItem(pxMode=True)
-            dots.setZValue(20)
-            plot.addItem(dots)
-            self.dots[name] = dots
+            self.dots[name] = {}
+            for z, method in enumerate(racers()):
+                dot = Marker(theme.racer_symbol(method), 7, theme.pen(theme.OUTLINE, 1.0),
+                             theme.brush(theme.racer_color(method)))
+                dot.setZValue(20 + z / 10)
+                dot.hide()
+                plot.addItem(dot, ignoreBounds=True)
+                self.dots[name][method] = dot
             cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(*theme.CURSOR, width=1))
             plot.addItem(cursor, ignoreBounds=True)
             self.cursors[name] = cursor
@@ -320,14 +325,19 @@ class Charts(pg.GraphicsLayoutWidget):
                 continue
             self._dirty.discard(name)
             points = self._dot_points[name]
-            methods = [m for m in racers() if m in points]
-            self.dots[name].setData(
-                pos=np.array([points[m] for m in methods], dtype=float).reshape(-1, 2),
-                symbol=[theme.racer_symbol(m) for m in methods],
-                brush=[theme.brush(theme.racer_color(m)) for m in methods],
-                pen=theme.pen(theme.OUTLINE, 1.0),
-                size=self._scale.marker_size * 0.7,
-            )
+            for method, dot in self.dots[name].items():
+                if force:
+                    dot.set_style(theme.racer_symbol(method), self._scale.marker_size * 0.7,
+                                  theme.pen(theme.OUTLINE, 1.0), theme.brush(theme.racer_color(method)))
+                where = points.get(method)
+                if where is None:
+                    if dot.isVisible():
+                        dot.hide()
+                    continue
+                if (dot.x(), dot.y()) != where:
+                    dot.setPos(*where)
+                if not dot.isVisible():
+                    dot.show()
 
     def title(self, name: str) -> str:
         """The chart's title: the longest form that fits its third of the row at the current text size."""
