@@ -525,3 +525,42 @@ def test_playing_at_the_head_the_timeline_is_not_reset_every_frame_but_is_exact_
     assert (bar.timeline.maximum(), bar.timeline.value()) == (11, 11)
     bar.show_state(True, 5, 11)  # replaying behind the head: exact every frame
     assert bar.timeline.value() == 5
+
+
+@pytest.mark.parametrize("kind", ["counter", "qlabel"])
+def test_the_step_counter_changes_without_redoing_the_layout_and_fits_its_widest_text(qtbot, kind):
+    """A QLabel asks for a new layout on every setText; the timeline's counter (a new text every frame) does not,
+    and is as wide as its widest text."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
+
+    from app.widgets.counter import CounterLabel
+
+    row = QWidget()
+    qtbot.addWidget(row)
+    label = CounterLabel("step 100000 / 100000", row) if kind == "counter" else QLabel(row)
+    QHBoxLayout(row).addWidget(label)
+    row.show()
+    qtbot.waitExposed(row)
+    row.layout().activate()
+    for _ in range(3):  # the layout requests of showing it are done
+        QApplication.processEvents()
+    requests = []
+
+    class Watch(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.LayoutRequest and obj is row:
+                requests.append(obj)
+            return False
+
+    watch = Watch()
+    row.installEventFilter(watch)
+    for k in range(1, 30):
+        label.setText(f"step {k * 37} / {k * 37}")
+        QApplication.processEvents()
+    assert label.text() == "step 1073 / 1073"
+    if kind == "qlabel":
+        assert requests  # what the counter avoids
+    else:
+        assert not requests  # a new count only repaints it
+        assert label.width() >= label.fontMetrics().horizontalAdvance("step 100000 / 100000")

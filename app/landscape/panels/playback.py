@@ -7,6 +7,7 @@ from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget
 
 from app.landscape.model import MAX_STEPS_LIMIT, SPEEDS
+from app.widgets.counter import CounterLabel
 from app.widgets.wraprow import WrapRow
 
 __all__ = ["PlaybackBar"]
@@ -62,7 +63,7 @@ class PlaybackBar(QWidget):
         self.timeline.setToolTip(self.tr("Drag to any iteration; Play resumes from the end"))
         self.timeline.valueChanged.connect(self._scrubbed)
         self.timeline.setMinimumWidth(TIMELINE_MIN_WIDTH)
-        self.position = QLabel(self)
+        self.position = CounterLabel(f"step {MAX_STEPS_LIMIT} / {MAX_STEPS_LIMIT}", self)  # changes every frame
 
         self.achieved = QLabel(self)  # "≈ 12× now" when the requested speed is out of reach
         self.achieved.setToolTip(self.tr("The speed this machine reaches now: optimizer steps per frame"))
@@ -81,8 +82,7 @@ class PlaybackBar(QWidget):
 
     def set_presentation(self, on: bool) -> None:
         """Size the position label for its widest text and re-wrap the rows (call after the fonts are scaled)."""
-        widest = f"step {MAX_STEPS_LIMIT} / {MAX_STEPS_LIMIT}"
-        self.position.setMinimumWidth(self.position.fontMetrics().horizontalAdvance(widest) + 8)
+        self.position.set_widest(self.tr("step %d / %d") % (MAX_STEPS_LIMIT, MAX_STEPS_LIMIT))
         self.controls.rearrange(force=True)
 
     def set_values(self, speed: float, max_steps: int) -> None:
