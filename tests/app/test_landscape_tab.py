@@ -564,3 +564,24 @@ def test_the_step_counter_changes_without_redoing_the_layout_and_fits_its_widest
     else:
         assert not requests  # a new count only repaints it
         assert label.width() >= label.fontMetrics().horizontalAdvance("step 100000 / 100000")
+
+
+def test_the_speed_reached_changes_its_number_at_most_twice_a_second_but_goes_at_once(tab, monkeypatch):
+    import types
+
+    from app.landscape.panels import playback
+
+    clock = [50.0]
+    monkeypatch.setattr(playback, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    bar, label = tab.playback, tab.playback.achieved
+    bar.show_achieved(50.0, 11.0)
+    assert label.isVisibleTo(tab) and label.text() == "≈ 11× now"
+    clock[0] += 0.1
+    bar.show_achieved(50.0, 13.0)
+    assert label.text() == "≈ 11× now"  # too soon: the number stays readable
+    clock[0] += 0.5
+    bar.show_achieved(50.0, 13.0)
+    assert label.text() == "≈ 13× now"
+    clock[0] += 0.01
+    bar.show_achieved(50.0, None)  # keeping up again: gone at once
+    assert not label.isVisibleTo(tab)

@@ -20,6 +20,7 @@ def speed_text(speed: float) -> str:
 
 
 TIMELINE_EVERY_S = 0.5  # while playing at the head, the timeline's range follows at least this often
+ACHIEVED_EVERY_S = 0.5  # the speed reached changes its number at most this often
 
 
 class PlaybackBar(QWidget):
@@ -65,7 +66,8 @@ class PlaybackBar(QWidget):
         self.timeline.setMinimumWidth(TIMELINE_MIN_WIDTH)
         self.position = CounterLabel(f"step {MAX_STEPS_LIMIT} / {MAX_STEPS_LIMIT}", self)  # changes every frame
 
-        self.achieved = QLabel(self)  # "≈ 12× now" when the requested speed is out of reach
+        self.achieved = CounterLabel(self.tr("≈ %s now") % "100×", self)  # "≈ 12× now" when out of reach
+        self._achieved_at = -float("inf")  # when its number last changed
         self.achieved.setToolTip(self.tr("The speed this machine reaches now: optimizer steps per frame"))
         self.achieved.hide()
         # groups that wrap onto a second (third…) row when the window is narrow: a 1024-px projector fits
@@ -97,10 +99,18 @@ class PlaybackBar(QWidget):
         """Say what speed is really reached when the machine cannot keep up (None: it keeps up)."""
         text = "" if achieved is None or achieved >= 0.9 * requested else self.tr("≈ %s now") % speed_text(
             round(achieved, 1 if achieved < 10 else 0))
-        if self.achieved.text() != text:
-            self.achieved.setText(text)
-            self.achieved.setVisible(bool(text))
-            self.controls.rearrange()
+        if self.achieved.text() == text:
+            return
+        now = time.monotonic()
+        if bool(text) == bool(self.achieved.text()):  # a new number: at most twice a second (readable, and cheap)
+            if now - self._achieved_at >= ACHIEVED_EVERY_S:
+                self._achieved_at = now
+                self.achieved.setText(text)
+            return
+        self._achieved_at = now
+        self.achieved.setText(text)
+        self.achieved.setVisible(bool(text))
+        self.controls.rearrange()
 
     def show_state(self, playing: bool, position: int, head: int) -> None:
         """Show whether the race plays and where the timeline is (silent)."""
