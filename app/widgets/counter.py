@@ -28,6 +28,7 @@ class CounterLabel(QWidget):
     def setText(self, text: str) -> None:  # noqa: N802 (QLabel's name)
         if text != self._text:
             self._text = text
+            self.setAccessibleName(text)  # what a QLabel would tell a screen reader
             self.update()
 
     def set_widest(self, widest: str) -> None:

@@ -559,6 +559,8 @@ def test_the_step_counter_changes_without_redoing_the_layout_and_fits_its_widest
         label.setText(f"step {k * 37} / {k * 37}")
         QApplication.processEvents()
     assert label.text() == "step 1073 / 1073"
+    if kind == "counter":
+        assert label.accessibleName() == "step 1073 / 1073"  # read out as a QLabel's text would be
     if kind == "qlabel":
         assert requests  # what the counter avoids
     else:
