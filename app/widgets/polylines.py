@@ -49,6 +49,8 @@ class Polylines(pg.GraphicsObject):
         self._rect: QRectF | None = None
         self._pixel: tuple[float, float] | None = None  # one screen pixel in data units (x, y)
         self._pad_px = 1.0
+        self._cached = cached
+        self._union = None  # what the lines span (a cached layer's bounds)
         # Qt then tells paint which part is being repainted: lines wholly outside it are skipped.
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
         if cached:
@@ -84,6 +86,11 @@ class Polylines(pg.GraphicsObject):
                 line.bounds = None
         else:
             line.path, line.bounds = None, None
+        if self._cached:
+            union = self._span()
+            if union != self._union:  # a cached layer's bounds are what its lines span: they grew or shrank
+                self.prepareGeometryChange()
+                self._union, self._rect = union, None
         self._repaint(before, line.bounds)
 
     def data(self, key) -> tuple[np.ndarray, np.ndarray]:
@@ -121,16 +128,27 @@ class Polylines(pg.GraphicsObject):
         return self._pixel
 
     # -- QGraphicsItem -------------------------------------------------------------------------------------------
+    def _span(self):
+        """(xmin, xmax, ymin, ymax) of every line's finite points, or None."""
+        boxes = [line.bounds for line in self._lines.values() if line.bounds is not None]
+        if not boxes:
+            return None
+        return (min(b[0] for b in boxes), max(b[1] for b in boxes), min(b[2] for b in boxes), max(b[3] for b in boxes))
+
     def boundingRect(self) -> QRectF:
         if self._rect is None:
-            view = self.viewRect()
-            if view is None:  # not in a view yet: what the lines span
-                boxes = [line.bounds for line in self._lines.values() if line.bounds is not None]
-                if not boxes:
+            # A live layer claims the whole view, so its bounds change only with the view and a changed line marks
+            # only its own rectangle. A cached layer must not: when the view is dragged, Qt moves the cached
+            # picture with the item's bounds, so they must stay put in data units — what the lines span, padded by
+            # the pen.
+            view = None if self._cached else self.viewRect()
+            if view is None:
+                span, pixel = self._span(), self._pixel_size()
+                if span is None:
                     return QRectF()
-                view = QRectF(min(b[0] for b in boxes), min(b[2] for b in boxes),
-                              max(b[1] for b in boxes) - min(b[0] for b in boxes),
-                              max(b[3] for b in boxes) - min(b[2] for b in boxes))
+                pad_x, pad_y = (self._pad_px * pixel[0], self._pad_px * pixel[1]) if pixel else (0.0, 0.0)
+                xmin, xmax, ymin, ymax = span
+                view = QRectF(xmin - pad_x, ymin - pad_y, xmax - xmin + 2 * pad_x, ymax - ymin + 2 * pad_y)
             self._rect = QRectF(view)
         return self._rect
 

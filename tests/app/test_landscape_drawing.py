@@ -271,4 +271,53 @@ def test_a_zoom_repaints_the_lines_at_the_new_scale(qtbot):
     plot.setRange(xRange=(-4, 4), yRange=(-4, 4), padding=0)
     widget.viewport().repaint()
     assert widget.viewport().grab().toImage() == _repainted_whole(widget)
-    assert layer.boundingRect().width() > 7  # the bounds are the (new) view
+
+
+def _ink(image):
+    """Where the image has red or blue strokes (a boolean array)."""
+    image = image.convertToFormat(image.Format.Format_RGB32)
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.width(), 4)
+    blue, green, red = (pixels[..., i].astype(int) for i in range(3))
+    return ((red > 150) & (green < 110) & (blue < 110)) | ((blue > 150) & (green < 110) & (red < 110))
+
+
+def _within(mask, other, reach):
+    """Whether every True pixel of `mask` is within `reach` pixels of a True pixel of `other`."""
+    grown = other.copy()
+    for dy in range(-reach, reach + 1):
+        for dx in range(-reach, reach + 1):
+            grown |= np.roll(np.roll(other, dy, axis=0), dx, axis=1)
+    return bool(mask.any()) and not (mask & ~grown).any()
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_pan_moves_the_lines_with_the_view_and_leaves_no_copy_behind(qtbot, cached):
+    """Dragging the view translates what a cached layer shows: the picture after each step of a drag equals a
+    whole repaint (a layer whose bounds were the view itself was copied at the old place)."""
+    from app.widgets.polylines import Polylines
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(360, 300)
+    widget.show()
+    qtbot.waitExposed(widget)
+    plot = widget.getPlotItem()
+    plot.disableAutoRange()
+    plot.setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
+    layer = Polylines(["a", "b"], cached=cached)
+    plot.addItem(layer)
+    layer.set_pen("a", pg.mkPen("r", width=4))
+    layer.set_pen("b", pg.mkPen("b", width=4))
+    t = np.linspace(0, 6, 200)
+    layer.set_data("a", 0.6 * np.cos(t), 0.6 * np.sin(2 * t))
+    layer.set_data("b", np.linspace(-0.9, 0.9, 50), np.linspace(0.8, -0.8, 50))
+    app = QApplication.instance()
+    app.processEvents()
+    for step in range(1, 6):  # a drag: the view moves a little at a time, the lines stay put in data units
+        plot.setRange(xRange=(-1 + 0.13 * step, 1 + 0.13 * step), yRange=(-1 - 0.07 * step, 1 - 0.07 * step),
+                      padding=0)
+        app.processEvents()
+        app.processEvents()
+        shown, whole = _ink(widget.viewport().grab().toImage()), _ink(_repainted_whole(widget))
+        # The cached picture is moved by whole pixels, a fresh one drawn at the exact place: within a pixel.
+        assert _within(shown, whole, 1) and _within(whole, shown, 1), f"wrong after drag step {step}"
