@@ -69,7 +69,7 @@ class PlaybackBar(QWidget):
         self.achieved = CounterLabel(self.tr("≈ %s now") % "100×", self)  # "≈ 12× now" when out of reach
         self._achieved_at = -float("inf")  # when its number last changed
         self.achieved.setToolTip(self.tr("The speed this machine reaches now: optimizer steps per frame"))
-        self.achieved.hide()
+        # Always in its row (empty while the speed is reached), so its coming and going never re-flows the bar.
         # groups that wrap onto a second (third…) row when the window is narrow: a 1024-px projector fits
         self.controls = WrapRow(self)
         self.controls.add_group(self.play_button, self.step_button, self.reset_button)
@@ -102,15 +102,10 @@ class PlaybackBar(QWidget):
         if self.achieved.text() == text:
             return
         now = time.monotonic()
-        if bool(text) == bool(self.achieved.text()):  # a new number: at most twice a second (readable, and cheap)
-            if now - self._achieved_at >= ACHIEVED_EVERY_S:
-                self._achieved_at = now
-                self.achieved.setText(text)
-            return
+        if text and self.achieved.text() and now - self._achieved_at < ACHIEVED_EVERY_S:
+            return  # a new number at most twice a second (readable); appearing and going are at once
         self._achieved_at = now
         self.achieved.setText(text)
-        self.achieved.setVisible(bool(text))
-        self.controls.rearrange()
 
     def show_state(self, playing: bool, position: int, head: int) -> None:
         """Show whether the race plays and where the timeline is (silent)."""
