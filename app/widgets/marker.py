@@ -33,6 +33,17 @@ class Marker(QGraphicsObject):
         self._rect = self._bounds()
         self.update()
 
+    def place(self, where: tuple[float, float] | None) -> None:
+        """Stand at `where` (data coordinates), or hide (None); only what changed is touched."""
+        if where is None:
+            if self.isVisible():
+                self.hide()
+            return
+        if (self.x(), self.y()) != where:
+            self.setPos(*where)
+        if not self.isVisible():
+            self.show()
+
     @property
     def symbol(self) -> str:
         return self._symbol

@@ -3,8 +3,9 @@
 Qt asks every item on a plot for its bounding rect each time any part of the plot is repainted, and for a
 pyqtgraph item that is a call into Python. Eight racers, each drawn as a few curves, made those calls a quarter of
 a frame's time. One item per layer draws every racer's line in one paint, in a fixed order (so the same racer is
-always on top), and claims the whole view as its bounds: a change to one line therefore repaints only the small
-rectangle that line covered before and covers now, not the item, and the bounds change only when the view does.
+always on top), and a change to one line marks only the small rectangle that line covered before and covers now.
+A live layer claims the whole view as its bounds, so they change only when the view does; a cached layer's
+bounds are what its lines span (see `boundingRect`).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QPixmapCache
 from PySide6.QtWidgets import QGraphicsItem
 
-__all__ = ["Polylines", "reserve_pixmap_cache"]
+__all__ = ["Polylines", "joined", "reserve_pixmap_cache"]
 
 EMPTY = np.zeros(0)
 # Qt keeps every cached item's pixels in one pixmap cache, 10 MB by default. The Landscape's layers (surface,
@@ -153,7 +154,7 @@ class Polylines(pg.GraphicsObject):
         return self._rect
 
     def viewTransformChanged(self) -> None:  # noqa: N802 (pyqtgraph's name)
-        """A zoom, a pan or a resize: the bounds (the view) and the pixel size change."""
+        """A zoom, a pan or a resize: the bounds and the pixel size are found anew."""
         super().viewTransformChanged()
         self._rect = None
         self._pixel = None
@@ -161,10 +162,8 @@ class Polylines(pg.GraphicsObject):
 
     def dataBounds(self, ax, frac=1.0, orthoRange=None):  # noqa: N803 (pyqtgraph's names)
         """What the lines span along axis `ax` (for a ViewBox's auto-range)."""
-        boxes = [line.bounds for line in self._lines.values() if line.bounds is not None]
-        if not boxes:
-            return None, None
-        return (min(b[2 * ax] for b in boxes), max(b[2 * ax + 1] for b in boxes))
+        span = self._span()
+        return (None, None) if span is None else span[2 * ax: 2 * ax + 2]
 
     def paint(self, painter, option, *args) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, bool(pg.getConfigOption("antialias")))
@@ -181,3 +180,14 @@ class Polylines(pg.GraphicsObject):
                     continue  # none of its pixels are being repainted
             painter.setPen(line.pen)
             painter.drawPath(line.path)
+
+
+def joined(settled: Polylines, live: Polylines, key) -> tuple[np.ndarray, np.ndarray]:
+    """Line `key` as it shows when it is split between a settled and a live layer: the settled part, then the live
+    one, which starts where the settled one ends."""
+    parts = [layer.data(key) for layer in (settled, live) if len(layer.data(key)[0])]
+    if len(parts) == 2:
+        parts[1] = (parts[1][0][1:], parts[1][1][1:])
+    if not parts:
+        return EMPTY, EMPTY
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])

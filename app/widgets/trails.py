@@ -9,7 +9,7 @@ import pyqtgraph as pg
 
 from app import theme
 from app.widgets.marker import Marker
-from app.widgets.polylines import Polylines
+from app.widgets.polylines import Polylines, joined
 from core.methods import keys
 
 __all__ = ["Trails"]
@@ -64,9 +64,9 @@ class Trails:
         points, not to the trail."""
         points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
         n = len(points)
-        keep = self._keep(method, points)
-        count = n if keep is None else len(keep)
         pixel = tuple(self.plot.getViewBox().viewPixelSize())
+        keep = self._keep(method, points, pixel)
+        count = n if keep is None else len(keep)
         last = (float(points[n - 1, 0]), float(points[n - 1, 1])) if n else None
         if last is not None and not self._near(*last):
             last = None  # not drawn (too far out, or not finite)
@@ -97,14 +97,7 @@ class Trails:
 
     def drawn(self, method: str) -> np.ndarray:
         """The points `method`'s trail shows now, (n, 2): the settled part, then the live one."""
-        parts = []
-        for layer in (self.settled, self.live):
-            x, y = layer.data(("trail", method))
-            if len(x):
-                parts.append(np.column_stack([x, y]))
-        if len(parts) == 2:
-            parts[1] = parts[1][1:]  # the live part starts where the settled one ends
-        return np.concatenate(parts) if parts else np.zeros((0, 2))
+        return np.column_stack(joined(self.settled, self.live, ("trail", method)))
 
     def pen(self, method: str):
         """The pen `method`'s trail is drawn with."""
@@ -137,15 +130,7 @@ class Trails:
     def refresh_markers(self) -> None:
         """Move every racer's marker to its current position (call once per frame)."""
         for method, marker in self.markers.items():
-            where = self._positions[method]
-            if where is None:
-                if marker.isVisible():
-                    marker.hide()
-                continue
-            if (marker.x(), marker.y()) != where:
-                marker.setPos(*where)
-            if not marker.isVisible():
-                marker.show()
+            marker.place(self._positions[method])
 
     def marker_position(self, method: str) -> tuple[float, float] | None:
         return self._positions[method]
@@ -165,17 +150,16 @@ class Trails:
         """The drawable points that start a new screen pixel: a racer spiralling in for 4,000 steps inside a few
         pixels costs a few line segments, not 4,000 (the last point is always kept, NaN gaps stay gaps)."""
         points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-        keep = self._keep(method, points)
+        keep = self._keep(method, points, tuple(self.plot.getViewBox().viewPixelSize()))
         return self._pick(points, keep, 0, len(points) if keep is None else len(keep))
 
-    def _keep(self, method: str, points: np.ndarray) -> np.ndarray | None:
+    def _keep(self, method: str, points: np.ndarray, pixel: tuple[float, float]) -> np.ndarray | None:
         """Indices of the points `_thin` keeps (None: all of them).
 
         `points` only grows between calls (a race appends), so the cells of points already seen are kept
         and only the new ones are classified; a zoom or pan (new pixel size or box) or a restart starts over.
         """
         n = len(points)
-        pixel = tuple(self.plot.getViewBox().viewPixelSize())
         if n < 3 or not (pixel[0] > 0 and pixel[1] > 0):
             return None
         view = (pixel, self._box)

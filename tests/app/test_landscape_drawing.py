@@ -9,6 +9,19 @@ from app.landscape.views.charts import decimate
 from core.contours import isolines
 
 
+def shown_plot(qtbot, width: int, height: int, unit_view: bool = True) -> pg.PlotWidget:
+    """A plot widget on screen, showing −1…1 on both axes (unless not `unit_view`)."""
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    if unit_view:
+        widget.getPlotItem().disableAutoRange()
+        widget.getPlotItem().setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
+    return widget
+
+
 def canonical(segments):
     return {tuple(sorted(map(tuple, s))) for s in np.round(np.asarray(segments, dtype=float), 7)}
 
@@ -94,11 +107,7 @@ def test_a_chart_line_fed_a_growing_series_shows_what_decimating_it_whole_shows(
 def test_trail_thinning_is_incremental_and_exact(qtbot):
     from app.widgets.trails import Trails
 
-    widget = pg.PlotWidget()
-    qtbot.addWidget(widget)
-    widget.resize(500, 500)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_plot(qtbot, 500, 500, unit_view=False)
     trails = Trails(widget.getPlotItem())
     points = np.cumsum(np.random.default_rng(0).normal(size=(3000, 2)) * 0.003, axis=0)
     points[1000] = np.nan
@@ -121,12 +130,7 @@ def test_a_long_trail_redraws_only_its_newest_points(qtbot):
 
     from app.widgets.trails import TAIL, Trails
 
-    widget = pg.PlotWidget()
-    qtbot.addWidget(widget)
-    widget.resize(500, 500)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.getPlotItem().setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
+    widget = shown_plot(qtbot, 500, 500)
     trails = Trails(widget.getPlotItem())
     angles = np.linspace(0, 40 * np.pi, 6000)
     points = np.column_stack([np.cos(angles), np.sin(angles)]) * np.linspace(0.9, 0.1, 6000)[:, None]
@@ -147,12 +151,7 @@ def test_a_growing_trail_drawn_step_by_step_is_the_whole_trail_thinned(qtbot):
     (left out, a gap), and after a pan brings it back into reach."""
     from app.widgets.trails import Trails
 
-    widget = pg.PlotWidget()
-    qtbot.addWidget(widget)
-    widget.resize(400, 400)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.getPlotItem().setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
+    widget = shown_plot(qtbot, 400, 400)
     trails = Trails(widget.getPlotItem())
     trails.set_box((-1, 1, -1, 1))
     points = np.cumsum(np.random.default_rng(3).normal(size=(1500, 2)) * 0.01, axis=0)
@@ -174,12 +173,7 @@ def test_a_marker_moves_without_being_drawn_again(qtbot):
     finite position has none."""
     from app.widgets.trails import Trails
 
-    widget = pg.PlotWidget()
-    qtbot.addWidget(widget)
-    widget.resize(400, 400)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.getPlotItem().setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
+    widget = shown_plot(qtbot, 400, 400)
     trails = Trails(widget.getPlotItem())
     marker = trails.markers["sgd"]
     paints = []
@@ -220,14 +214,8 @@ def test_lines_changed_frame_by_frame_leave_the_picture_a_whole_repaint_gives(qt
     painting everything afresh holds, so no stale stroke is left behind."""
     from app.widgets.polylines import Polylines
 
-    widget = pg.PlotWidget()
-    qtbot.addWidget(widget)
-    widget.resize(420, 320)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_plot(qtbot, 420, 320)
     plot = widget.getPlotItem()
-    plot.setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
-    plot.disableAutoRange()
     layers = [Polylines(["a", "b", "c"], cached=True), Polylines(["a", "b", "c"])]
     for layer in layers:
         plot.addItem(layer)
@@ -255,14 +243,8 @@ def test_lines_changed_frame_by_frame_leave_the_picture_a_whole_repaint_gives(qt
 def test_a_zoom_repaints_the_lines_at_the_new_scale(qtbot):
     from app.widgets.polylines import Polylines
 
-    widget = pg.PlotWidget()
-    qtbot.addWidget(widget)
-    widget.resize(300, 300)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_plot(qtbot, 300, 300)
     plot = widget.getPlotItem()
-    plot.disableAutoRange()
-    plot.setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
     layer = Polylines(["a"], cached=True)
     plot.addItem(layer)
     layer.set_pen("a", pg.mkPen("k", width=3))
@@ -296,14 +278,8 @@ def test_a_pan_moves_the_lines_with_the_view_and_leaves_no_copy_behind(qtbot, ca
     whole repaint (a layer whose bounds were the view itself was copied at the old place)."""
     from app.widgets.polylines import Polylines
 
-    widget = pg.PlotWidget()
-    qtbot.addWidget(widget)
-    widget.resize(360, 300)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_plot(qtbot, 360, 300)
     plot = widget.getPlotItem()
-    plot.disableAutoRange()
-    plot.setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
     layer = Polylines(["a", "b"], cached=cached)
     plot.addItem(layer)
     layer.set_pen("a", pg.mkPen("r", width=4))

@@ -11,7 +11,7 @@ from app import theme
 from app.landscape.model import racers
 from app.widgets.marker import Marker
 from app.widgets.plots import DecadeAxis, longest_fitting
-from app.widgets.polylines import Polylines
+from app.widgets.polylines import Polylines, joined
 
 __all__ = ["CHARTS", "Charts", "Line", "by_column", "decimate"]
 
@@ -59,13 +59,12 @@ class Line:
 
     def reset(self) -> None:
         """Forget the series: the next `update` starts over."""
-        self._key = None  # (lo, hi, columns) the columns were cut at
+        self._columns = None  # (lo, hi, columns) the columns were cut at
         self._n = 0  # points of the series seen
         self._tail = 0  # index of the first point of the last (open) column
         self._fx = self._fy = np.zeros(0)  # drawn points of the closed columns
         self._extent = None  # (min, max) of their finite y
         self._cut = None  # points in the settled layer (None: nothing settled)
-        self.points = (np.zeros(0), np.zeros(0))
         self.extent = None
         for layer in (self.settled, self.live):
             layer.clear(self.key)
@@ -77,18 +76,16 @@ class Line:
     def update(self, x: np.ndarray, y: np.ndarray, lo: float, hi: float, columns: int, transform) -> None:
         """Show the series (x ascending, raw y; `transform` maps raw y to plotted y elementwise)."""
         n = len(x)
-        key = (lo, hi, columns)
+        cut_at = (lo, hi, columns)
         if n <= 2 * columns or not hi > lo:  # short: every point as it is (as `decimate` does)
             xs, ys = np.asarray(x, dtype=np.float64), transform(y)
-            self._key, self._n = None, 0
-            ok = np.isfinite(ys)
-            finite = ys[ok]
-            self.extent = (finite.min(), finite.max()) if finite.size else None
+            self._columns, self._n = None, 0
+            self.extent = _merge(None, ys)
             self._show(xs, ys, prefix_kept=self._cut is not None and self._raw_kept(xs, ys))
             return
-        restart = key != self._key or n < self._n
+        restart = cut_at != self._columns or n < self._n
         if restart:
-            self._key, self._tail = key, 0
+            self._columns, self._tail = cut_at, 0
             self._fx = self._fy = np.zeros(0)
             self._extent = None
         tx, ty, last = by_column(np.asarray(x[self._tail:], dtype=np.float64), transform(y[self._tail:]), lo, hi,
@@ -114,7 +111,6 @@ class Line:
                 and (ys[cut] == old_y[-1] or (np.isnan(ys[cut]) and np.isnan(old_y[-1]))))
 
     def _show(self, xs: np.ndarray, ys: np.ndarray, prefix_kept: bool) -> None:
-        self.points = (xs, ys)
         m = len(xs)
         cut = self._cut if prefix_kept else 0
         if m - cut > 2 * TAIL:
@@ -127,13 +123,7 @@ class Line:
 
     def drawn(self) -> tuple[np.ndarray, np.ndarray]:
         """The points the chart shows now: the settled part, then the live one."""
-        parts = [layer.data(self.key) for layer in (self.settled, self.live) if len(layer.data(self.key)[0])]
-        if len(parts) == 2:
-            parts[1] = (parts[1][0][1:], parts[1][1][1:])  # the live part starts where the settled one ends
-        if not parts:
-            return np.zeros(0), np.zeros(0)
-        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-
+        return joined(self.settled, self.live, self.key)
 
 
 def _merge(extent, ys):
@@ -329,15 +319,7 @@ class Charts(pg.GraphicsLayoutWidget):
                 if force:
                     dot.set_style(theme.racer_symbol(method), self._scale.marker_size * 0.7,
                                   theme.pen(theme.OUTLINE, 1.0), theme.brush(theme.racer_color(method)))
-                where = points.get(method)
-                if where is None:
-                    if dot.isVisible():
-                        dot.hide()
-                    continue
-                if (dot.x(), dot.y()) != where:
-                    dot.setPos(*where)
-                if not dot.isVisible():
-                    dot.show()
+                dot.place(points.get(method))
 
     def title(self, name: str) -> str:
         """The chart's title: the longest form that fits its third of the row at the current text size."""
