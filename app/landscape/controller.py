@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer
 
 import core
+from app.landscape.ahead import RunAhead
 from app.landscape.model import Scene, SceneError, racers
 from app.landscape.player import Player
 from app.landscape.tuning import Tuning
@@ -40,6 +41,7 @@ class LandscapeController(QObject):
         self._cover.timeout.connect(self._cover_visible)
         self.player = Player(self)
         self.tuning = Tuning(self)
+        self.ahead = RunAhead(self)
 
     def load_scene(self, scene: Scene) -> None:
         """Show `scene` (a surface core does not know, or a formula it refuses, falls back to the default)."""

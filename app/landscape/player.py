@@ -10,7 +10,7 @@ from app.runtime.frames import FRAME_MS, FrameDriver
 
 __all__ = ["Player"]
 
-STEP_BUDGET_S = 0.005  # optimizer work per frame; beyond it the rest waits (high speeds become CPU-bound)
+STEP_BUDGET_S = 0.005  # optimizer work per frame on the GUI thread, when no worker computes ahead (see ahead.py)
 ACHIEVED_WINDOW_S = 1.0  # the speed label's measure: steps per second over about the last second...
 ACHIEVED_FRAMES = 10  # ...once at least this many frames are in it
 
@@ -97,9 +97,9 @@ class Player(QObject):
         self._credit += self.c.scene.speed
         owed = int(self._credit)
         self._credit -= owed
+        self.c.ahead.tick(self.c.scene.speed)  # a worker may have computed these steps already
         deadline = time.perf_counter() + STEP_BUDGET_S
-        while owed > 0 and time.perf_counter() < deadline and self.c.race.advance(1):
-            owed -= 1
+        self.c.race.advance(owed, wait=True, time_left=lambda: time.perf_counter() < deadline)
         self.c.v.playback.show_achieved(self.c.scene.speed, self._achieved_speed())
         self.position = self.c.race.head
         if self.c.race.finished:

@@ -157,5 +157,6 @@ class LandscapeTab(QWidget):
         self.controller.player.pause()
         self.controller.player.frames.cancel()
         self.controller._cover.stop()
+        self.controller.ahead.shutdown()
         wait_for_warm_up()
 

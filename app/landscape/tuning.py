@@ -75,7 +75,7 @@ class Tuning:
                 if self.c.race.head == 0:
                     self.c._add_racer(method)  # nothing run yet: start over with the new values
                 else:
-                    track.runner.set(**changes)
+                    self.c.race.set(method, **changes)
                     if track.done:
                         text = self.c.v.tr("%s has stopped; press R to race again with these values.")
                         message = text % label(method)
@@ -97,13 +97,13 @@ class Tuning:
         for method in first_order():
             track = self.c.race.tracks.get(method) if self.c.race else None
             if track is not None:
-                track.runner.set(lr=self.hparams_for(method)["lr"])
+                self.c.race.set(method, lr=self.hparams_for(method)["lr"])
         self._show_method()
 
     def set_noise(self, sigma: float) -> None:
         self.c.scene.set_noise(float(sigma))
-        for track in (self.c.race.tracks.values() if self.c.race else ()):
-            track.runner.set(noise=self.c.scene.noise)
+        for method in (list(self.c.race.tracks) if self.c.race else ()):
+            self.c.race.set(method, noise=self.c.scene.noise)
 
     def set_aid(self, aid: str, on: bool) -> None:
         self.c.scene.set_aid(aid, bool(on))

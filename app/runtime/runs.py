@@ -66,8 +66,12 @@ class RunDriver(QObject):
         self.stop()
         self.serial = next(_serials)
         worker = ThreadWorker(build, paused) if self.backend == "thread" else ProcessWorker(build, paused)
+        try:
+            worker.start()
+        except BaseException:
+            worker.abandon()  # nothing started: nothing to stop, its queues are closed
+            raise
         self._worker = worker
-        worker.start()
         self.pacer.reset()
         self._timer.start(self.pacer.shortest)
         self._set_state("paused" if paused else "running")

@@ -166,6 +166,9 @@ class ThreadWorker:
     def alive(self) -> bool:
         return self.thread.isRunning()
 
+    def abandon(self) -> None:
+        """After a start that raised: nothing runs."""
+
     def end(self) -> list:
         self.interrupt.set()
         self.inbox.put(Stop())
@@ -231,6 +234,10 @@ class ProcessWorker:
 
     def start(self) -> None:
         self.process.start()
+        # The process has its own end of the outbox pipe now. Closing ours leaves the process the only writer,
+        # so if it dies halfway through sending a payload (killed, terminated by end()), reading gets the end of
+        # the file instead of waiting for ever for the rest of the message. This process never puts there.
+        self.outbox._writer.close()
 
     def put(self, command) -> None:
         self.inbox.put(command)
@@ -240,12 +247,18 @@ class ProcessWorker:
         while True:
             try:
                 item = self.outbox.get_nowait()
-            except (queue.Empty, OSError, ValueError):
+            except (queue.Empty, OSError, EOFError, ValueError):  # EOFError: it died mid-payload (see start)
                 return out
             out.extend(item) if isinstance(item, list) else out.append(item)
 
     def alive(self) -> bool:
         return self.process.is_alive()
+
+    def abandon(self) -> None:
+        """After a start that raised (say, a main module that cannot be imported again): close the queues."""
+        for q in (self.inbox, self.outbox):
+            q.cancel_join_thread()
+            q.close()
 
     def end(self) -> list:
         """Stop the process within STOP_WAIT_S, terminating it if it does not answer; returns its last payloads."""

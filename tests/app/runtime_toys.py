@@ -43,6 +43,21 @@ class Counter:
         raise ValueError("not now")
 
 
+class Flood:
+    """Sends a payload of `size` bytes every step, for ever: its process is nearly always halfway through one."""
+
+    def __init__(self, size=4_000_000):
+        self.size = size
+
+    done = False
+
+    def begin(self):
+        return b"x" * self.size
+
+    def step(self):
+        return b"x" * self.size
+
+
 def counter(**kwargs):
     return Counter(**kwargs)
 

@@ -412,6 +412,7 @@ def test_the_speed_label_says_what_is_achieved_when_the_machine_cannot_keep_up(t
     import app.landscape.player as module
 
     c = tab.controller
+    c.ahead.enabled = False  # the GUI thread's own stepping (the worker's is tested in test_landscape_ahead)
     c.player.set_max_steps(20_000)
     monkeypatch.setattr(module, "STEP_BUDGET_S", 2e-4)  # a slow machine: a few steps per frame at most
     c.player.set_speed(50.0)
@@ -437,6 +438,7 @@ def test_the_speed_label_counts_frames_that_come_late_and_is_gone_once_the_race_
     clock = [100.0]
     monkeypatch.setattr(module, "time", types.SimpleNamespace(perf_counter=lambda: clock[0]))
     c = tab.controller
+    c.ahead.enabled = False  # every owed step made by the frame itself, whatever a worker would deliver
     c.player.set_max_steps(20_000)
     c.player.set_speed(50.0)
     c.player.play()

@@ -8,7 +8,7 @@ import pytest
 from app.runtime.frames import FrameDriver
 from app.runtime.navigator import NavigationError, Navigator
 from app.runtime.runs import Failure, RunDriver
-from tests.app.runtime_toys import broken, counter
+from tests.app.runtime_toys import Flood, broken, counter
 
 BACKENDS = ("thread", "process")
 START_S = 20_000  # ms a spawned process may take to start on a loaded CI machine
@@ -91,6 +91,32 @@ def test_a_process_that_does_not_answer_is_terminated(qtbot):
     started = time.perf_counter()
     driver.stop()
     assert time.perf_counter() - started < 3.0 and not driver.alive
+
+
+def test_a_process_killed_halfway_through_a_payload_is_reported_not_waited_for(qtbot):
+    """Its half message is never completed: reading it must end (the pipe's end of file), not wait for ever."""
+    import os
+    import signal
+
+    driver = RunDriver("process")
+    seen = []
+    driver.delivered.connect(seen.extend)
+    driver.start(Flood)
+    qtbot.waitUntil(lambda: bool(seen), timeout=START_S)
+    with qtbot.waitSignal(driver.ended, timeout=START_S) as ended:
+        os.kill(driver._worker.process.pid, signal.SIGKILL)
+    assert ended.args == ["failed"] and not driver.alive and driver.state == "stopped"
+
+
+def test_stopping_a_process_busy_sending_returns(qtbot):
+    driver = RunDriver("process")
+    seen = []
+    driver.delivered.connect(seen.extend)
+    driver.start(Flood)
+    qtbot.waitUntil(lambda: bool(seen), timeout=START_S)
+    started = time.perf_counter()
+    driver.stop()  # it does not answer in time (it is writing): terminated mid-payload
+    assert time.perf_counter() - started < 5.0 and not driver.alive
 
 
 def test_the_frame_driver_coalesces_requests_into_one_redraw(qtbot):

@@ -1,0 +1,86 @@
+"""Playing fast without stepping on the GUI thread: the race is computed ahead in a worker process (core.ahead).
+
+From the first time the race plays at START_SPEED or faster, a worker process (the run driver's process backend)
+is given the racers' states at the head whenever what lies ahead changes (a new race, an edited hyperparameter, a
+racer added, Max steps); it sends the rows it computes, and each frame plays what is due from them. Until its
+first rows arrive (the process starts in about a second), or if it dies, the frame steps the race itself, as at
+low speeds: the race never waits for a worker that is not there.
+"""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QObject
+
+from app.runtime.runs import Failure, RunDriver
+from core.ahead import AHEAD, Ahead, Chunk
+
+__all__ = ["START_SPEED", "RunAhead"]
+
+START_SPEED = 5.0  # below it a frame's steps cost under a millisecond: no process is started for them
+PLAY_EVERY = AHEAD // 8  # iterations played between two "played up to here" messages to the worker
+
+
+class RunAhead(QObject):
+    """The Landscape race's worker process; `tick()` once per frame keeps it computing the current race."""
+
+    def __init__(self, controller):
+        super().__init__(controller)
+        self.c = controller
+        self.enabled = os.environ.get("DESCENT_RUN_AHEAD", "1") != "0"
+        self.broken = ""  # why the worker is no longer used (it died or refused a job); "" while it is fine
+        self.driver = RunDriver("process", self)
+        self.driver.delivered.connect(self._delivered)
+        self.driver.ended.connect(self._ended)
+        self._sent: tuple[int, int] | None = None  # (id of the race, generation) of the last job sent
+        self._played = 0  # the head last told to the worker
+
+    @property
+    def running(self) -> bool:
+        return self.driver.alive
+
+    def tick(self, speed: float) -> None:
+        """Before a frame's steps: start the worker once the race plays fast, send it the race as it is now
+        (only when that changed), tell it how far the race was played, and take what it sent."""
+        race = self.c.race
+        if race is None or not self.enabled or self.broken:
+            return
+        if not self.driver.alive:
+            if speed < START_SPEED:
+                return
+            try:
+                self.driver.start(Ahead)
+            except Exception as exc:  # no process can be started here: the frames step the race themselves
+                self._give_up(f"cannot start a worker process ({type(exc).__name__}: {exc})")
+                return
+        if self._sent != (id(race), race.generation):
+            self._sent = (id(race), race.generation)
+            self._played = race.head
+            self.driver.post("job", *race.job())
+        elif race.head - self._played >= PLAY_EVERY:
+            self._played = race.head
+            self.driver.post("play", race.generation, race.head)
+        self.driver.flush()
+
+    def _delivered(self, items: list) -> None:
+        race = self.c.race
+        for item in items:
+            if isinstance(item, Chunk) and race is not None:
+                race.receive(item)
+            elif isinstance(item, Failure) and item.fatal:
+                self._give_up(item.message)
+            # a refused job (say, a formula the worker cannot compile) sends no rows: that race is stepped here
+
+    def _ended(self, reason: str) -> None:
+        if reason == "failed":
+            self._give_up("the worker process ended")
+
+    def _give_up(self, why: str) -> None:
+        """Step on the GUI thread from now on (slower at high speeds, never wrong)."""
+        self.broken = why or "the worker failed"
+        if self.c.race is not None:
+            self.c.race.fed = False
+        self.driver.stop()
+
+    def shutdown(self) -> None:
+        self.driver.stop()

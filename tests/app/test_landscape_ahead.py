@@ -1,0 +1,157 @@
+"""Playing fast, the Landscape race is computed ahead in a real worker process; what is shown is what the GUI
+thread would have computed, and a worker that dies or cannot start only makes the frames step themselves."""
+import os
+import signal
+
+import numpy as np
+import pytest
+
+from app.landscape import LandscapeTab
+from app.runtime import workers
+from core.surface_race import SurfaceRace, Track
+
+FED_WITHIN_MS = 30_000  # a spawned process imports numpy and core: about a second here, far more on a loaded CI
+
+
+@pytest.fixture
+def tab(qtbot):
+    widget = LandscapeTab()
+    qtbot.addWidget(widget)
+    widget.resize(1400, 900)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    widget.shutdown()
+
+
+def play_fast(tab, qtbot, surface="rosenbrock"):
+    c = tab.controller
+    c.set_surface(surface)
+    c.player.set_max_steps(100_000)
+    c.player.set_speed(50.0)
+    c.player.play()
+    qtbot.waitUntil(lambda: c.race.fed, timeout=FED_WITHIN_MS)
+    return c
+
+
+def computed_here(c):
+    """The tab's race as it starts now, to be computed on this thread."""
+    here = SurfaceRace(c.surface, c.start_point(), c.tuning._runner, c.race.max_steps)
+    for method in c.race.tracks:
+        here.add(method)
+    return here
+
+
+def same_as_computed_here(c, edits=(), here=None):
+    """A race computed on this thread with the same racers (and `edits`: (head, method, values)) agrees to the bit."""
+    here = here or computed_here(c)
+    for head, method, values in edits:
+        here.advance(head - here.head)
+        here.set(method, **values)
+    here.advance(c.race.head - here.head)
+    for method, track in c.race.tracks.items():
+        other = here.tracks[method]
+        assert track.n == other.n, method
+        np.testing.assert_array_equal(track.points, other.points, err_msg=method)
+        np.testing.assert_array_equal(track.losses, other.losses, err_msg=method)
+        assert (track.status, track.message) == (other.status, other.message), method
+
+
+def count_local_steps(monkeypatch):
+    made = []
+    step_forward = Track.step_forward
+
+    def counted(self):
+        made.append(self.method)
+        step_forward(self)
+
+    monkeypatch.setattr(Track, "step_forward", counted)
+    return made
+
+
+def test_at_50x_a_worker_process_computes_the_race_and_the_frames_only_play_it(tab, qtbot, monkeypatch):
+    c = play_fast(tab, qtbot)
+    assert c.ahead.running
+    made = count_local_steps(monkeypatch)
+    head = c.race.head
+    qtbot.waitUntil(lambda: c.race.head > head + 1000, timeout=FED_WITHIN_MS)
+    c.player.pause()
+    assert made == []  # not one step on the GUI thread once the worker's rows came
+    same_as_computed_here(c)
+    tab.controller.player.frames.flush()
+    for method, track in c.race.tracks.items():  # what is drawn is the fed race
+        assert tab.trails.marker_position(method) == pytest.approx(tuple(track.points[track.at(c.player.position)]))
+
+
+def test_an_edit_while_the_worker_runs_reaches_the_race_from_the_head_on(tab, qtbot):
+    c = play_fast(tab, qtbot)
+    here = computed_here(c)  # with the values before the edits
+    c.tuning.select("momentum")
+    c.tuning._hparams_edited({"lr": 0.0005})
+    c.tuning.select("adam")
+    c.tuning._hparams_edited({"lr": 0.02})
+    edited_at = c.race.head
+    generation = c.race.generation
+    qtbot.waitUntil(lambda: c.race.head > edited_at + 1000, timeout=FED_WITHIN_MS)
+    c.player.pause()
+    assert c.race.fed and c.race.generation == generation  # the worker took the edited race over
+    same_as_computed_here(c, [(edited_at, "momentum", {"lr": 0.0005}), (edited_at, "adam", {"lr": 0.02})], here)
+
+
+def test_a_worker_that_dies_mid_race_leaves_the_frames_to_step_it_themselves(tab, qtbot):
+    c = play_fast(tab, qtbot)
+    os.kill(c.ahead.driver._worker.process.pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: bool(c.ahead.broken), timeout=FED_WITHIN_MS)
+    assert not c.race.fed and not c.ahead.running
+    head = c.race.head
+    qtbot.waitUntil(lambda: c.race.head > head + 200, timeout=FED_WITHIN_MS)  # still playing, stepped here
+    c.player.pause()
+    same_as_computed_here(c)
+
+
+def test_a_worker_that_cannot_start_changes_nothing_but_where_steps_are_made(tab, qtbot, monkeypatch):
+    def refuse(self):
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(workers.ProcessWorker, "start", refuse)
+    c = tab.controller
+    c.set_surface("rosenbrock")
+    c.player.set_speed(50.0)
+    c.player.play()
+    qtbot.waitUntil(lambda: c.race.head > 300, timeout=FED_WITHIN_MS)
+    c.player.pause()
+    assert "no more processes" in c.ahead.broken and not c.ahead.running
+    same_as_computed_here(c)
+
+
+def test_slow_play_starts_no_process(tab, qtbot):
+    c = tab.controller
+    c.player.set_speed(2.0)
+    c.player.play()
+    qtbot.waitUntil(lambda: c.race.head > 30, timeout=FED_WITHIN_MS)
+    c.player.pause()
+    assert not c.ahead.running
+
+
+def test_closing_the_window_while_the_worker_computes_ends_the_process(window, qtbot):
+    tab = window.tab("landscape")
+    c = play_fast(tab, qtbot)
+    process = c.ahead.driver._worker.process
+    window.close()
+    assert not c.ahead.running and not process.is_alive()
+
+
+def test_a_job_the_worker_refuses_leaves_that_race_to_the_frames_and_the_worker_for_the_next(tab, qtbot):
+    c = play_fast(tab, qtbot)
+    c.race.changed()  # a new generation...
+    generation = c.race.generation
+    bad = ("custom", "f", "x**", "custom", (-1.0, 1.0, -1.0, 1.0), ((0.0, 0.0),))  # ...whose formula cannot be read
+    c.ahead._sent = (id(c.race), generation)
+    c.ahead.driver.post("job", generation, bad, {}, c.race.head, c.race.max_steps)
+    head = c.race.head
+    qtbot.waitUntil(lambda: c.race.head > head + 300, timeout=FED_WITHIN_MS)  # stepped here meanwhile
+    assert not c.race.fed and c.ahead.running and not c.ahead.broken
+    c.race.changed()  # the next generation is the worker's again
+    qtbot.waitUntil(lambda: c.race.fed, timeout=FED_WITHIN_MS)
+    c.player.pause()
+    same_as_computed_here(c)
