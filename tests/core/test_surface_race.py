@@ -82,3 +82,25 @@ def test_memory_per_racer_step_stays_under_100_bytes():
     racer_steps = sum(track.n for track in race.tracks.values())
     assert racer_steps > 5 * (steps - 100)  # most racers really walked the whole way
     assert grown / racer_steps <= MAX_BYTES_PER_STEP, f"{grown / racer_steps:.0f} bytes per racer-step"
+
+
+def test_a_step_after_an_edit_is_rebuilt_with_the_edited_values():
+    """An edit applies from the next step: replaying a later step from a snapshot taken before the edit would
+    walk on with the old values."""
+    surface = core.SURFACES["rosenbrock"]
+    race = SurfaceRace(surface, surface.starts[0], factory(), max_steps=600)
+    track = race.add("momentum")
+    race.advance(300)
+    race.set("momentum", lr=5e-4, momentum=0.5)
+    race.advance(300)
+    direct = Runner(surface, "momentum", surface.starts[0], tol=0.0)
+    for _ in range(300):
+        direct.advance()
+    direct.set(lr=5e-4, momentum=0.5)
+    taken = {}
+    for _ in range(300):
+        step = direct.step()
+        taken[step.index] = step
+    for i in (301, 450, 599):
+        rebuilt = track.step_at(i)
+        assert np.array_equal(rebuilt.point, taken[i].point) and info_equal(rebuilt.info, taken[i].info), i
