@@ -244,7 +244,7 @@ class SurfaceRace:
         self.tracks: dict[str, Track] = {}
         self.head = 0
         self.generation = next(_generations)  # changes whenever what lies ahead of the head changes
-        self.fed = False  # a worker computes this generation's steps ahead (set by the first chunk it sent)
+        self.fed = False  # a worker computes this generation's steps ahead (set once its rows pass the head)
         self._fed_head = 0  # the last iteration computed ahead (fed rows reach it)
 
     def add(self, method: str) -> Track:
@@ -320,8 +320,13 @@ class SurfaceRace:
             if track is not None:
                 track.feed(chunk.first, rows, chunk.states.get(method, {}), chunk.ends.get(method))
         self._fed_head = max(self._fed_head, chunk.last)
-        self.fed = True
+        self.fed = self.fed or self._fed_head > self.head  # from now on the frames wait for the worker
         return True
+
+    @property
+    def fed_behind(self) -> int:
+        """Iterations the rows computed ahead are behind the head (stepped here while they were computed)."""
+        return max(0, self.head - self._fed_head)
 
     # -- core.experiment.Experiment ------------------------------------------------------------------------
     @property

@@ -19,6 +19,7 @@ __all__ = ["START_SPEED", "RunAhead"]
 
 START_SPEED = 5.0  # below it a frame's steps cost under a millisecond: no process is started for them
 PLAY_EVERY = AHEAD // 8  # iterations played between two "played up to here" messages to the worker
+RESEND_BEHIND = 256  # iterations the worker's first rows may be behind the head before it is sent the head again
 
 
 class RunAhead(QObject):
@@ -70,6 +71,8 @@ class RunAhead(QObject):
             elif isinstance(item, Failure) and item.fatal:
                 self._give_up(item.message)
             # a refused job (say, a formula the worker cannot compile) sends no rows: that race is stepped here
+        if race is not None and not race.fed and race.fed_behind > RESEND_BEHIND:
+            race.changed()  # the frames stepped on while the process started: it starts again from the head
 
     def _ended(self, reason: str) -> None:
         if reason == "failed":

@@ -195,3 +195,20 @@ def test_memory_per_racer_step_of_a_race_computed_ahead_stays_under_100_bytes():
     racer_steps = sum(track.n for track in fed.tracks.values())
     assert racer_steps > 5 * (steps - 100)
     assert grown / racer_steps <= MAX_BYTES_PER_STEP, f"{grown / racer_steps:.0f} bytes per racer-step"
+
+
+def test_rows_behind_the_head_do_not_make_the_frames_wait_for_the_worker():
+    """While a worker process starts, the frames step on; its first rows may be behind the head."""
+    here, fed = race_pair(2000)
+    worker = _worker_for(fed)  # given the race at iteration 0...
+    fed.advance(700)  # ...which meanwhile went on here
+    chunk = crossed(worker.step())
+    assert chunk.last < 700 and fed.receive(chunk)
+    assert not fed.fed and fed.fed_behind == 700 - chunk.last
+    assert fed.advance(5, wait=True) == 5  # still stepped here
+    while worker.head <= fed.head:
+        fed.receive(crossed(worker.step()))
+    assert fed.fed and fed.fed_behind == 0  # its rows are ahead now: from here on the frames play them
+    play_fed(fed, worker)
+    here.advance(2000)
+    assert_same(here, fed)
