@@ -5,7 +5,9 @@ pyqtgraph item that is a call into Python. Eight racers, each drawn as a few cur
 a frame's time. One item per layer draws every racer's line in one paint, in a fixed order (so the same racer is
 always on top), and a change to one line marks only the small rectangle that line covered before and covers now.
 A live layer claims the whole view as its bounds, so they change only when the view does; a cached layer's
-bounds are what its lines span (see `boundingRect`).
+bounds are what its lines span and the room its owner says they will take (`set_room`): Qt redraws a cached
+item whole when its bounds change. A line that only grows is extended piece by piece (`extend`): only the new
+piece's path is built, and a repaint skips the pieces outside the part being repainted.
 """
 from __future__ import annotations
 
@@ -31,13 +33,51 @@ def reserve_pixmap_cache(kilobytes: int = PIXMAP_CACHE_KB) -> None:
 
 
 class _Line:
-    __slots__ = ("bounds", "path", "pen", "x", "y")
+    """A line as pieces, each a path with its bounds: a line that only grows (a settled layer's) is extended by a
+    piece, so only that piece is drawn again; its points are the pieces joined (each further piece starts at the
+    previous one's last point)."""
+
+    __slots__ = ("_xy", "bounds", "pen", "pieces")
 
     def __init__(self, pen):
         self.pen = pen
-        self.x = self.y = EMPTY
-        self.path = None
+        self.pieces: list[tuple] = []  # (x, y, path, bounds or None)
         self.bounds = None  # (xmin, xmax, ymin, ymax) of the finite points, or None
+        self._xy = (EMPTY, EMPTY)  # the joined points, made when asked
+
+    def joined(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._xy is None:
+            first, rest = self.pieces[0], self.pieces[1:]
+            self._xy = (np.concatenate([first[0]] + [p[0][1:] for p in rest]),
+                        np.concatenate([first[1]] + [p[1][1:] for p in rest]))
+        return self._xy
+
+
+def _piece(x: np.ndarray, y: np.ndarray) -> tuple:
+    """(x, y, path, bounds of the finite points or None)."""
+    finite = np.isfinite(x) & np.isfinite(y)
+    every = bool(finite.all())
+    path = pg.arrayToQPath(x, y, connect="all" if every else "finite")
+    if every:
+        bounds = (x.min(), x.max(), y.min(), y.max())
+    elif finite.any():
+        fx, fy = x[finite], y[finite]
+        bounds = (fx.min(), fx.max(), fy.min(), fy.max())
+    else:
+        bounds = None
+    return x, y, path, bounds
+
+
+def _union(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), max(a[3], b[3])
+
+
+def _inside(inner, outer) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1] and outer[2] <= inner[2] and inner[3] <= outer[3]
 
 
 class Polylines(pg.GraphicsObject):
@@ -51,7 +91,8 @@ class Polylines(pg.GraphicsObject):
         self._pixel: tuple[float, float] | None = None  # one screen pixel in data units (x, y)
         self._pad_px = 1.0
         self._cached = cached
-        self._union = None  # what the lines span (a cached layer's bounds)
+        self._room = None  # a cached layer's bounds: what its lines span and the room it was told of (set_room)
+        self._hint = None
         # Qt then tells paint which part is being repainted: lines wholly outside it are skipped.
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
         if cached:
@@ -73,33 +114,54 @@ class Polylines(pg.GraphicsObject):
         x = np.asarray(x, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         before = line.bounds
-        line.x, line.y = x, y
         if len(x):
-            finite = np.isfinite(x) & np.isfinite(y)
-            every = bool(finite.all())
-            line.path = pg.arrayToQPath(x, y, connect="all" if every else "finite")
-            if every:
-                line.bounds = (x.min(), x.max(), y.min(), y.max())
-            elif finite.any():
-                fx, fy = x[finite], y[finite]
-                line.bounds = (fx.min(), fx.max(), fy.min(), fy.max())
-            else:
-                line.bounds = None
+            piece = _piece(x, y)
+            line.pieces, line.bounds, line._xy = [piece], piece[3], (x, y)
         else:
-            line.path, line.bounds = None, None
-        if self._cached:
-            union = self._span()
-            if union != self._union:  # a cached layer's bounds are what its lines span: they grew or shrank
-                self.prepareGeometryChange()
-                self._union, self._rect = union, None
+            line.pieces, line.bounds, line._xy = [], None, (EMPTY, EMPTY)
+        self._grew()
         self._repaint(before, line.bounds)
 
-    def data(self, key) -> tuple[np.ndarray, np.ndarray]:
+    def extend(self, key, x, y) -> None:
+        """Line `key` goes on through (x, y), which start at its last point: only the new piece's path is built
+        and only its rectangle is marked for repainting (a settled layer's line grows so)."""
         line = self._lines[key]
-        return line.x, line.y
+        if not line.pieces:
+            self.set_data(key, x, y)
+            return
+        piece = _piece(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
+        line.pieces.append(piece)
+        line.bounds, line._xy = _union(line.bounds, piece[3]), None
+        self._grew()
+        self._repaint(None, piece[3])
+
+    def set_room(self, box) -> None:
+        """Where a cached layer's lines will lie, (xmin, xmax, ymin, ymax) in data units and on screen (a chart's
+        ranges): its bounds take it in from the start instead of growing with the lines (Qt redraws a cached item
+        whole each time its bounds change). None: only what the lines span."""
+        if not self._cached:
+            return
+        self._hint = None if box is None else tuple(float(v) for v in box)
+        room = _union(self._hint, self._span())
+        if room != self._room:
+            self.prepareGeometryChange()
+            self._room, self._rect = room, None
+
+    def _grew(self) -> None:
+        """A cached layer's bounds are what its lines span, with room to grow (see boundingRect)."""
+        if not self._cached:
+            return
+        span = self._span()
+        if span is not None and (self._room is None or not _inside(span, self._room)):
+            self.prepareGeometryChange()
+            self._room = span if self._room is None else _union(self._room, span)
+            self._rect = None
+
+    def data(self, key) -> tuple[np.ndarray, np.ndarray]:
+        return self._lines[key].joined()
 
     def clear(self, key) -> None:
-        if len(self._lines[key].x):
+        if self._lines[key].pieces:
             self.set_data(key, EMPTY, EMPTY)
 
     def _repaint(self, before, after) -> None:
@@ -140,11 +202,11 @@ class Polylines(pg.GraphicsObject):
         if self._rect is None:
             # A live layer claims the whole view, so its bounds change only with the view and a changed line marks
             # only its own rectangle. A cached layer must not: when the view is dragged, Qt moves the cached
-            # picture with the item's bounds, so they must stay put in data units — what the lines span, padded by
-            # the pen.
+            # picture with the item's bounds, so they must stay put in data units — what the lines span, with room
+            # to grow (_grew), padded by the pen.
             view = None if self._cached else self.viewRect()
             if view is None:
-                span, pixel = self._span(), self._pixel_size()
+                span, pixel = (self._room if self._cached else self._span()), self._pixel_size()
                 if span is None:
                     return QRectF()
                 pad_x, pad_y = (self._pad_px * pixel[0], self._pad_px * pixel[1]) if pixel else (0.0, 0.0)
@@ -169,17 +231,19 @@ class Polylines(pg.GraphicsObject):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, bool(pg.getConfigOption("antialias")))
         exposed = option.exposedRect
         pixel = self._pixel_size()
+        if pixel is not None:
+            pad_x, pad_y = self._pad_px * pixel[0], self._pad_px * pixel[1]
+            left, right = exposed.left() - pad_x, exposed.right() + pad_x
+            top, bottom = exposed.top() - pad_y, exposed.bottom() + pad_y
         for line in self._lines.values():
-            if line.path is None:
+            if not line.pieces:
                 continue
-            if pixel is not None and line.bounds is not None:
-                xmin, xmax, ymin, ymax = line.bounds
-                pad_x, pad_y = self._pad_px * pixel[0], self._pad_px * pixel[1]
-                if (xmax + pad_x < exposed.left() or xmin - pad_x > exposed.right()
-                        or ymax + pad_y < exposed.top() or ymin - pad_y > exposed.bottom()):
-                    continue  # none of its pixels are being repainted
             painter.setPen(line.pen)
-            painter.drawPath(line.path)
+            for _x, _y, path, bounds in line.pieces:
+                if pixel is not None and bounds is not None and (
+                        bounds[1] < left or bounds[0] > right or bounds[3] < top or bounds[2] > bottom):
+                    continue  # none of its pixels are being repainted
+                painter.drawPath(path)
 
 
 def joined(settled: Polylines, live: Polylines, key) -> tuple[np.ndarray, np.ndarray]:

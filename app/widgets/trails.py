@@ -80,9 +80,13 @@ class Trails:
                 cut = 0
             if count - cut > 2 * TAIL:
                 cut = count - TAIL
-            if (cut, pixel) != self._settled.get(method):
+            before = self._settled.get(method)
+            if (cut, pixel) != before:
                 self._settled[method] = (cut, pixel)
-                self._set(method, self.settled, self._pick(points, keep, 0, cut + 1 if cut else 0))
+                if before is not None and before[1] == pixel and 0 < before[0] < cut:  # it grew: one more piece
+                    self._set(method, self.settled, self._pick(points, keep, before[0], cut + 1), extend=True)
+                else:
+                    self._set(method, self.settled, self._pick(points, keep, 0, cut + 1 if cut else 0))
             self._set(method, self.live, self._pick(points, keep, cut, count))
         self._positions[method] = last
 
@@ -90,10 +94,11 @@ class Trails:
         """Thinned points start…stop, drawable."""
         return self._drawable(points[start:stop] if keep is None else points[keep[start:stop]])
 
-    def _set(self, method: str, layer: Polylines, points: np.ndarray) -> None:
-        layer.set_data(("trail", method), points[:, 0], points[:, 1])
+    def _set(self, method: str, layer: Polylines, points: np.ndarray, extend: bool = False) -> None:
+        put = layer.extend if extend else layer.set_data
+        put(("trail", method), points[:, 0], points[:, 1])
         if self._halo[method]:
-            layer.set_data(("halo", method), points[:, 0], points[:, 1])
+            put(("halo", method), points[:, 0], points[:, 1])
 
     def drawn(self, method: str) -> np.ndarray:
         """The points `method`'s trail shows now, (n, 2): the settled part, then the live one."""

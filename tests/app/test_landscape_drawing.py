@@ -297,3 +297,53 @@ def test_a_pan_moves_the_lines_with_the_view_and_leaves_no_copy_behind(qtbot, ca
         shown, whole = _ink(widget.viewport().grab().toImage()), _ink(_repainted_whole(widget))
         # The cached picture is moved by whole pixels, a fresh one drawn at the exact place: within a pixel.
         assert _within(shown, whole, 1) and _within(whole, shown, 1), f"wrong after drag step {step}"
+
+
+def test_a_line_extended_piece_by_piece_shows_what_it_would_drawn_whole(qtbot):
+    """A settled layer's line grows by pieces (only the new piece's path is built): its points are the line's,
+    and its picture the line's but for a few pixels where two pieces meet (a stroke's end, not a corner)."""
+    from app.widgets.polylines import Polylines
+
+    widget = shown_plot(qtbot, 420, 320)
+    plot = widget.getPlotItem()
+    layer = Polylines(["a", "b"], cached=True)
+    plot.addItem(layer)
+    for key, color in (("a", "r"), ("b", "b")):
+        layer.set_pen(key, pg.mkPen(color, width=5))
+    rng = np.random.default_rng(3)
+    walk = np.cumsum(rng.normal(size=(600, 2)) * 0.02, axis=0)
+    walk[333] = np.nan  # a gap inside a piece
+    layer.set_data("b", walk[:, 1], walk[:, 0])
+    layer.set_data("a", walk[:50, 0], walk[:50, 1])
+    app = QApplication.instance()
+    for end in range(100, 601, 50):
+        layer.extend("a", walk[end - 50 - 1:end, 0], walk[end - 50 - 1:end, 1])  # starts at the last point
+        app.processEvents()
+    x, y = layer.data("a")
+    np.testing.assert_array_equal(np.column_stack([x, y]), walk[:600])
+    assert len(layer._lines["a"].pieces) == 12  # the first, and one per extension
+    shown = widget.viewport().grab().toImage()
+    assert shown == _repainted_whole(widget)  # nothing stale
+    layer.set_data("a", walk[:600, 0], walk[:600, 1])  # the same line set whole differs only where pieces meet
+    whole = _repainted_whole(widget)
+    a, b = (np.frombuffer(img.constBits(), np.uint32).reshape(img.height(), -1) for img in (shown, whole))
+    assert 0 < np.count_nonzero(a != b) < 0.005 * a.size
+
+
+def test_a_cached_layer_told_its_room_keeps_its_bounds_while_its_lines_grow(qtbot):
+    from app.widgets.polylines import Polylines
+
+    widget = shown_plot(qtbot, 300, 300)
+    layer = Polylines(["a"], cached=True)
+    widget.getPlotItem().addItem(layer)
+    layer.set_pen("a", pg.mkPen("k", width=3))
+    layer.set_room((-1.0, 1.0, -1.0, 1.0))
+    bounds = layer.boundingRect()
+    x = np.linspace(-0.9, 0.9, 200)
+    for n in range(10, 201, 10):
+        layer.set_data("a", x[:n], np.sin(3 * x[:n]) * 0.8)
+        assert layer.boundingRect() == bounds  # not re-made whole as the line grows
+    layer.set_data("a", np.array([0.0, 1.5]), np.array([0.0, 0.0]))  # past the room: the bounds take it in
+    assert layer.boundingRect().right() >= 1.5
+    widget.viewport().repaint()
+    assert widget.viewport().grab().toImage() == _repainted_whole(widget)

@@ -245,7 +245,7 @@ def against(tree: str, rounds: int = 3) -> None:
 
     here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     bench = os.path.dirname(os.path.abspath(__file__))
-    for presentation, speed in ((False, 1.0), (False, 10.0), (True, 1.0)):
+    for presentation, speed in ((False, 1.0), (False, 10.0), (False, 50.0), (True, 1.0), (True, 50.0)):
         samples: dict[str, list[dict]] = {here: [], tree: []}
         for _ in range(rounds):
             for root in (here, tree):
@@ -259,7 +259,9 @@ def against(tree: str, rounds: int = 3) -> None:
             median = statistics.median(s["median"] for s in samples[root])
             p95 = statistics.median(s["p95"] for s in samples[root])
             each = ", ".join(f"{s['median']:.1f}/{s['p95']:.1f}" for s in samples[root])
-            print(f"{mode} {speed:g}×, {label}: median {median:.1f} ms, p95 {p95:.1f} ms (rounds: {each})")
+            steps = statistics.median(s["steps"] for s in samples[root])
+            print(f"{mode} {speed:g}×, {label}: median {median:.1f} ms, p95 {p95:.1f} ms, {steps:.1f} steps a frame "
+                  f"(rounds: {each})")
         emit(f"landscape frame p95 ({mode}, {speed:g}×), this tree vs another",
              statistics.median(s["p95"] for s in samples[here]), "ms", peer=tree,
              peer_value=statistics.median(s["p95"] for s in samples[tree]),

@@ -112,13 +112,16 @@ class Line:
 
     def _show(self, xs: np.ndarray, ys: np.ndarray, prefix_kept: bool) -> None:
         m = len(xs)
-        cut = self._cut if prefix_kept else 0
+        old = self._cut if prefix_kept else 0
+        cut = old
         if m - cut > 2 * TAIL:
             cut = max(m - TAIL, 0)
-            prefix_kept = False
-        if not prefix_kept:
+        if cut != old or not prefix_kept:
             self._cut = cut
-            self.settled.set_data(self.key, xs[: cut + 1] if cut else xs[:0], ys[: cut + 1] if cut else ys[:0])
+            if prefix_kept and old:  # the settled part grew: one more piece of it is drawn
+                self.settled.extend(self.key, xs[old:cut + 1], ys[old:cut + 1])
+            else:
+                self.settled.set_data(self.key, xs[: cut + 1] if cut else xs[:0], ys[: cut + 1] if cut else ys[:0])
         self.live.set_data(self.key, xs[cut:], ys[cut:])
 
     def drawn(self) -> tuple[np.ndarray, np.ndarray]:
@@ -148,6 +151,7 @@ class Charts(pg.GraphicsLayoutWidget):
         self.cursors: dict[str, pg.InfiniteLine] = {}
         self.notes: dict[str, pg.TextItem] = {}
         self.log = dict.fromkeys(CHARTS, True)
+        self._settled: dict[str, Polylines] = {}  # each chart's cached layer
         for col, name in enumerate(CHARTS):
             plot = self.addPlot(row=0, col=col, enableMenu=False, axisItems={"left": DecadeAxis("left"),
                                                            "bottom": DecadeAxis("bottom")})
@@ -166,6 +170,7 @@ class Charts(pg.GraphicsLayoutWidget):
             for layer in (settled, live):
                 plot.addItem(layer)
             self.curves[name] = {method: Line(settled, live, method) for method in racers()}
+            self._settled[name] = settled
             self.dots[name] = {}
             for z, method in enumerate(racers()):
                 dot = Marker(theme.racer_symbol(method), 7, theme.pen(theme.OUTLINE, 1.0),
@@ -209,6 +214,8 @@ class Charts(pg.GraphicsLayoutWidget):
         self._ylim = dict.fromkeys(CHARTS)
         if self._fixed_y is not None:
             self.plots["loss"].setYRange(*self._fixed_y, padding=0.05)
+        for name in CHARTS:
+            self._set_room(name)
         self._loss_label = loss_label
         self._x_label = x_label
         note = self.notes["distance"]
@@ -264,6 +271,12 @@ class Charts(pg.GraphicsLayoutWidget):
         if self._ylim[name] != (lo, hi):
             self._ylim[name] = (lo, hi)
             self.plots[name].setYRange(lo, hi, padding=0.04)
+            self._set_room(name)
+
+    def _set_room(self, name: str) -> None:
+        """The chart's cached layer is told the chart's ranges: its bounds then stay put while the lines grow."""
+        y = self._fixed_y if name == "loss" and self._fixed_y is not None else self._ylim[name]
+        self._settled[name].set_room(None if y is None or self._right is None else (0.0, self._right, *y))
 
     def hide(self, method: str) -> None:
         for name in CHARTS:
@@ -304,8 +317,9 @@ class Charts(pg.GraphicsLayoutWidget):
         if right == self._right:
             return False
         self._right = right
-        for plot in self.plots.values():
+        for name, plot in self.plots.items():
             plot.setXRange(0, right, padding=0.02)
+            self._set_room(name)
         return True
 
     def refresh_dots(self, names=CHARTS, force: bool = False) -> None:
