@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.columns import Columns
 from core.methods import get_method, keys
+from core.paths import path_columns
 from core.surfaces import Surface
 
 __all__ = ["AHEAD", "STATE_EVERY", "Ahead", "Chunk", "advance_guarded", "pack", "recipe", "surface_from", "unpack"]
@@ -99,11 +99,6 @@ def advance_guarded(runner) -> str:
     return ""
 
 
-def _columns(capacity: int) -> Columns:
-    return Columns(("points", "losses", "grad_norms", "evals"), capacity,
-                   shapes={"points": (2,), "evals": (3,)}, dtypes={"evals": np.int32})
-
-
 @dataclass(frozen=True)
 class Chunk:
     """Iterations `first` … `last` of race `generation`: per method, the rows its racer added (from its step
@@ -161,7 +156,7 @@ class Ahead:
         limit = min(self.max_steps, self.played + AHEAD)
         running = {m: r for m, r in self.runners.items() if m not in self.stopped}
         for runner in running.values():
-            runner.columns = _columns(256)
+            runner.columns = path_columns()
         states: dict = {m: {} for m in running}
         ends: dict = {}
         while self.head < limit and len(ends) < len(running) and time.perf_counter() < until:

@@ -27,7 +27,7 @@ from core.oracle import Oracle, f_at, grad_at, hess_at, scalar_safe
 from core.quadratic import QuadraticModel, at
 from core.text import text
 
-__all__ = ["ALL_METHODS", "STATUSES", "Path", "Runner", "Step", "iterate", "run"]
+__all__ = ["ALL_METHODS", "STATUSES", "Path", "Runner", "Step", "iterate", "path_columns", "run"]
 
 ALL_METHODS = tuple(m.key for m in BUILTIN)  # the built-in ones: sgd … lbfgs (core.methods.keys() adds plug-ins)
 STATUSES = ("running", "converged", "diverged", "escaped", "failed")
@@ -68,6 +68,12 @@ class Path:
 
     def __len__(self) -> int:
         return len(self.points)
+
+
+def path_columns(capacity: int = 256) -> Columns:
+    """The columns a path is recorded in: points (n, 2), losses, grad_norms, evals (n, 3) int32 (44 bytes a step)."""
+    return Columns(("points", "losses", "grad_norms", "evals"), capacity,
+                   shapes={"points": (2,), "evals": (3,)}, dtypes={"evals": np.int32})
 
 
 def _readonly(a) -> np.ndarray:
@@ -131,8 +137,7 @@ class Runner:
         self._centre = (xmin + xmax) / 2, (ymin + ymax) / 2
         self._escape = ESCAPE_FACTOR * math.hypot(xmax - xmin, ymax - ymin)
         # the path so far as compact columns (44 bytes a step), never as Step objects; None: not recorded
-        self.columns: Columns | None = Columns(("points", "losses", "grad_norms", "evals"), capacity,
-                                               shapes={"points": (2,), "evals": (3,)}, dtypes={"evals": np.int32})
+        self.columns: Columns | None = path_columns(capacity)
         self._index = -1
         self._start_loss = self._last_finite = math.nan  # what _falling compares with
         self._before: tuple[float, float] | None = None  # the point the last step left (Nesterov's look-ahead leg)

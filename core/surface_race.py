@@ -10,8 +10,8 @@ import itertools
 import numpy as np
 
 from core.ahead import STATE_EVERY, advance_guarded, pack, recipe, unpack
-from core.columns import Columns
 from core.methods import keys
+from core.paths import path_columns
 
 __all__ = ["CHECKPOINT_EVERY", "SurfaceRace", "Track"]
 
@@ -44,7 +44,7 @@ class Track:
         self._end: tuple[str, str] | None = None  # (status, message) of a fed racer that stopped at its last row
         self._checkpoints = {0: runner.snapshot()}  # exact snapshots, pictures and all
         self._states: dict[int, bytes] = {}  # packed states from a worker (core.ahead): replay from index + 1 on
-        self._fed = _rows(1)  # rows computed ahead, not yet played: row j is step _fed_from + j
+        self._fed = path_columns(1)  # rows computed ahead, not yet played: row j is step _fed_from + j
         self._fed_from = 0
         self._fed_end: tuple[str, str, str] | None = None  # how the fed rows end, if the racer stopped
         self._replayed: tuple[int, object] | None = None  # the last step rebuilt, (index, Step)
@@ -221,11 +221,6 @@ class Track:
         if len(self._states) > 2 * KEEP_STATES:
             old = self.n - 1 - KEEP_STATES * STATE_EVERY
             self._states = {c: d for c, d in self._states.items() if c >= old or c % CHECKPOINT_EVERY == 0}
-
-
-def _rows(capacity: int) -> Columns:
-    return Columns(("points", "losses", "grad_norms", "evals"), capacity,
-                   shapes={"points": (2,), "evals": (3,)}, dtypes={"evals": np.int32})
 
 
 class SurfaceRace:

@@ -2,6 +2,7 @@
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from app.landscape import LandscapeTab
 from app.main import build_parser, create_window
 
 
@@ -16,3 +17,15 @@ def window(qtbot):
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     yield window
     window.close()
+
+
+@pytest.fixture
+def tab(qtbot):
+    """A Landscape tab on its own, shown at 1400×900, shut down afterwards (its worker process too)."""
+    widget = LandscapeTab()
+    qtbot.addWidget(widget)
+    widget.resize(1400, 900)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    widget.shutdown()

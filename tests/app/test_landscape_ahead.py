@@ -6,22 +6,10 @@ import signal
 import numpy as np
 import pytest
 
-from app.landscape import LandscapeTab
 from app.runtime import workers
 from core.surface_race import SurfaceRace, Track
 
 FED_WITHIN_MS = 30_000  # a spawned process imports numpy and core: about a second here, far more on a loaded CI
-
-
-@pytest.fixture
-def tab(qtbot):
-    widget = LandscapeTab()
-    qtbot.addWidget(widget)
-    widget.resize(1400, 900)
-    widget.show()
-    qtbot.waitExposed(widget)
-    yield widget
-    widget.shutdown()
 
 
 def play_fast(tab, qtbot, surface="rosenbrock"):

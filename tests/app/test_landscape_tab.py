@@ -21,17 +21,6 @@ def drawn(tab):
     return tab
 
 
-@pytest.fixture
-def tab(qtbot):
-    widget = LandscapeTab()
-    qtbot.addWidget(widget)
-    widget.resize(1400, 900)
-    widget.show()
-    qtbot.waitExposed(widget)
-    yield widget
-    widget.shutdown()
-
-
 def marker(tab, method):
     return drawn(tab).trails.marker_position(method)
 

@@ -93,27 +93,29 @@ def test_a_process_that_does_not_answer_is_terminated(qtbot):
     assert time.perf_counter() - started < 3.0 and not driver.alive
 
 
-def test_a_process_killed_halfway_through_a_payload_is_reported_not_waited_for(qtbot):
-    """Its half message is never completed: reading it must end (the pipe's end of file), not wait for ever."""
-    import os
-    import signal
-
+def flooding(qtbot) -> RunDriver:
+    """A process driver whose worker sends big payloads without end, once the first one has come."""
     driver = RunDriver("process")
     seen = []
     driver.delivered.connect(seen.extend)
     driver.start(Flood)
     qtbot.waitUntil(lambda: bool(seen), timeout=START_S)
+    return driver
+
+
+def test_a_process_killed_halfway_through_a_payload_is_reported_not_waited_for(qtbot):
+    """Its half message is never completed: reading it must end (the pipe's end of file), not wait for ever."""
+    import os
+    import signal
+
+    driver = flooding(qtbot)
     with qtbot.waitSignal(driver.ended, timeout=START_S) as ended:
         os.kill(driver._worker.process.pid, signal.SIGKILL)
     assert ended.args == ["failed"] and not driver.alive and driver.state == "stopped"
 
 
 def test_stopping_a_process_busy_sending_returns(qtbot):
-    driver = RunDriver("process")
-    seen = []
-    driver.delivered.connect(seen.extend)
-    driver.start(Flood)
-    qtbot.waitUntil(lambda: bool(seen), timeout=START_S)
+    driver = flooding(qtbot)
     started = time.perf_counter()
     driver.stop()  # it does not answer in time (it is writing): terminated mid-payload
     assert time.perf_counter() - started < 5.0 and not driver.alive
