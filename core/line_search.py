@@ -101,7 +101,11 @@ def strong_wolfe(phi, f0, gtd0, t, c1=1e-4, c2=0.9, max_evals=25, xtol=1e-9) -> 
         if len(trials) >= max_evals:
             return done(cur, False)
         grow = cur[0] - prev[0]  # extrapolate to [t + 1.1·Δ, t + 4·Δ] (Moré–Thuente's bounds): Δ grows each time
-        prev, cur = cur, probe(_cubic_min(prev, cur, cur[0] + 1.1 * grow, cur[0] + 4.0 * grow))
+        far = cur[0] + 4.0 * grow
+        # a slope no less steep than the last (the line bends down, or is straight) leaves the cubic no minimum
+        # ahead: go to the far bound, as Moré–Thuente do
+        nxt = far if cur[3] <= prev[3] else _cubic_min(prev, cur, cur[0] + 1.1 * grow, far)
+        prev, cur = cur, probe(nxt)
     while len(trials) < max_evals and abs(hi[0] - lo[0]) > xtol:  # zoom (Alg. 3.6)
         left, right = sorted((lo[0], hi[0]))
         margin = 0.1 * (right - left)  # keep trials off the ends so the interval always shrinks

@@ -24,6 +24,24 @@ def test_strong_wolfe_finds_a_wolfe_point_on_one_dimensional_functions(scale, sh
     assert ls.trials[-1] == ls.t
 
 
+def test_strong_wolfe_extrapolates_to_the_far_bound_while_the_line_bends_down():
+    # Near a saddle the line can be concave for a long way, each slope steeper than the last: the cubic through two
+    # trials then has no minimum ahead (for a parabola it degenerates, and rounding picked either bound). Taking
+    # the near bound (t + 1.1·Δ) spent all 25 evaluations on L-BFGS's step near Himmelblau's saddle (m = 1, from
+    # (0, -0.796)) without reaching the Wolfe point; here the line is a concave parabola up to t = 100.
+    k = 0.201 / (3 * 900 ** 2)
+
+    def phi(t):
+        u = max(t - 100.0, 0.0)
+        return -1e-3 * t - 1e-4 * t * t + k * u ** 3, np.array([0.0]), -1e-3 - 2e-4 * t + 3 * k * u * u
+
+    f0, _, d0 = phi(0.0)
+    ls = strong_wolfe(phi, f0, d0, 1.0)
+    assert ls.trials[:4] == [1.0, 5.0, 21.0, 85.0]  # t + 4·Δ each time
+    assert ls.wolfe, ls
+    assert abs(ls.t - 1000) < 1
+
+
 def test_strong_wolfe_never_accepts_nan():
     def phi(t):  # undefined beyond t = 1: the search must come back
         return (np.nan, np.array([np.nan]), np.nan) if t > 1 else ((t - 0.8) ** 2, np.array([0.0]), 2 * (t - 0.8))

@@ -1,7 +1,7 @@
 """Newton and L-BFGS against small exact oracles, SciPy's L-BFGS-B, and the Wolfe conditions themselves."""
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import minimize
 
@@ -194,6 +194,7 @@ class Himmelblau:
 
 @settings(max_examples=25, deadline=None)
 @given(st.sampled_from([Rosenbrock(), Himmelblau()]), coord, coord, st.integers(1, 20))
+@example(Himmelblau(), 0.0, -0.796187363114601, 1)  # passes near the saddle at (3.385, 0.074): a concave line
 def test_every_accepted_lbfgs_step_satisfies_the_strong_wolfe_conditions(surface, x, y, m):
     points, infos, _ = lbfgs_until(surface, (x, y), tol=1e-6, max_steps=100, history_size=m)
     for p, new, info in zip(points, points[1:], infos, strict=False):
