@@ -4,17 +4,21 @@ Qt asks every item on a plot for its bounding rect each time any part of the plo
 pyqtgraph item that is a call into Python. Eight racers, each drawn as a few curves, made those calls a quarter of
 a frame's time. One item per layer draws every racer's line in one paint, in a fixed order (so the same racer is
 always on top), and a change to one line marks only the small rectangle that line covered before and covers now.
-A live layer claims the whole view as its bounds, so they change only when the view does; a cached layer's
-bounds are what its lines span and the room its owner says they will take (`set_room`): Qt redraws a cached
-item whole when its bounds change. A line that only grows is extended piece by piece (`extend`): only the new
-piece's path is built, and a repaint skips the pieces outside the part being repainted.
+Each layer claims the whole view as its bounds, so they change only when the view does.
+
+A settled layer (`settled=True`) holds lines that only grow, piece by piece (`extend`): it keeps its own picture
+of the view, and a new piece is painted onto that picture, once, on top of what is there; a repaint copies the
+part of the picture being repainted. (Qt's own item cache re-rasterised the whole layer — every racer's whole
+trail — whenever any piece was added.) The picture is painted afresh, in the fixed order, when the view moves or
+zooms, a pen changes, or a line is set anew or cleared: between those, a piece added later lies on top of lines
+that come after it in the order, where they cross.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QPainter, QPixmapCache
+from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtGui import QImage, QPainter, QPixmapCache, QTransform
 from PySide6.QtWidgets import QGraphicsItem
 
 __all__ = ["Polylines", "joined", "reserve_pixmap_cache"]
@@ -76,34 +80,30 @@ def _union(a, b):
     return min(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), max(a[3], b[3])
 
 
-def _inside(inner, outer) -> bool:
-    return outer[0] <= inner[0] and inner[1] <= outer[1] and outer[2] <= inner[2] and inner[3] <= outer[3]
-
-
 class Polylines(pg.GraphicsObject):
-    """Lines under the keys `order` (drawn in that order, the last on top); `cached`: the layer is rasterised once
-    and copied afterwards (Qt's device-coordinate cache), redrawn only where a line changed."""
+    """Lines under the keys `order` (drawn in that order, the last on top); `settled`: the lines only grow (by
+    `extend`), and the layer paints each new piece once onto a picture of its own (see the module's text)."""
 
-    def __init__(self, order, cached: bool = False):
+    def __init__(self, order, settled: bool = False):
         super().__init__()
         self._lines = {key: _Line(pg.mkPen(None)) for key in order}
         self._rect: QRectF | None = None
         self._pixel: tuple[float, float] | None = None  # one screen pixel in data units (x, y)
         self._pad_px = 1.0
-        self._cached = cached
-        self._room = None  # a cached layer's bounds: what its lines span and the room it was told of (set_room)
-        self._hint = None
+        self.settled = settled
+        self._picture: QImage | None = None  # a settled layer's picture of the view
+        self._picture_key = None  # the device transform, area and pixel ratio it was painted for
+        self._pending: list[tuple] = []  # (pen, path) of pieces added since, painted onto it at the next paint
+        self.painted = 0  # piece paths painted onto the picture so far (what a frame costs; for tests)
         # Qt then tells paint which part is being repainted: lines wholly outside it are skipped.
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
-        if cached:
-            reserve_pixmap_cache()
-            self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        reserve_pixmap_cache()
 
     # -- the lines ---------------------------------------------------------------------------------------------
     def set_pen(self, key, pen) -> None:
         self._lines[key].pen = pen
         self._pad_px = max(line.pen.widthF() for line in self._lines.values()) / 2 + 2
-        self.update()
+        self.repaint_whole()
 
     def pen(self, key):
         return self._lines[key].pen
@@ -119,12 +119,14 @@ class Polylines(pg.GraphicsObject):
             line.pieces, line.bounds, line._xy = [piece], piece[3], (x, y)
         else:
             line.pieces, line.bounds, line._xy = [], None, (EMPTY, EMPTY)
-        self._grew()
-        self._repaint(before, line.bounds)
+        if self.settled:  # what the line covered is gone from the picture only if it is painted afresh
+            self.repaint_whole()
+        else:
+            self._repaint(before, line.bounds)
 
     def extend(self, key, x, y) -> None:
-        """Line `key` goes on through (x, y), which start at its last point: only the new piece's path is built
-        and only its rectangle is marked for repainting (a settled layer's line grows so)."""
+        """Line `key` goes on through (x, y), which start at its last point: only the new piece's path is built,
+        only its rectangle is marked for repainting and, in a settled layer, only it is painted."""
         line = self._lines[key]
         if not line.pieces:
             self.set_data(key, x, y)
@@ -132,30 +134,14 @@ class Polylines(pg.GraphicsObject):
         piece = _piece(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
         line.pieces.append(piece)
         line.bounds, line._xy = _union(line.bounds, piece[3]), None
-        self._grew()
+        if self._picture is not None:
+            self._pending.append((line.pen, piece[2]))
         self._repaint(None, piece[3])
 
-    def set_room(self, box) -> None:
-        """Where a cached layer's lines will lie, (xmin, xmax, ymin, ymax) in data units and on screen (a chart's
-        ranges): its bounds take it in from the start instead of growing with the lines (Qt redraws a cached item
-        whole each time its bounds change). None: only what the lines span."""
-        if not self._cached:
-            return
-        self._hint = None if box is None else tuple(float(v) for v in box)
-        room = _union(self._hint, self._span())
-        if room != self._room:
-            self.prepareGeometryChange()
-            self._room, self._rect = room, None
-
-    def _grew(self) -> None:
-        """A cached layer's bounds are what its lines span, with room to grow (see boundingRect)."""
-        if not self._cached:
-            return
-        span = self._span()
-        if span is not None and (self._room is None or not _inside(span, self._room)):
-            self.prepareGeometryChange()
-            self._room = span if self._room is None else _union(self._room, span)
-            self._rect = None
+    def repaint_whole(self) -> None:
+        """Paint everything afresh at the next repaint (a settled layer's picture too)."""
+        self._picture, self._pending = None, []
+        self.update()
 
     def data(self, key) -> tuple[np.ndarray, np.ndarray]:
         return self._lines[key].joined()
@@ -200,13 +186,11 @@ class Polylines(pg.GraphicsObject):
 
     def boundingRect(self) -> QRectF:
         if self._rect is None:
-            # A live layer claims the whole view, so its bounds change only with the view and a changed line marks
-            # only its own rectangle. A cached layer must not: when the view is dragged, Qt moves the cached
-            # picture with the item's bounds, so they must stay put in data units — what the lines span, with room
-            # to grow (_grew), padded by the pen.
-            view = None if self._cached else self.viewRect()
+            # The whole view: the bounds change only with the view, and a changed line marks only its own
+            # rectangle. Without a view (not on a plot yet), what the lines span, padded by the pen.
+            view = self.viewRect()
             if view is None:
-                span, pixel = (self._room if self._cached else self._span()), self._pixel_size()
+                span, pixel = self._span(), self._pixel_size()
                 if span is None:
                     return QRectF()
                 pad_x, pad_y = (self._pad_px * pixel[0], self._pad_px * pixel[1]) if pixel else (0.0, 0.0)
@@ -216,7 +200,8 @@ class Polylines(pg.GraphicsObject):
         return self._rect
 
     def viewTransformChanged(self) -> None:  # noqa: N802 (pyqtgraph's name)
-        """A zoom, a pan or a resize: the bounds and the pixel size are found anew."""
+        """A zoom, a pan or a resize: the bounds and the pixel size are found anew (the picture is painted anew
+        for the new transform when it is next shown)."""
         super().viewTransformChanged()
         self._rect = None
         self._pixel = None
@@ -228,22 +213,79 @@ class Polylines(pg.GraphicsObject):
         return (None, None) if span is None else span[2 * ax: 2 * ax + 2]
 
     def paint(self, painter, option, *args) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, bool(pg.getConfigOption("antialias")))
-        exposed = option.exposedRect
+        antialias = bool(pg.getConfigOption("antialias"))
+        if self.settled and self._paint_picture(painter, option, antialias):
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
+        self._draw(painter, option.exposedRect)
+
+    def _draw(self, painter, exposed: QRectF | None) -> int:
+        """Every line's pieces that reach into `exposed` (item coordinates; None: all); how many were drawn."""
         pixel = self._pixel_size()
-        if pixel is not None:
+        cull = pixel is not None and exposed is not None
+        if cull:
             pad_x, pad_y = self._pad_px * pixel[0], self._pad_px * pixel[1]
             left, right = exposed.left() - pad_x, exposed.right() + pad_x
             top, bottom = exposed.top() - pad_y, exposed.bottom() + pad_y
+        drawn = 0
         for line in self._lines.values():
             if not line.pieces:
                 continue
             painter.setPen(line.pen)
             for _x, _y, path, bounds in line.pieces:
-                if pixel is not None and bounds is not None and (
+                if cull and bounds is not None and (
                         bounds[1] < left or bounds[0] > right or bounds[3] < top or bounds[2] > bottom):
                     continue  # none of its pixels are being repainted
                 painter.drawPath(path)
+                drawn += 1
+        return drawn
+
+    def _paint_picture(self, painter, option, antialias: bool) -> bool:
+        """A settled layer's paint: bring its picture up to date (the new pieces painted onto it, or all of it
+        afresh if the view, the device or the pens changed) and copy the part being repainted. False if there is
+        no view to make a picture of."""
+        view = self.viewRect()
+        device = painter.device()
+        if view is None or device is None:
+            return False
+        # The world transform: item to widget coordinates (the device transform adds where the widget lies in its
+        # window, which a copy of the widget, such as grab(), does not: the same picture serves both).
+        transform = painter.worldTransform()
+        area = transform.mapRect(view).toAlignedRect().intersected(QRect(0, 0, device.width(), device.height()))
+        if area.isEmpty():
+            return True
+        ratio = device.devicePixelRatioF()
+        key = (transform.m11(), transform.m12(), transform.m21(), transform.m22(), transform.dx(), transform.dy(),
+               area.x(), area.y(), area.width(), area.height(), ratio, antialias)
+        fresh = self._picture is None or key != self._picture_key
+        if fresh:
+            self._picture = QImage(round(area.width() * ratio), round(area.height() * ratio),
+                                   QImage.Format.Format_ARGB32_Premultiplied)
+            self._picture.setDevicePixelRatio(ratio)
+            self._picture.fill(Qt.GlobalColor.transparent)
+            self._picture_key = key
+        if fresh or self._pending:
+            onto = QPainter(self._picture)
+            onto.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
+            onto.setTransform(transform * QTransform.fromTranslate(-area.x(), -area.y()))
+            if fresh:
+                self.painted += self._draw(onto, None)
+            else:
+                for pen, path in self._pending:
+                    onto.setPen(pen)
+                    onto.drawPath(path)
+                self.painted += len(self._pending)
+            onto.end()
+            self._pending = []
+        target = transform.mapRect(option.exposedRect).intersected(QRectF(area))
+        if not target.isEmpty():
+            source = target.translated(-area.x(), -area.y())
+            painter.save()
+            painter.resetTransform()
+            painter.drawImage(target, self._picture, QRectF(source.x() * ratio, source.y() * ratio,
+                                                            source.width() * ratio, source.height() * ratio))
+            painter.restore()
+        return True
 
 
 def joined(settled: Polylines, live: Polylines, key) -> tuple[np.ndarray, np.ndarray]:

@@ -17,24 +17,26 @@ __all__ = ["Trails"]
 # Points farther than this many view widths from the view are not drawn: a diverging racer's 1e300
 # coordinates would make Qt's rasterizer crawl. Its trail simply leaves the picture.
 FAR = 1e3
-# Only a trail's newest thinned points are redrawn each frame; the older part lies in a layer rasterised once
-# (Qt's device-coordinate cache) and re-made only every TAIL points, or when the view moves.
+# Only a trail's newest thinned points are redrawn each frame; the older part lies in a settled layer, which grows by
+# a piece every TAIL points (painted once) and is painted afresh when the view moves.
 TAIL = 128
 
 
 class Trails:
-    """Two layers of lines (app.widgets.polylines), each holding every racer: a cached one for the older part of
-    each trail and a live one for the newest points, halos under the trails, racers in a fixed order; and per
-    racer a marker at its current position (app.widgets.marker: moved, not redrawn)."""
+    """Layers of lines (app.widgets.polylines), each holding every racer in a fixed order: settled ones for the
+    older part of each trail (the halos in a layer of their own, so that a new piece of a halo is never painted
+    over another racer's trail) and a live one for the newest points, halos under the trails; and per racer a
+    marker at its current position (app.widgets.marker: moved, not redrawn)."""
 
     def __init__(self, plot: pg.PlotItem):
         self.plot = plot
-        order = [("halo", m) for m in keys() if theme.racer_halo(m)] + [("trail", m) for m in keys()]
-        self.settled = Polylines(order, cached=True)  # the older points, rasterised once
-        self.live = Polylines(order)  # the newest points (redrawn where they change)
-        self.settled.setZValue(20)
-        self.live.setZValue(21)
-        for layer in (self.settled, self.live):
+        halos = [("halo", m) for m in keys() if theme.racer_halo(m)]
+        trails = [("trail", m) for m in keys()]
+        self.settled_halos = Polylines(halos, settled=True)  # the older points: each piece painted once
+        self.settled = Polylines(trails, settled=True)
+        self.live = Polylines(halos + trails)  # the newest points (redrawn where they change)
+        for z, layer in enumerate((self.settled_halos, self.settled, self.live)):
+            layer.setZValue(19 + z)
             plot.addItem(layer)
         self._halo = {m: bool(theme.racer_halo(m)) for m in keys()}
         self._settled: dict[str, tuple] = {}  # method -> (points settled, pixel size they were thinned at)
@@ -95,10 +97,10 @@ class Trails:
         return self._drawable(points[start:stop] if keep is None else points[keep[start:stop]])
 
     def _set(self, method: str, layer: Polylines, points: np.ndarray, extend: bool = False) -> None:
-        put = layer.extend if extend else layer.set_data
-        put(("trail", method), points[:, 0], points[:, 1])
-        if self._halo[method]:
-            put(("halo", method), points[:, 0], points[:, 1])
+        halos = self.settled_halos if layer is self.settled else layer
+        for key, into in ((("trail", method), layer), (("halo", method), halos)):
+            if key[0] == "trail" or self._halo[method]:
+                (into.extend if extend else into.set_data)(key, points[:, 0], points[:, 1])
 
     def drawn(self, method: str) -> np.ndarray:
         """The points `method`'s trail shows now, (n, 2): the settled part, then the live one."""
@@ -126,10 +128,10 @@ class Trails:
         self._thinned.pop(method, None)
         self._signatures.pop(method, None)
         self._settled.pop(method, None)
-        for layer in (self.settled, self.live):
+        for layer, halos in ((self.settled, self.settled_halos), (self.live, self.live)):
             layer.clear(("trail", method))
             if self._halo[method]:
-                layer.clear(("halo", method))
+                halos.clear(("halo", method))
         self._positions[method] = None
 
     def refresh_markers(self) -> None:
@@ -206,10 +208,10 @@ class Trails:
         self._scale = scale
         for method in keys():
             color = theme.racer_color(method)
-            for layer in (self.live, self.settled):
+            for layer, halos in ((self.live, self.live), (self.settled, self.settled_halos)):
                 layer.set_pen(("trail", method), pg.mkPen(color, width=scale.trail_width))
                 if self._halo[method]:
-                    layer.set_pen(("halo", method), pg.mkPen(theme.qcolor(theme.racer_halo(method), 170),
+                    halos.set_pen(("halo", method), pg.mkPen(theme.qcolor(theme.racer_halo(method), 170),
                                                              width=scale.trail_width + 2))
         for method, marker in self.markers.items():
             marker.set_style(theme.racer_symbol(method), scale.marker_size, theme.pen(theme.racer_edge(method), 1.5),

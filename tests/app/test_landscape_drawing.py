@@ -59,21 +59,18 @@ def test_decimation_keeps_each_columns_extremes():
 
 def test_a_chart_line_fed_a_growing_series_shows_what_decimating_it_whole_shows(qtbot):
     """Incremental: only the last column is redone, yet every frame shows `decimate` of the whole series; the
-    settled (cached) layer is left alone while the newest points change, and starts over on a scrub back or a
+    settled layer is left alone while the newest points change, and starts over on a scrub back or a
     new x range."""
-    from PySide6.QtWidgets import QGraphicsItem
-
     from app.landscape.views.charts import TAIL, Line
 
     widget = pg.PlotWidget()
     qtbot.addWidget(widget)
     from app.widgets.polylines import Polylines
 
-    settled, live = Polylines(["sgd"], cached=True), Polylines(["sgd"])
+    settled, live = Polylines(["sgd"], settled=True), Polylines(["sgd"])
     for layer in (settled, live):
         widget.getPlotItem().addItem(layer)
     line = Line(settled, live, "sgd")
-    assert settled.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
     rng = np.random.default_rng(1)
     y = np.exp(rng.normal(size=6000)) * np.linspace(10, 0.1, 6000)
     y[[700, 2500, 2501, 5999]] = np.nan  # gaps, also at a column's edge and at the end
@@ -125,9 +122,7 @@ def test_trail_thinning_is_incremental_and_exact(qtbot):
 
 
 def test_a_long_trail_redraws_only_its_newest_points(qtbot):
-    """The older part lies in a cached layer that a new step leaves alone; together they are the whole trail."""
-    from PySide6.QtWidgets import QGraphicsItem
-
+    """The older part lies in a settled layer that a new step leaves alone; together they are the whole trail."""
     from app.widgets.trails import TAIL, Trails
 
     widget = shown_plot(qtbot, 500, 500)
@@ -135,7 +130,7 @@ def test_a_long_trail_redraws_only_its_newest_points(qtbot):
     angles = np.linspace(0, 40 * np.pi, 6000)
     points = np.column_stack([np.cos(angles), np.sin(angles)]) * np.linspace(0.9, 0.1, 6000)[:, None]
     trails.show("sgd", points[:5000])
-    assert trails.settled.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
+    assert trails.settled.settled and trails.settled_halos.settled and not trails.live.settled
     before = trails.settled.data(("trail", "sgd"))[0]
     assert len(before) > TAIL and len(trails.live.data(("trail", "sgd"))[0]) <= 2 * TAIL + 1
     trails.show("sgd", points[:5010])
@@ -200,9 +195,13 @@ def _repainted_whole(widget):
     """The widget's picture after a repaint of all of it (no cache reused)."""
     from PySide6.QtGui import QPixmapCache
 
+    from app.widgets.polylines import Polylines
+
     QPixmapCache.clear()
     widget.resetCachedContent()
     for item in widget.scene().items():
+        if isinstance(item, Polylines):
+            item.repaint_whole()  # a settled layer's own picture, too
         item.update()
     widget.viewport().repaint()
     return widget.viewport().grab().toImage()
@@ -216,7 +215,7 @@ def test_lines_changed_frame_by_frame_leave_the_picture_a_whole_repaint_gives(qt
 
     widget = shown_plot(qtbot, 420, 320)
     plot = widget.getPlotItem()
-    layers = [Polylines(["a", "b", "c"], cached=True), Polylines(["a", "b", "c"])]
+    layers = [Polylines(["a", "b", "c"], settled=True), Polylines(["a", "b", "c"])]
     for layer in layers:
         plot.addItem(layer)
         for key, color in zip("abc", ("r", "g", "b"), strict=True):
@@ -245,7 +244,7 @@ def test_a_zoom_repaints_the_lines_at_the_new_scale(qtbot):
 
     widget = shown_plot(qtbot, 300, 300)
     plot = widget.getPlotItem()
-    layer = Polylines(["a"], cached=True)
+    layer = Polylines(["a"], settled=True)
     plot.addItem(layer)
     layer.set_pen("a", pg.mkPen("k", width=3))
     layer.set_data("a", np.array([-0.5, 0.5]), np.array([0.0, 0.0]))
@@ -272,15 +271,15 @@ def _within(mask, other, reach):
     return bool(mask.any()) and not (mask & ~grown).any()
 
 
-@pytest.mark.parametrize("cached", [True, False])
-def test_a_pan_moves_the_lines_with_the_view_and_leaves_no_copy_behind(qtbot, cached):
-    """Dragging the view translates what a cached layer shows: the picture after each step of a drag equals a
-    whole repaint (a layer whose bounds were the view itself was copied at the old place)."""
+@pytest.mark.parametrize("settled", [True, False])
+def test_a_pan_moves_the_lines_with_the_view_and_leaves_no_copy_behind(qtbot, settled):
+    """Dragging the view translates what a settled layer shows: the picture after each step of a drag equals a
+    whole repaint (with Qt's item cache, a layer whose bounds were the view itself was copied at the old place)."""
     from app.widgets.polylines import Polylines
 
     widget = shown_plot(qtbot, 360, 300)
     plot = widget.getPlotItem()
-    layer = Polylines(["a", "b"], cached=cached)
+    layer = Polylines(["a", "b"], settled=settled)
     plot.addItem(layer)
     layer.set_pen("a", pg.mkPen("r", width=4))
     layer.set_pen("b", pg.mkPen("b", width=4))
@@ -299,14 +298,16 @@ def test_a_pan_moves_the_lines_with_the_view_and_leaves_no_copy_behind(qtbot, ca
         assert _within(shown, whole, 1) and _within(whole, shown, 1), f"wrong after drag step {step}"
 
 
-def test_a_line_extended_piece_by_piece_shows_what_it_would_drawn_whole(qtbot):
-    """A settled layer's line grows by pieces (only the new piece's path is built): its points are the line's,
-    and its picture the line's but for a few pixels where two pieces meet (a stroke's end, not a corner)."""
+def test_a_settled_layer_paints_each_new_piece_once_and_shows_the_line_drawn_whole(qtbot):
+    """A settled layer's line grows by pieces: only the new piece's path is built and painted (onto the layer's
+    own picture, not the whole layer again), its points are the line's, and the screen shows the line drawn
+    whole but for a few pixels where two pieces meet or where the new piece crosses a line after it in the
+    order; a zoom paints everything afresh."""
     from app.widgets.polylines import Polylines
 
     widget = shown_plot(qtbot, 420, 320)
     plot = widget.getPlotItem()
-    layer = Polylines(["a", "b"], cached=True)
+    layer = Polylines(["a", "b"], settled=True)
     plot.addItem(layer)
     for key, color in (("a", "r"), ("b", "b")):
         layer.set_pen(key, pg.mkPen(color, width=5))
@@ -316,34 +317,69 @@ def test_a_line_extended_piece_by_piece_shows_what_it_would_drawn_whole(qtbot):
     layer.set_data("b", walk[:, 1], walk[:, 0])
     layer.set_data("a", walk[:50, 0], walk[:50, 1])
     app = QApplication.instance()
+    app.processEvents()
+    assert layer.painted == 2  # both lines, once
     for end in range(100, 601, 50):
         layer.extend("a", walk[end - 50 - 1:end, 0], walk[end - 50 - 1:end, 1])  # starts at the last point
         app.processEvents()
+    assert layer.painted == 2 + 11  # one piece per extension, nothing else again
     x, y = layer.data("a")
     np.testing.assert_array_equal(np.column_stack([x, y]), walk[:600])
     assert len(layer._lines["a"].pieces) == 12  # the first, and one per extension
     shown = widget.viewport().grab().toImage()
-    assert shown == _repainted_whole(widget)  # nothing stale
-    layer.set_data("a", walk[:600, 0], walk[:600, 1])  # the same line set whole differs only where pieces meet
     whole = _repainted_whole(widget)
     a, b = (np.frombuffer(img.constBits(), np.uint32).reshape(img.height(), -1) for img in (shown, whole))
-    assert 0 < np.count_nonzero(a != b) < 0.005 * a.size
+    assert 0 < np.count_nonzero(a != b) < 0.01 * a.size
+    ink, whole_ink = _ink(shown), _ink(whole)
+    assert _within(ink, whole_ink, 1) and _within(whole_ink, ink, 1)  # nothing stale, nothing missing
+    painted = layer.painted
+    plot.setRange(xRange=(-3, 3), yRange=(-3, 3), padding=0)
+    app.processEvents()
+    app.processEvents()
+    assert layer.painted == painted + 13  # every piece of both lines, at the new scale
+    assert widget.viewport().grab().toImage() == _repainted_whole(widget)
 
 
-def test_a_cached_layer_told_its_room_keeps_its_bounds_while_its_lines_grow(qtbot):
+def test_a_settled_layer_in_a_plot_below_other_widgets_shows_what_drawing_it_directly_shows(qtbot):
+    """The plot lies below a label in its window, as the charts do under the surface: the settled layer's
+    picture is placed in the plot's own coordinates (the painter's device transform would add the plot's place
+    in the window and cut the picture off there), so the window shows what a layer drawing directly shows."""
+    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
     from app.widgets.polylines import Polylines
 
-    widget = shown_plot(qtbot, 300, 300)
-    layer = Polylines(["a"], cached=True)
-    widget.getPlotItem().addItem(layer)
-    layer.set_pen("a", pg.mkPen("k", width=3))
-    layer.set_room((-1.0, 1.0, -1.0, 1.0))
-    bounds = layer.boundingRect()
-    x = np.linspace(-0.9, 0.9, 200)
-    for n in range(10, 201, 10):
-        layer.set_data("a", x[:n], np.sin(3 * x[:n]) * 0.8)
-        assert layer.boundingRect() == bounds  # not re-made whole as the line grows
-    layer.set_data("a", np.array([0.0, 1.5]), np.array([0.0, 0.0]))  # past the room: the bounds take it in
-    assert layer.boundingRect().right() >= 1.5
-    widget.viewport().repaint()
-    assert widget.viewport().grab().toImage() == _repainted_whole(widget)
+    window = QWidget()
+    qtbot.addWidget(window)
+    column = QVBoxLayout(window)
+    label = QLabel("above")
+    label.setMinimumHeight(150)
+    column.addWidget(label)
+    widget = pg.PlotWidget()
+    column.addWidget(widget)
+    window.resize(400, 500)
+    window.show()
+    qtbot.waitExposed(window)
+    plot = widget.getPlotItem()
+    plot.disableAutoRange()
+    plot.setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
+    t = np.linspace(-0.95, 0.95, 301)
+    app = QApplication.instance()
+
+    def shown(settled: bool):
+        layer = Polylines(["a"], settled=settled)
+        plot.addItem(layer)
+        layer.set_pen("a", pg.mkPen("r", width=4))
+        layer.set_data("a", t[:101], -t[:101] ** 3)
+        app.processEvents()
+        for end in (151, 201, 251, 301):  # grows by pieces, each painted onto the picture as the window repaints
+            layer.extend("a", t[end - 51:end], -t[end - 51:end] ** 3)
+            app.processEvents()
+        picture = _ink(window.grab().toImage())
+        plot.removeItem(layer)
+        return picture, layer
+
+    picture, layer = shown(True)
+    assert layer.painted == 5
+    direct, _ = shown(False)
+    assert direct[350:].any()  # the line reaches the plot's lower part
+    assert _within(picture, direct, 1) and _within(direct, picture, 1)

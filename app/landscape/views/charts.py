@@ -43,8 +43,8 @@ def by_column(x: np.ndarray, y: np.ndarray, lo: float, hi: float, columns: int):
     return np.repeat(x[starts], 2), np.column_stack([low, high]).ravel(), int(starts[-1])
 
 
-# A chart line's newest points are redrawn when they change; the older ones lie in a layer rasterised once (Qt's
-# device-coordinate cache), re-made only every TAIL points or when the x range, the width or the axis changes.
+# A chart line's newest points are redrawn when they change; the older ones lie in a settled layer, which grows by
+# a piece every TAIL points (painted once) and is set anew when the x range, the width or the axis changes.
 TAIL = 48
 
 
@@ -151,7 +151,6 @@ class Charts(pg.GraphicsLayoutWidget):
         self.cursors: dict[str, pg.InfiniteLine] = {}
         self.notes: dict[str, pg.TextItem] = {}
         self.log = dict.fromkeys(CHARTS, True)
-        self._settled: dict[str, Polylines] = {}  # each chart's cached layer
         for col, name in enumerate(CHARTS):
             plot = self.addPlot(row=0, col=col, enableMenu=False, axisItems={"left": DecadeAxis("left"),
                                                            "bottom": DecadeAxis("bottom")})
@@ -165,12 +164,11 @@ class Charts(pg.GraphicsLayoutWidget):
             for axis in ("bottom", "left"):
                 plot.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plots[name] = plot
-            settled = Polylines(racers(), cached=True)  # every racer's older points, rasterised once
+            settled = Polylines(racers(), settled=True)  # every racer's older points, each piece painted once
             live = Polylines(racers())  # and its newest ones
             for layer in (settled, live):
                 plot.addItem(layer)
             self.curves[name] = {method: Line(settled, live, method) for method in racers()}
-            self._settled[name] = settled
             self.dots[name] = {}
             for z, method in enumerate(racers()):
                 dot = Marker(theme.racer_symbol(method), 7, theme.pen(theme.OUTLINE, 1.0),
@@ -214,8 +212,6 @@ class Charts(pg.GraphicsLayoutWidget):
         self._ylim = dict.fromkeys(CHARTS)
         if self._fixed_y is not None:
             self.plots["loss"].setYRange(*self._fixed_y, padding=0.05)
-        for name in CHARTS:
-            self._set_room(name)
         self._loss_label = loss_label
         self._x_label = x_label
         note = self.notes["distance"]
@@ -271,12 +267,6 @@ class Charts(pg.GraphicsLayoutWidget):
         if self._ylim[name] != (lo, hi):
             self._ylim[name] = (lo, hi)
             self.plots[name].setYRange(lo, hi, padding=0.04)
-            self._set_room(name)
-
-    def _set_room(self, name: str) -> None:
-        """The chart's cached layer is told the chart's ranges: its bounds then stay put while the lines grow."""
-        y = self._fixed_y if name == "loss" and self._fixed_y is not None else self._ylim[name]
-        self._settled[name].set_room(None if y is None or self._right is None else (0.0, self._right, *y))
 
     def hide(self, method: str) -> None:
         for name in CHARTS:
@@ -317,9 +307,8 @@ class Charts(pg.GraphicsLayoutWidget):
         if right == self._right:
             return False
         self._right = right
-        for name, plot in self.plots.items():
+        for plot in self.plots.values():
             plot.setXRange(0, right, padding=0.02)
-            self._set_room(name)
         return True
 
     def refresh_dots(self, names=CHARTS, force: bool = False) -> None:
