@@ -383,3 +383,29 @@ def test_a_settled_layer_in_a_plot_below_other_widgets_shows_what_drawing_it_dir
     direct, _ = shown(False)
     assert direct[350:].any()  # the line reaches the plot's lower part
     assert _within(picture, direct, 1) and _within(direct, picture, 1)
+
+
+@pytest.mark.parametrize("vector", [(1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0), (0.6, -0.8)])
+def test_an_aid_arrow_head_points_along_its_vector_on_screen(qtbot, vector):
+    """The head is turned (not rebuilt) to the vector's direction on screen, where y grows downwards: its
+    outline lies behind its tip, against the vector; on a squashed view the screen's angle counts, not the data's."""
+    from app.landscape.views.aids import Arrow
+
+    widget = shown_plot(qtbot, 400, 200)  # −1…1 on both axes: the view is squashed vertically
+    plot = widget.getPlotItem()
+    arrow = Arrow(plot, "#d00000", "−∇f")
+    path = arrow.head.path
+    for start in ((0.0, 0.0), (0.2, 0.1)):  # twice: the second time turns an already turned head
+        assert arrow.show(start, vector)
+        vb = plot.getViewBox()
+        # on the widget's screen (the head ignores the view's scale: its outline is in pixels about its tip)
+        screen = widget.viewportTransform()
+        tip = screen.map(vb.mapViewToScene(pg.Point(start[0] + vector[0], start[1] + vector[1])))
+        tail = screen.map(vb.mapViewToScene(pg.Point(*start)))
+        along = np.array([tip.x() - tail.x(), tip.y() - tail.y()], dtype=float)
+        to_screen = arrow.head.deviceTransform(screen)
+        outline = [to_screen.map(path.elementAt(i).x, path.elementAt(i).y) for i in range(path.elementCount())]
+        centre = np.mean([[p[0] - tip.x(), p[1] - tip.y()] for p in outline], axis=0)
+        assert arrow.head.path is path  # not rebuilt
+        cosine = centre @ along / (np.linalg.norm(centre) * np.linalg.norm(along))
+        assert cosine < -0.999  # straight behind the tip

@@ -35,7 +35,7 @@ class Arrow:
     def __init__(self, plot: pg.PlotItem, color: str, label: str, dashed: bool = False):
         self.plot, self.color, self.dashed = plot, color, dashed
         self.shaft = pg.PlotCurveItem()
-        self.head = pg.ArrowItem(pxMode=True, headLen=16, tipAngle=35, tailLen=None, brush=color, pen=color)
+        self.head = pg.ArrowItem(pxMode=True, angle=0, headLen=16, tipAngle=35, tailLen=None, brush=color, pen=color)
         self.label = pg.TextItem(label, color=color, anchor=(0, 1))
         for z, item in enumerate((self.shaft, self.head, self.label)):
             item.setZValue(70 + z)
@@ -50,8 +50,11 @@ class Arrow:
             return False
         vb = self.plot.getViewBox()
         a, b = vb.mapViewToScene(QPointF(x0, y0)), vb.mapViewToScene(QPointF(x1, y1))
-        # makeArrowPath points along −x; Qt rotates clockwise on screen.
-        self.head.setStyle(angle=math.degrees(math.atan2(-(b.y() - a.y()), -(b.x() - a.x()))))
+        # makeArrowPath points along −x; Qt rotates clockwise on screen. The head is turned, not rebuilt (setStyle
+        # would make its path, pen and brush anew).
+        angle = math.degrees(math.atan2(-(b.y() - a.y()), -(b.x() - a.x())))
+        if self.head.rotation() != angle:
+            self.head.setRotation(angle)
         self.shaft.setData([x0, x1], [y0, y1])
         self.head.setPos(x1, y1)
         self.label.setPos(x1, y1)
