@@ -129,7 +129,7 @@ def frame_times(tab, app, speed, presentation):
     tab.controller.player.playing = tab.controller.player.frames.ticking = False
     achieved = (tab.controller.race.head - head) / FRAMES  # steps per frame the 5 ms stepping budget allowed
     lengths = {m: t.n for m, t in tab.controller.race.tracks.items()}
-    # L-BFGS stops by itself once its line search finds no lower point at the minimum (float resolution).
+    # A racer may still stop by itself (a second-order one at the minimum): all but one must be long.
     assert sorted(lengths.values())[1] > TRAIL, lengths
     return times, cpu, achieved
 
