@@ -12,6 +12,8 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject
 
+from app.widgets.plots import cache_on_device
+
 __all__ = ["Marker"]
 
 
@@ -21,7 +23,7 @@ class Marker(QGraphicsObject):
     def __init__(self, symbol: str, size: float, pen, brush):
         super().__init__()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        cache_on_device(self)
         self._symbol, self._size, self._pen, self._brush = symbol, float(size), pen, brush
         self._rect = self._bounds()
 

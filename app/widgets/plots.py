@@ -12,9 +12,22 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QPixmapCache
+from PySide6.QtWidgets import QGraphicsItem
 
 STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+# Qt keeps every cached item's pixels in one pixmap cache, 10 MB by default. The Landscape's cached items (surface,
+# contours, axes, markers) need about 20 MB at 1920×1050; past the limit Qt drops and redraws some of them every
+# frame. This is a ceiling, not an allocation.
+PIXMAP_CACHE_KB = 96 * 1024
+
+
+def cache_on_device(item: QGraphicsItem) -> None:
+    """Paint `item` into Qt's device-coordinate cache once per change of it or of the view, then copy the pixels
+    (with Qt's pixmap cache raised to PIXMAP_CACHE_KB, so that it holds every such item)."""
+    if QPixmapCache.cacheLimit() < PIXMAP_CACHE_KB:
+        QPixmapCache.setCacheLimit(PIXMAP_CACHE_KB)
+    item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 class DecadeAxis(pg.AxisItem):

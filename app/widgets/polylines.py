@@ -18,22 +18,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import QImage, QPainter, QPixmapCache, QTransform
+from PySide6.QtGui import QImage, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsItem
 
-__all__ = ["Polylines", "joined", "reserve_pixmap_cache"]
+__all__ = ["Polylines", "joined"]
 
 EMPTY = np.zeros(0)
-# Qt keeps every cached item's pixels in one pixmap cache, 10 MB by default. The Landscape's layers (surface,
-# contours, trails, charts, axes) need about 20 MB at 1920×1050; past the limit Qt drops and redraws some of
-# them every frame. This is a ceiling, not an allocation.
-PIXMAP_CACHE_KB = 96 * 1024
-
-
-def reserve_pixmap_cache(kilobytes: int = PIXMAP_CACHE_KB) -> None:
-    """Raise Qt's pixmap cache to at least `kilobytes`."""
-    if QPixmapCache.cacheLimit() < kilobytes:
-        QPixmapCache.setCacheLimit(kilobytes)
 
 
 class _Line:
@@ -97,7 +87,6 @@ class Polylines(pg.GraphicsObject):
         self.painted = 0  # piece paths painted onto the picture so far (what a frame costs; for tests)
         # Qt then tells paint which part is being repainted: lines wholly outside it are skipped.
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
-        reserve_pixmap_cache()
 
     # -- the lines ---------------------------------------------------------------------------------------------
     def set_pen(self, key, pen) -> None:

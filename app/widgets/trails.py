@@ -38,6 +38,7 @@ class Trails:
         for z, layer in enumerate((self.settled_halos, self.settled, self.live)):
             layer.setZValue(19 + z)
             plot.addItem(layer)
+        self._halos_of = {id(self.settled): self.settled_halos, id(self.live): self.live}  # a trail layer's halos
         self._halo = {m: bool(theme.racer_halo(m)) for m in keys()}
         self._settled: dict[str, tuple] = {}  # method -> (points settled, pixel size they were thinned at)
         self.markers: dict[str, Marker] = {}  # each racer's current position (moved, never redrawn)
@@ -97,10 +98,10 @@ class Trails:
         return self._drawable(points[start:stop] if keep is None else points[keep[start:stop]])
 
     def _set(self, method: str, layer: Polylines, points: np.ndarray, extend: bool = False) -> None:
-        halos = self.settled_halos if layer is self.settled else layer
-        for key, into in ((("trail", method), layer), (("halo", method), halos)):
-            if key[0] == "trail" or self._halo[method]:
-                (into.extend if extend else into.set_data)(key, points[:, 0], points[:, 1])
+        (layer.extend if extend else layer.set_data)(("trail", method), points[:, 0], points[:, 1])
+        if self._halo[method]:
+            halos = self._halos_of[id(layer)]
+            (halos.extend if extend else halos.set_data)(("halo", method), points[:, 0], points[:, 1])
 
     def drawn(self, method: str) -> np.ndarray:
         """The points `method`'s trail shows now, (n, 2): the settled part, then the live one."""
@@ -128,10 +129,10 @@ class Trails:
         self._thinned.pop(method, None)
         self._signatures.pop(method, None)
         self._settled.pop(method, None)
-        for layer, halos in ((self.settled, self.settled_halos), (self.live, self.live)):
+        for layer in (self.settled, self.live):
             layer.clear(("trail", method))
             if self._halo[method]:
-                halos.clear(("halo", method))
+                self._halos_of[id(layer)].clear(("halo", method))
         self._positions[method] = None
 
     def refresh_markers(self) -> None:
@@ -207,12 +208,13 @@ class Trails:
     def apply_scale(self, scale: theme.Scale) -> None:
         self._scale = scale
         for method in keys():
-            color = theme.racer_color(method)
-            for layer, halos in ((self.live, self.live), (self.settled, self.settled_halos)):
-                layer.set_pen(("trail", method), pg.mkPen(color, width=scale.trail_width))
-                if self._halo[method]:
-                    halos.set_pen(("halo", method), pg.mkPen(theme.qcolor(theme.racer_halo(method), 170),
-                                                             width=scale.trail_width + 2))
+            trail = pg.mkPen(theme.racer_color(method), width=scale.trail_width)
+            halo = pg.mkPen(theme.qcolor(theme.racer_halo(method), 170), width=scale.trail_width + 2) \
+                if self._halo[method] else None
+            for layer in (self.live, self.settled):
+                layer.set_pen(("trail", method), trail)
+                if halo is not None:
+                    self._halos_of[id(layer)].set_pen(("halo", method), halo)
         for method, marker in self.markers.items():
             marker.set_style(theme.racer_symbol(method), scale.marker_size, theme.pen(theme.racer_edge(method), 1.5),
                              theme.brush(theme.racer_color(method)))

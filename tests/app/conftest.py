@@ -20,11 +20,12 @@ def window(qtbot):
 
 
 @pytest.fixture
-def tab(qtbot):
-    """A Landscape tab on its own, shown at 1400×900, shut down afterwards (its worker process too)."""
+def tab(qtbot, request):
+    """A Landscape tab on its own, shown at the test module's TAB_SIZE (1400×900 unless it says), shut down
+    afterwards (its worker process too)."""
     widget = LandscapeTab()
     qtbot.addWidget(widget)
-    widget.resize(1400, 900)
+    widget.resize(*getattr(request.module, "TAB_SIZE", (1400, 900)))
     widget.show()
     qtbot.waitExposed(widget)
     yield widget

@@ -2,7 +2,6 @@
 import pytest
 from PySide6.QtCore import QRect, Qt
 
-from app.landscape import LandscapeTab
 from app.landscape.views.charts import CHARTS
 
 
@@ -12,15 +11,7 @@ def drawn(tab):
     return tab
 
 
-@pytest.fixture
-def tab(qtbot):
-    widget = LandscapeTab()
-    qtbot.addWidget(widget)
-    widget.resize(1460, 860)
-    widget.show()
-    qtbot.waitExposed(widget)
-    yield widget
-    widget.shutdown()
+TAB_SIZE = (1460, 860)  # the `tab` fixture's size (tests/app/conftest.py)
 
 
 def chart_widths(tab):

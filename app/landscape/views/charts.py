@@ -5,12 +5,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextOption
-from PySide6.QtWidgets import QGraphicsItem
 
 from app import theme
 from app.landscape.model import racers
 from app.widgets.marker import Marker
-from app.widgets.plots import DecadeAxis, longest_fitting
+from app.widgets.plots import DecadeAxis, cache_on_device, longest_fitting
 from app.widgets.polylines import Polylines, joined
 
 __all__ = ["CHARTS", "Charts", "Line", "by_column", "decimate"]
@@ -162,7 +161,7 @@ class Charts(pg.GraphicsLayoutWidget):
             plot.getAxis("left").enableAutoSIPrefix(False)
             plot.disableAutoRange()  # y follows the data in whole steps (see _fit_y): axes stay cached
             for axis in ("bottom", "left"):
-                plot.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+                cache_on_device(plot.getAxis(axis))
             self.plots[name] = plot
             settled = Polylines(racers(), settled=True)  # every racer's older points, each piece painted once
             live = Polylines(racers())  # and its newest ones

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import QGraphicsItem
 
 from app import theme
+from app.widgets.plots import cache_on_device
 from core.contours import contour_levels, contour_segments
 from core.measures import Heat
 
@@ -39,7 +39,7 @@ class SurfaceView(pg.PlotWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-100)
         # The heatmap and the contours never change during a race: paint them once per zoom, then blit.
-        self.image.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        cache_on_device(self.image)
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(colorMap=theme.heat_colormap(), interactive=False, width=18,
                                         colorMapMenu=False)
@@ -47,14 +47,14 @@ class SurfaceView(pg.PlotWidget):
         # Axes and colour bar change only with the view: paint them once, then blit (they are redrawn with
         # every frame's dirty region otherwise).
         for item in (self.plot.getAxis("bottom"), self.plot.getAxis("left"), self.colorbar):
-            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            cache_on_device(item)
         self.contours = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
         self.contours.setZValue(-50)
-        self.contours.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        cache_on_device(self.contours)
         self.plot.addItem(self.contours)
         self.critical = pg.ScatterPlotItem(pxMode=True)
         self.critical.setZValue(40)
-        self.critical.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # fixed per surface
+        cache_on_device(self.critical)  # fixed per surface
         self.plot.addItem(self.critical)
         self.start = pg.TargetItem(pos=(0, 0), size=18, symbol="crosshair", movable=True,
                                    pen=pg.mkPen(theme.OUTLINE, width=2), hoverPen=pg.mkPen(theme.BAD, width=3),

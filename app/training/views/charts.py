@@ -10,12 +10,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGraphicsItem
 
 from app import theme
 from app.theme import qcolor, scale
 from app.training.views.record import X_AXES, Record
-from app.widgets.plots import DecadeAxis, FittingTitle, Follower, decade_range, nice_ceiling
+from app.widgets.plots import DecadeAxis, FittingTitle, Follower, cache_on_device, decade_range, nice_ceiling
 
 GHOST_ALPHA = 70
 RAW_ALPHA = 60
@@ -44,7 +43,7 @@ def make_plot(title: str, y_label: str, parent=None) -> pg.PlotWidget:
 def cache_axis(axis: pg.AxisItem) -> None:
     """Paint an axis (ticks, labels, grid) into a pixmap once per change of range or size: replaying its text
     on every frame would cost more than drawing the curves."""
-    axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    cache_on_device(axis)
 
 
 def scale_plot(item: pg.PlotItem, legend: pg.LegendItem | None, on: bool) -> None:
