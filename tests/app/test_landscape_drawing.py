@@ -409,3 +409,32 @@ def test_an_aid_arrow_head_points_along_its_vector_on_screen(qtbot, vector):
         assert arrow.head.path is path  # not rebuilt
         cosine = centre @ along / (np.linalg.norm(centre) * np.linalg.norm(along))
         assert cosine < -0.999  # straight behind the tip
+
+
+def test_chart_axes_label_the_range_the_lines_are_drawn_in_after_a_fast_race(tab, qtbot):
+    """Each chart's y range grows in whole decades while a fast race plays, and its axes are cached: after the
+    race the tick labels beside each chart are the ones a fresh paint gives for its final range, not a picture
+    kept from an older range."""
+    c, charts = tab.controller, tab.charts
+    c.set_surface("rosenbrock")
+    ranges = {name: set() for name in charts.plots}
+    c.player.frameDrawn.connect(lambda _: [ranges[n].add(charts._ylim[n]) for n in charts.plots])
+    c.player.set_max_steps(3000)
+    c.player.set_speed(5.0)  # slowly at first, so that each range grows in several frames
+    c.player.play()
+    qtbot.waitUntil(lambda: c.race.head >= 300, timeout=60_000)
+    c.player.set_speed(50.0)
+    qtbot.waitUntil(lambda: c.race.finished, timeout=60_000)
+    c.player.pause()
+    c.player.render()
+    app = QApplication.instance()
+    for _ in range(3):
+        app.processEvents()
+    assert all(len(seen) >= 2 for seen in ranges.values()), ranges  # every range changed after a first paint
+    viewport = charts.viewport()
+    shown = viewport.grab().toImage()
+    whole = _repainted_whole(charts)
+    for name, plot in charts.plots.items():
+        axis = plot.getAxis("left").sceneBoundingRect().toAlignedRect()
+        axis.setRight(plot.getViewBox().sceneBoundingRect().toAlignedRect().left() - 2)  # the labels, not the lines
+        assert axis.width() > 10 and shown.copy(axis) == whole.copy(axis), f"{name}: stale axis labels"
