@@ -1,4 +1,5 @@
 """The Landscape tab shows what core computes: heatmap = Surface.grid, markers = core.run's points, badges."""
+import itertools
 import json
 
 import numpy as np
@@ -132,6 +133,53 @@ def test_playing_draws_one_frame_per_tick_coalescing_the_steps(tab, qtbot, monke
         c.player.frames.frame()
     c.player.playing = c.player.frames.ticking = False
     assert tab.controller.race.head == head + 15 and frames == [head + 5, head + 10, head + 15]
+
+
+def test_playing_the_aids_take_frames_of_their_own_and_the_charts_keep_their_turns(tab, monkeypatch):
+    """While playing, the three charts take turns and the aids come at 10 Hz; a frame that redraws the aids skips
+    its chart's turn (the two do not stack up in one frame), but never two frames running: were the aids due every
+    frame (a slow machine), the charts would still be drawn every other frame."""
+    import app.landscape.views.renderer as module
+
+    c = tab.controller
+    frames = []  # per frame: (the charts whose turn it was, whether the aids were drawn)
+    turn, aids_shown = [], []
+    monkeypatch.setattr(tab.aids, "show", lambda *args: aids_shown.append(1))
+    monkeypatch.setattr(tab.charts, "refresh_dots", lambda due: turn.append(tuple(due)))
+    c.player.set_speed(5.0)
+    c.player.play()  # frames are driven by hand below
+    c.player.frames.stop()
+    c.player.playing = c.player.frames.ticking = True
+
+    def frame():
+        turn.clear()
+        aids_shown.clear()
+        c.player.frames.frame()
+        assert len(turn) == 1  # one draw per frame
+        frames.append((turn[0], bool(aids_shown)))
+
+    for _ in range(3):
+        frames.clear()
+        while sum(aids for _, aids in frames) < 3 and len(frames) < 10_000:  # three aids frames (~0.3 s)
+            frame()
+        assert all(not due for due, aids in frames if aids) and all(len(due) == 1 for due, aids in frames if not aids)
+        turns = [module.CHARTS.index(due[0]) for due, _ in frames if due]
+        assert all(b == (a + 1) % 3 for a, b in itertools.pairwise(turns)), turns  # in turn, none left out
+    monkeypatch.setattr(module, "AIDS_EVERY_S", 0.0)  # the aids due every frame
+    frames.clear()
+    for _ in range(12):
+        frame()
+    assert all(aids for _, aids in frames)
+    charted = [bool(due) for due, _ in frames]
+    assert charted in ([False, True] * 6, [True, False] * 6)
+    assert {due[0] for due, _ in frames if due} == set(module.CHARTS)
+    tab.controller.scene.aids = dict.fromkeys(tab.controller.scene.aids, False)  # no aids: a chart every frame
+    frames.clear()
+    for _ in range(6):
+        frame()
+    assert all(len(due) == 1 for due, _ in frames)
+    c.player.playing = c.player.frames.ticking = False
+    c.player.pause()
 
 
 def test_a_click_on_the_surface_sets_the_start_point(tab):

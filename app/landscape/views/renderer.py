@@ -53,9 +53,9 @@ AIDS_EVERY_S = 0.1  # while playing, the aids (arrows, boxes, models) are redraw
 class Renderer:
     """Remembers what each view shows per racer, so a frame costs setData only where something moved.
 
-    Playing, the three charts take turns (one per frame, ~20 Hz each), a chart is redrawn only when a racer
-    reaches a new pixel column, the aids follow at 10 Hz, and the cursor line is hidden (the dots mark the
-    present); paused, stepping or scrubbing, everything is drawn exactly.
+    Playing, the three charts take turns (one per frame, ~17 Hz each), a chart is redrawn only when a racer
+    reaches a new pixel column, the aids follow at 10 Hz on frames of their own (no chart's turn then), and the
+    cursor line is hidden (the dots mark the present); paused, stepping or scrubbing, everything is drawn exactly.
     """
 
     def __init__(self, trails, charts, aids, racers, playback, view):
@@ -65,6 +65,7 @@ class Renderer:
         self._drawn: dict[tuple[str, str], tuple] = {}  # (view, method) -> what it shows
         self._frame = 0
         self._aids_at = -math.inf  # when the aids were last drawn
+        self._skipped = False  # whether the last frame skipped its chart's turn for the aids
 
     def start(self, method: str, capacity: int, surface) -> None:
         """A racer (re)joins: fresh chart series, nothing of it drawn yet."""
@@ -91,8 +92,17 @@ class Renderer:
 
     def draw(self, race, k: int, playing: bool, scene) -> None:
         """Everything at timeline position k."""
-        due = (CHARTS[self._frame % len(CHARTS)],) if playing else CHARTS
-        self._frame += 1
+        now = time.perf_counter()
+        aids_due = not playing or now - self._aids_at >= AIDS_EVERY_S  # exact whenever the race stands still
+        if not playing:
+            due = CHARTS
+        elif aids_due and any(scene.aids.values()) and not self._skipped:
+            due = ()  # a frame that redraws aids skips its chart's turn, so the two do not stack up in one frame
+        else:
+            due = (CHARTS[self._frame % len(CHARTS)],)
+            self._frame += 1
+        self._skipped = playing and not due  # (never twice running: on a machine so slow that the aids are due
+        # every frame, the charts still get every other frame)
         iterations = scene.x_axis == "iterations"
         if iterations:
             right = 1.1 * race.head  # a margin, so the newest step's dots are not on the frame
@@ -109,8 +119,7 @@ class Renderer:
         self.trails.refresh_markers()
         self.charts.refresh_dots(due)
         self.charts.set_cursor(float(k) if iterations and not playing else None)
-        now = time.perf_counter()
-        if not playing or now - self._aids_at >= AIDS_EVERY_S:  # exact whenever the race stands still
+        if aids_due:
             self._aids_at = now if playing else -math.inf  # the first frame of a play draws them at once
             self.aids.show(scene.selected, race.tracks.get(scene.selected), k, scene.aids, self.view.visible_box())
         self.playback.show_state(playing, k, race.head)
