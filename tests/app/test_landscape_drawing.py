@@ -57,6 +57,30 @@ def test_decimation_keeps_each_columns_extremes():
     assert decimate(short, short, 0.0, 100.0, 200)[0] is short
 
 
+def test_decimation_gives_each_columns_lowest_then_highest_value_with_gaps_kept():
+    from app.landscape.views.charts import by_column
+
+    x = np.array([0.0, 0.4, 0.9, 1.0, 1.5, 2.2, 2.3, 2.9, 3.1])
+    y = np.array([3.0, -1.0, 2.0, np.nan, np.nan, 5.0, np.nan, 4.0, 7.0])
+    xs, ys, last = by_column(x, y, 0.0, 4.0, 4)  # columns [0, 1), [1, 2), [2, 3), [3, 4)
+    assert xs.tolist() == [0.0, 0.0, 1.0, 1.0, 2.2, 2.2, 3.1, 3.1] and last == 8
+    assert np.array_equal(ys, [-1.0, 3.0, np.nan, np.nan, 4.0, 5.0, 7.0, 7.0], equal_nan=True)
+
+
+def test_chart_values_floor_zero_and_leave_gaps_for_what_cannot_be_drawn(qtbot):
+    """A log chart draws an exact 0 at the floor and leaves a gap for a negative, NaN or huge value (a racer gone
+    off to infinity); a linear chart leaves a gap for NaN and huge values only."""
+    from app.landscape.views.charts import HUGE, LOG_FLOOR, Charts
+
+    charts = Charts()
+    qtbot.addWidget(charts)
+    raw = [0.0, 1e-3, 100.0, -2.0, np.nan, 2 * HUGE, -2 * HUGE, np.inf]
+    assert np.array_equal(charts._y("grad_norm", raw), [np.log10(LOG_FLOOR), -3.0, 2.0] + [np.nan] * 5,
+                          equal_nan=True)
+    charts.set_axes(loss_log=False, loss_label="f", distance_known=True, x_label="iteration", loss_range=(-1, 1))
+    assert np.array_equal(charts._y("loss", raw), [0.0, 1e-3, 100.0, -2.0] + [np.nan] * 4, equal_nan=True)
+
+
 def test_a_chart_line_fed_a_growing_series_shows_what_decimating_it_whole_shows(qtbot):
     """Incremental: only the last column is redone, yet every frame shows `decimate` of the whole series; the
     settled layer is left alone while the newest points change, and starts over on a scrub back or a

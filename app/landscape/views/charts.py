@@ -36,10 +36,15 @@ def by_column(x: np.ndarray, y: np.ndarray, lo: float, hi: float, columns: int):
     if len(x) == 0:
         return x, y, 0
     bins = np.floor((x - lo) * (columns / (hi - lo)))
-    starts = np.flatnonzero(np.r_[True, bins[1:] != bins[:-1]])
+    change = np.empty(len(bins), dtype=bool)  # where a column starts (np.r_ costs more than the rest together)
+    change[0] = True
+    np.not_equal(bins[1:], bins[:-1], out=change[1:])
+    starts = np.flatnonzero(change)
+    extremes = np.empty(2 * len(starts))  # each column's lowest, then highest y
     with np.errstate(invalid="ignore"):
-        low, high = np.fmin.reduceat(y, starts), np.fmax.reduceat(y, starts)
-    return np.repeat(x[starts], 2), np.column_stack([low, high]).ravel(), int(starts[-1])
+        np.fmin.reduceat(y, starts, out=extremes[0::2])
+        np.fmax.reduceat(y, starts, out=extremes[1::2])
+    return np.repeat(x[starts], 2), extremes, int(starts[-1])
 
 
 # A chart line's newest points are redrawn when they change; the older ones lie in a settled layer, which grows by
@@ -221,9 +226,12 @@ class Charts(pg.GraphicsLayoutWidget):
     def _y(self, name: str, y) -> np.ndarray:
         y = np.asarray(y, dtype=np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
-            y = np.where(np.abs(y) < HUGE, y, np.nan)
+            if not self.log[name]:
+                return np.where(np.abs(y) < HUGE, y, np.nan)
             # An exact 0 (a racer sitting on the minimum) is drawn at the floor, not as a gap.
-            return np.log10(np.where(y >= 0, np.maximum(y, LOG_FLOOR), np.nan)) if self.log[name] else y
+            out = np.log10(np.maximum(y, LOG_FLOOR))
+            out[~((y >= 0) & (y < HUGE))] = np.nan  # negative, huge or NaN: a gap
+            return out
 
     def show(self, name: str, method: str, x: np.ndarray, y: np.ndarray | None) -> None:
         """Curve of `method` in chart `name` (raw values; log10 is taken here on log charts); None hides it."""
