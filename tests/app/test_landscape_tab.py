@@ -1,6 +1,7 @@
 """The Landscape tab shows what core computes: heatmap = Surface.grid, markers = core.run's points, badges."""
 import itertools
 import json
+import types
 
 import numpy as np
 import pytest
@@ -151,17 +152,22 @@ def test_playing_the_aids_take_frames_of_their_own_and_the_charts_keep_their_tur
     c.player.frames.stop()
     c.player.playing = c.player.frames.ticking = True
 
+    clock = [1000.0]  # the renderer's clock: 16 ms a frame, however long a frame takes on a loaded machine
+    monkeypatch.setattr(module, "time", types.SimpleNamespace(perf_counter=lambda: clock[0]))
+
     def frame():
         turn.clear()
         aids_shown.clear()
+        clock[0] += 0.016
         c.player.frames.frame()
         assert len(turn) == 1  # one draw per frame
         frames.append((turn[0], bool(aids_shown)))
 
     for _ in range(3):
         frames.clear()
-        while sum(aids for _, aids in frames) < 3 and len(frames) < 10_000:  # three aids frames (~0.3 s)
+        for _ in range(20):  # three aids frames (every 0.1 s)
             frame()
+        assert sum(aids for _, aids in frames) == 3
         assert all(not due for due, aids in frames if aids) and all(len(due) == 1 for due, aids in frames if not aids)
         turns = [module.CHARTS.index(due[0]) for due, _ in frames if due]
         assert all(b == (a + 1) % 3 for a, b in itertools.pairwise(turns)), turns  # in turn, none left out
