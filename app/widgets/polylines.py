@@ -15,10 +15,13 @@ that come after it in the order, where they cross.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
+import pyqtgraph.functions as fn
 from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import QImage, QPainter, QTransform
+from PySide6.QtGui import QImage, QPainter, QPainterPath, QTransform
 from PySide6.QtWidgets import QGraphicsItem
 
 __all__ = ["Polylines", "joined"]
@@ -49,12 +52,20 @@ class _Line:
 
 def _piece(x: np.ndarray, y: np.ndarray) -> tuple:
     """(x, y, path, bounds of the finite points or None)."""
+    if len(x):
+        bounds = (x.min(), x.max(), y.min(), y.max())  # NaN if any point is NaN, ±inf if one is infinite
+        if all(map(math.isfinite, bounds)):  # every point finite
+            # What pg.arrayToQPath(connect="all") builds, without its checks: a polygon added to a path.
+            path = QPainterPath()
+            if len(x) > 1:
+                polygon = fn.create_qpolygonf(len(x))
+                xy = fn.ndarray_from_qpolygonf(polygon)
+                xy[:, 0], xy[:, 1] = x, y
+                path.addPolygon(polygon)
+            return x, y, path, bounds
     finite = np.isfinite(x) & np.isfinite(y)
-    every = bool(finite.all())
-    path = pg.arrayToQPath(x, y, connect="all" if every else "finite")
-    if every:
-        bounds = (x.min(), x.max(), y.min(), y.max())
-    elif finite.any():
+    path = pg.arrayToQPath(x, y, connect="finite")
+    if finite.any():
         fx, fy = x[finite], y[finite]
         bounds = (fx.min(), fx.max(), fy.min(), fy.max())
     else:
@@ -99,19 +110,27 @@ class Polylines(pg.GraphicsObject):
 
     def set_data(self, key, x, y) -> None:
         """Line `key` through the points (x, y) (NaN leaves a gap; empty hides it)."""
-        line = self._lines[key]
-        x = np.asarray(x, dtype=np.float64)
-        y = np.asarray(y, dtype=np.float64)
-        before = line.bounds
-        if len(x):
-            piece = _piece(x, y)
-            line.pieces, line.bounds, line._xy = [piece], piece[3], (x, y)
-        else:
-            line.pieces, line.bounds, line._xy = [], None, (EMPTY, EMPTY)
-        if self.settled:  # what the line covered is gone from the picture only if it is painted afresh
+        self.set_many([(key, x, y)])
+
+    def set_many(self, lines) -> None:
+        """`set_data` for each (key, x, y) of `lines`, with one rectangle marked for repainting: what they all
+        covered before and cover now (for lines that lie close together, such as a chart's newest points)."""
+        boxes = []
+        for key, x, y in lines:
+            line = self._lines[key]
+            x = np.asarray(x, dtype=np.float64)
+            y = np.asarray(y, dtype=np.float64)
+            boxes.append(line.bounds)
+            if len(x):
+                piece = _piece(x, y)
+                line.pieces, line.bounds, line._xy = [piece], piece[3], (x, y)
+            else:
+                line.pieces, line.bounds, line._xy = [], None, (EMPTY, EMPTY)
+            boxes.append(line.bounds)
+        if self.settled:  # what the lines covered is gone from the picture only if it is painted afresh
             self.repaint_whole()
         else:
-            self._repaint(before, line.bounds)
+            self._repaint(*boxes)
 
     def extend(self, key, x, y) -> None:
         """Line `key` goes on through (x, y), which start at its last point: only the new piece's path is built,
@@ -139,9 +158,10 @@ class Polylines(pg.GraphicsObject):
         if self._lines[key].pieces:
             self.set_data(key, EMPTY, EMPTY)
 
-    def _repaint(self, before, after) -> None:
-        """Mark what the line covered before and covers now (its pen's width around it) for repainting."""
-        boxes = [b for b in (before, after) if b is not None]
+    def _repaint(self, *boxes) -> None:
+        """Mark the rectangle around `boxes` (what lines covered before and cover now), padded by the widest
+        pen, for repainting."""
+        boxes = [b for b in boxes if b is not None]
         if not boxes:
             return
         pixel = self._pixel_size()

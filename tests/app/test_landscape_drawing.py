@@ -462,3 +462,171 @@ def test_chart_axes_label_the_range_the_lines_are_drawn_in_after_a_fast_race(tab
         axis = plot.getAxis("left").sceneBoundingRect().toAlignedRect()
         axis.setRight(plot.getViewBox().sceneBoundingRect().toAlignedRect().left() - 2)  # the labels, not the lines
         assert axis.width() > 10 and shown.copy(axis) == whole.copy(axis), f"{name}: stale axis labels"
+
+
+@pytest.mark.parametrize("case", ["finite", "one point", "a gap", "an infinity", "nothing finite"])
+def test_a_pieces_path_and_bounds_are_what_pyqtgraph_and_the_finite_points_give(case):
+    """A piece's path is built without pyqtgraph's checks when every point is finite, and by pyqtgraph otherwise:
+    either way the path pyqtgraph builds, and the bounds are those of the finite points."""
+    from app.widgets.polylines import _piece
+
+    rng = np.random.default_rng(3)
+    x, y = np.cumsum(rng.random(40)), rng.normal(size=40)
+    if case == "one point":
+        x, y = x[:1], y[:1]
+    elif case == "a gap":
+        y[[0, 17]] = np.nan
+    elif case == "an infinity":
+        x[5] = np.inf
+    elif case == "nothing finite":
+        y[:] = np.nan
+    path, bounds = _piece(x, y)[2:]
+    connect = "all" if np.isfinite(x).all() and np.isfinite(y).all() else "finite"
+    want = pg.arrayToQPath(x, y, connect=connect)
+    assert [(e.type, e.x, e.y) for e in map(path.elementAt, range(path.elementCount()))] == \
+           [(e.type, e.x, e.y) for e in map(want.elementAt, range(want.elementCount()))]
+    finite = np.isfinite(x) & np.isfinite(y)
+    if finite.any():
+        assert bounds == (x[finite].min(), x[finite].max(), y[finite].min(), y[finite].max())
+    else:
+        assert bounds is None
+
+
+def test_lines_set_together_mark_one_rectangle_and_leave_what_a_whole_repaint_gives(qtbot):
+    """`set_many` (a chart's newest points, all racers at once) marks one rectangle around what every line
+    covered before and covers now; frame after frame, the screen holds what painting everything afresh holds."""
+    from PySide6.QtCore import QPointF, QRectF
+
+    from app.widgets.polylines import Polylines
+
+    widget = shown_plot(qtbot, 420, 320)
+    layer = Polylines(["a", "b", "c"])
+    widget.getPlotItem().addItem(layer)
+    for key, color in zip("abc", ("r", "g", "b"), strict=True):
+        layer.set_pen(key, pg.mkPen(color, width=3))
+    marked = []
+    real_update = layer.update
+    layer.update = lambda *rect: (marked.append(rect), real_update(*rect))
+    rng = np.random.default_rng(11)
+    app = QApplication.instance()
+    for frame in range(30):
+        lines = []
+        for key in "abc":
+            n = int(rng.integers(0, 60))
+            start = rng.uniform(-0.8, 0.4, size=2)
+            lines.append((key, start[0] + np.linspace(0, 0.4, n), start[1] + rng.normal(size=n) * 0.1))
+        before = [layer._lines[k].bounds for k in "abc"]
+        marked.clear()
+        layer.set_many(lines)
+        after = [layer._lines[k].bounds for k in "abc"]
+        assert len(marked) <= 1
+        boxes = [b for b in before + after if b is not None]
+        if boxes:
+            (rect,) = marked[0]
+            assert isinstance(rect, QRectF)
+            for xmin, xmax, ymin, ymax in boxes:
+                assert rect.contains(QPointF(xmin, ymin)) and rect.contains(QPointF(xmax, ymax))
+        for key, x, _y in lines:
+            np.testing.assert_array_equal(layer.data(key)[0], x)
+        app.processEvents()
+        if frame % 10 == 9:
+            assert widget.viewport().grab().toImage() == _repainted_whole(widget), f"stale pixels after {frame}"
+
+
+def test_a_chart_shown_all_at_once_draws_what_showing_each_curve_draws(qtbot):
+    """Charts.show_all (what a frame does) gives every curve the points Charts.show gives it alone, the same y
+    range, and hands the newest points of all of them to the live layer in one call."""
+    from app.landscape.model import racers
+    from app.landscape.views.charts import Charts
+
+    together, apart = Charts(), Charts()
+    for charts in (together, apart):
+        qtbot.addWidget(charts)
+        charts.resize(900, 200)
+        charts.set_x_range(6000)
+    calls = []
+    live = together._live["loss"]
+    real_set_many = live.set_many
+    live.set_many = lambda lines: (calls.append(len(lines)), real_set_many(lines))
+    rng = np.random.default_rng(5)
+    series = {m: np.exp(-np.linspace(0, 3 + i, 5000)) * (1 + rng.random(5000)) for i, m in enumerate(racers())}
+    series[racers()[2]][100:140] = np.nan
+    for n in (50, 800, 2000, 2050, 5000):
+        x = np.arange(n, dtype=float)
+        calls.clear()
+        together.show_all("loss", [(m, x, s[:n]) for m, s in series.items()])
+        for m, s in series.items():
+            apart.show("loss", m, x, s[:n])
+        assert calls == [len(series)]
+        for m in series:
+            for got, want in zip(together.drawn("loss", m), apart.drawn("loss", m), strict=True):
+                np.testing.assert_array_equal(got, want)
+        assert together._ylim["loss"] == apart._ylim["loss"] is not None
+    hidden = racers()[0]
+    together.show_all("loss", [(hidden, np.arange(3.0), None)])
+    assert len(together.drawn("loss", hidden)[0]) == 0 and hidden not in together._extent["loss"]
+
+
+def test_a_scatter_remembers_its_bounds_until_its_points_or_the_view_change(qtbot):
+    """BoundedScatter's bounding rect is pyqtgraph's, worked out once per change of its points, symbol size or
+    view instead of at every repaint."""
+    from app.widgets.plots import BoundedScatter
+
+    widget = shown_plot(qtbot, 300, 300)
+    plot = widget.getPlotItem()
+    item = BoundedScatter(pxMode=True)
+    plot.addItem(item)
+    computed = []
+    real = pg.ScatterPlotItem.boundingRect
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr(pg.ScatterPlotItem, "boundingRect", lambda self: (computed.append(1), real(self))[1])
+    try:
+        def check(change):
+            change()
+            assert item.boundingRect() == real(item)
+            count = len(computed)
+            for _ in range(5):
+                item.boundingRect()
+            assert len(computed) == count  # remembered
+
+        check(lambda: item.setData([0.1, 0.5], [0.2, -0.3], size=10))
+        check(lambda: item.setData([-0.5], [0.7], size=10))
+        check(lambda: item.setSize(30))
+        check(lambda: plot.setRange(xRange=(-3, 3), yRange=(-3, 3), padding=0))
+        check(lambda: item.clear())
+    finally:
+        monkey.undo()
+
+
+def test_an_aid_is_drawn_once_per_change_not_again_when_a_marker_passes_over_it(qtbot):
+    """The aids change at most ten times a second while racers' markers move over them every frame: an arrow
+    is cached, so the repaints a passing marker causes copy it, and showing it anew draws it once."""
+    from app import theme
+    from app.landscape.views.aids import Arrow
+    from app.widgets.marker import Marker
+
+    widget = shown_plot(qtbot, 400, 400)
+    plot = widget.getPlotItem()
+    arrow = Arrow(plot, "#d00000", "−∇f")
+    arrow.apply_scale(theme.scale(False), widget.font())
+    paints = {name: [] for name in ("shaft", "head")}
+    for name in paints:
+        item = getattr(arrow, name)
+        real = item.paint
+        item.paint = lambda *a, real=real, name=name: (paints[name].append(1), real(*a))
+    marker = Marker("o", 12, pg.mkPen("k"), pg.mkBrush("y"))
+    plot.addItem(marker, ignoreBounds=True)
+    app = QApplication.instance()
+    assert arrow.show((-0.5, 0.0), (1.0, 0.0))
+    app.processEvents()
+    drawn = {name: len(p) for name, p in paints.items()}
+    assert all(drawn.values())
+    for x in np.linspace(-0.6, 0.6, 15):  # over the shaft and the head
+        marker.place((x, 0.0))
+        app.processEvents()
+    assert {name: len(p) for name, p in paints.items()} == drawn  # copied, not drawn again
+    shown, whole = _ink(widget.viewport().grab().toImage()), _ink(_repainted_whole(widget))
+    assert _within(shown, whole, 1) and _within(whole, shown, 1)  # the arrow whole, and nothing left behind
+    assert arrow.show((-0.5, 0.1), (0.8, 0.3))
+    app.processEvents()
+    assert all(len(paints[name]) > drawn[name] for name in paints)  # a change is drawn

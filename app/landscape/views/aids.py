@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, Qt
 
 from app import theme
 from app.widgets.logslider import format_number
+from app.widgets.plots import BoundedScatter, cache_on_device
 from core.measures import root_accumulator
 from core.methods import get_method
 
@@ -37,6 +38,10 @@ class Arrow:
         self.shaft = pg.PlotCurveItem()
         self.head = pg.ArrowItem(pxMode=True, angle=0, headLen=16, tipAngle=35, tailLen=None, brush=color, pen=color)
         self.label = pg.TextItem(label, color=color, anchor=(0, 1))
+        # Aids change at most ten times a second while a race plays, but the racers' markers and trails repaint
+        # the view under them every frame: cached, they are then copied, not drawn again.
+        for item in (self.shaft, self.head, self.label, self.label.textItem):
+            cache_on_device(item)
         for z, item in enumerate((self.shaft, self.head, self.label)):
             item.setZValue(70 + z)
             plot.addItem(item, ignoreBounds=True)
@@ -106,19 +111,23 @@ class Aids:
 
     def _curve(self, color, connect="all", dashed=False) -> pg.PlotCurveItem:
         item = pg.PlotCurveItem(connect=connect)
+        cache_on_device(item)
         item._aid_color, item._aid_dashed = color, dashed
         item.setZValue(65)
         self.plot.addItem(item, ignoreBounds=True)
         return item
 
     def _scatter(self) -> pg.ScatterPlotItem:
-        item = pg.ScatterPlotItem(pxMode=True)
+        item = BoundedScatter(pxMode=True)
+        cache_on_device(item)
         item.setZValue(66)
         self.plot.addItem(item, ignoreBounds=True)
         return item
 
     def _text(self, color) -> pg.TextItem:
         item = pg.TextItem(color=color, anchor=(0, 0), fill=theme.brush(theme.PAPER, 190))
+        cache_on_device(item)
+        cache_on_device(item.textItem)
         item.setZValue(80)
         self.plot.addItem(item, ignoreBounds=True)
         return item

@@ -77,15 +77,18 @@ class Line:
         self.settled.set_pen(self.key, pen)
         self.live.set_pen(self.key, pen)
 
-    def update(self, x: np.ndarray, y: np.ndarray, lo: float, hi: float, columns: int, transform) -> None:
-        """Show the series (x ascending, raw y; `transform` maps raw y to plotted y elementwise)."""
+    def update(self, x: np.ndarray, y: np.ndarray, lo: float, hi: float, columns: int, transform,
+               live: list | None = None) -> None:
+        """Show the series (x ascending, raw y; `transform` maps raw y to plotted y elementwise). With a list
+        `live`, the newest points are appended to it as (key, x, y) for the caller to give the live layer (with
+        the other lines', in one `set_many`) instead of being set here."""
         n = len(x)
         cut_at = (lo, hi, columns)
         if n <= 2 * columns or not hi > lo:  # short: every point as it is (as `decimate` does)
             xs, ys = np.asarray(x, dtype=np.float64), transform(y)
             self._columns, self._n = None, 0
             self.extent = _merge(None, ys)
-            self._show(xs, ys, prefix_kept=self._cut is not None and self._raw_kept(xs, ys))
+            self._show(xs, ys, prefix_kept=self._cut is not None and self._raw_kept(xs, ys), live=live)
             return
         restart = cut_at != self._columns or n < self._n
         if restart:
@@ -103,7 +106,7 @@ class Line:
         xs, ys = np.concatenate([self._fx, tx[-2:]]), np.concatenate([self._fy, ty[-2:]])
         self.extent = _merge(self._extent, ty[-2:])
         kept = not restart and self._cut is not None and (self._cut == 0 or self._cut < len(self._fx))
-        self._show(xs, ys, prefix_kept=kept)
+        self._show(xs, ys, prefix_kept=kept, live=live)
 
     def _raw_kept(self, xs, ys) -> bool:
         """Whether the settled layer is still the start of these (raw) points."""
@@ -114,7 +117,7 @@ class Line:
         return (cut < len(xs) and len(old_x) == cut + 1 and xs[cut] == old_x[-1]
                 and (ys[cut] == old_y[-1] or (np.isnan(ys[cut]) and np.isnan(old_y[-1]))))
 
-    def _show(self, xs: np.ndarray, ys: np.ndarray, prefix_kept: bool) -> None:
+    def _show(self, xs: np.ndarray, ys: np.ndarray, prefix_kept: bool, live: list | None) -> None:
         m = len(xs)
         old = self._cut if prefix_kept else 0
         cut = old
@@ -126,7 +129,10 @@ class Line:
                 self.settled.extend(self.key, xs[old:cut + 1], ys[old:cut + 1])
             else:
                 self.settled.set_data(self.key, xs[: cut + 1] if cut else xs[:0], ys[: cut + 1] if cut else ys[:0])
-        self.live.set_data(self.key, xs[cut:], ys[cut:])
+        if live is None:
+            self.live.set_data(self.key, xs[cut:], ys[cut:])
+        else:
+            live.append((self.key, xs[cut:], ys[cut:]))
 
     def drawn(self) -> tuple[np.ndarray, np.ndarray]:
         """The points the chart shows now: the settled part, then the live one."""
@@ -134,10 +140,15 @@ class Line:
 
 
 def _merge(extent, ys):
-    finite = ys[np.isfinite(ys)]
-    if not finite.size:
+    """`extent` (None or (min, max)) widened by the finite values of ys."""
+    if not len(ys):
         return extent
-    lo, hi = finite.min(), finite.max()
+    lo, hi = np.fmin.reduce(ys), np.fmax.reduce(ys)  # NaN only if every value is NaN
+    if not (np.isfinite(lo) and np.isfinite(hi)):  # all NaN, or an infinity: the finite values, the long way
+        finite = ys[np.isfinite(ys)]
+        if not finite.size:
+            return extent
+        lo, hi = finite.min(), finite.max()
     return (lo, hi) if extent is None else (min(extent[0], lo), max(extent[1], hi))
 
 
@@ -151,6 +162,7 @@ class Charts(pg.GraphicsLayoutWidget):
         self.setBackground("w")
         self.plots: dict[str, pg.PlotItem] = {}
         self.curves: dict[str, dict[str, Line]] = {}
+        self._live: dict[str, Polylines] = {}  # per chart, the layer of every racer's newest points
         self.dots: dict[str, dict[str, Marker]] = {}  # per chart, each racer's dot (moved, not redrawn)
         self.cursors: dict[str, pg.InfiniteLine] = {}
         self.notes: dict[str, pg.TextItem] = {}
@@ -173,6 +185,7 @@ class Charts(pg.GraphicsLayoutWidget):
             for layer in (settled, live):
                 plot.addItem(layer)
             self.curves[name] = {method: Line(settled, live, method) for method in racers()}
+            self._live[name] = live
             self.dots[name] = {}
             for z, method in enumerate(racers()):
                 dot = Marker(theme.racer_symbol(method), 7, theme.pen(theme.OUTLINE, 1.0),
@@ -235,15 +248,24 @@ class Charts(pg.GraphicsLayoutWidget):
 
     def show(self, name: str, method: str, x: np.ndarray, y: np.ndarray | None) -> None:
         """Curve of `method` in chart `name` (raw values; log10 is taken here on log charts); None hides it."""
-        line = self.curves[name][method]
-        if y is None or len(x) == 0:
-            line.reset()
-            if self._extent[name].pop(method, None) is not None:
-                self._fit_y(name)
-            return
+        self.show_all(name, [(method, x, y)])
+
+    def show_all(self, name: str, curves) -> None:
+        """`show` for each (method, x, y) of `curves` in chart `name`: their newest points go to the live layer in
+        one call (one rectangle repainted) and the y range is fitted once."""
         columns = max(int(self.plots[name].getViewBox().width()), 50)
-        line.update(x, y, 0.0, self._right or 10.0, columns, lambda values: self._y(name, values))
-        self._extent[name][method] = line.extent
+        right = self._right or 10.0
+        live, extents = [], self._extent[name]
+        for method, x, y in curves:
+            line = self.curves[name][method]
+            if y is None or len(x) == 0:
+                line.reset()
+                extents.pop(method, None)
+                continue
+            line.update(x, y, 0.0, right, columns, lambda values: self._y(name, values), live=live)
+            extents[method] = line.extent
+        if live:
+            self._live[name].set_many(live)
         self._fit_y(name)
 
     def restart(self, method: str) -> None:

@@ -112,10 +112,14 @@ class Renderer:
         if self.charts.set_x_range(max(MIN_X_RANGE, nice_ceiling(right))):
             for name in CHARTS:
                 self.forget(view=name)
+        curves = {name: [] for name in due}  # per due chart, the (method, x, y) of the curves that moved
         for method in race.methods():
-            self._draw_racer(method, race.tracks[method], k, playing, due, iterations)
+            self._draw_racer(method, race.tracks[method], k, playing, curves, iterations)
             status, message = badge(race.tracks[method], k, race)
             self.racers.set_badge(method, status, message, headline(status, message))
+        for name, moved in curves.items():
+            if moved:
+                self.charts.show_all(name, moved)
         self.trails.refresh_markers()
         self.charts.refresh_dots(due)
         self.charts.set_cursor(float(k) if iterations and not playing else None)
@@ -124,7 +128,7 @@ class Renderer:
             self.aids.show(scene.selected, race.tracks.get(scene.selected), k, scene.aids, self.view.visible_box())
         self.playback.show_state(playing, k, race.head)
 
-    def _draw_racer(self, method, track, k, playing, due, iterations) -> None:
+    def _draw_racer(self, method, track, k, playing, curves, iterations) -> None:
         i = track.at(k)
         state = (i, track.n)
         series = self.series[method]
@@ -134,13 +138,13 @@ class Renderer:
             self._drawn[("trail", method)] = state
         x = None
         last_x = float(i) if iterations else float(series.cost[i])
-        for name in due:
+        for name, moved in curves.items():
             drawn = ("column", self.charts.column(name, last_x)) if playing else state
             if self._drawn.get((name, method)) == drawn:
                 continue
             if x is None:
                 x = np.arange(i + 1, dtype=float) if iterations else series.cost[: i + 1]
             y = {"loss": series.loss, "grad_norm": track.grad_norms, "distance": series.distance}[name]
-            self.charts.show(name, method, x, None if y is None else y[: i + 1])
+            moved.append((method, x, None if y is None else y[: i + 1]))
             self.charts.set_dot(name, method, last_x, None if y is None else y[i])
             self._drawn[(name, method)] = drawn

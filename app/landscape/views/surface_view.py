@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, Qt, Signal
 
 from app import theme
-from app.widgets.plots import cache_on_device
+from app.widgets.plots import BoundedScatter, cache_on_device
 from core.contours import contour_levels, contour_segments
 from core.measures import Heat
 
@@ -52,7 +52,7 @@ class SurfaceView(pg.PlotWidget):
         self.contours.setZValue(-50)
         cache_on_device(self.contours)
         self.plot.addItem(self.contours)
-        self.critical = pg.ScatterPlotItem(pxMode=True)
+        self.critical = BoundedScatter(pxMode=True)
         self.critical.setZValue(40)
         cache_on_device(self.critical)  # fixed per surface
         self.plot.addItem(self.critical)
