@@ -4,8 +4,9 @@ Paths are deterministic, so the steps a race will show can be computed before th
 core.experiment.Experiment the run driver's process backend runs: it is given the racers' states at the race's
 head (`job`), steps them in lockstep as `SurfaceRace.advance` would, and sends the new rows in `Chunk`s — the
 columns a Track keeps (44 bytes a step) and, every `STATE_EVERY` steps, the racer's packed state, from which
-the GUI rebuilds any step's picture by replaying a few steps. It stays at most `AHEAD` iterations ahead of what
-was played (`played`), so a paused race costs nothing.
+the GUI rebuilds any step's picture by replaying a few steps (for the racer whose aids are drawn, `focus`,
+every `FOCUS_EVERY` steps: its picture is rebuilt at every redraw of the aids). It stays at most `AHEAD`
+iterations ahead of what was played (`played`), so a paused race costs nothing.
 
 A state crosses as bytes (`pack` / `unpack`): the runner without its recorded path, its surface and its method
 spec replaced by references, so a typed formula's sympy code never travels; each side binds its own surface.
@@ -24,10 +25,12 @@ from core.methods import get_method, keys
 from core.paths import path_columns
 from core.surfaces import Surface
 
-__all__ = ["AHEAD", "STATE_EVERY", "Ahead", "Chunk", "advance_guarded", "pack", "recipe", "surface_from", "unpack"]
+__all__ = ["AHEAD", "FOCUS_EVERY", "STATE_EVERY", "Ahead", "Chunk", "advance_guarded", "pack", "recipe",
+           "surface_from", "unpack"]
 
 AHEAD = 8192  # iterations computed beyond the last one played (50× plays ~3,000 a second)
 STATE_EVERY = 64  # a racer's packed state every this many steps: a step's picture is ≤ this many replays away
+FOCUS_EVERY = 16  # the same for the racer whose aids are drawn (`Ahead.focus`): they are rebuilt ten times a second
 CHUNK_S = 0.01  # stepping per chunk (the process sends what it made at most every 20 ms, see app.runtime.workers)
 
 _SURFACE, _METHOD = "surface", "method"
@@ -121,6 +124,7 @@ class Ahead:
         self.runners: dict = {}
         self.stopped: set = set()
         self.head = self.max_steps = self.played = 0
+        self.focused: str | None = None  # the racer whose states are sent every FOCUS_EVERY steps
         self._surfaces: dict[tuple, Surface] = {}
 
     @property
@@ -146,6 +150,10 @@ class Ahead:
         self.stopped = set()
         self.generation, self.head, self.played, self.max_steps = int(generation), int(head), int(head), int(max_steps)
 
+    def focus(self, method: str | None) -> None:
+        """Send `method`'s states every FOCUS_EVERY steps from now on (the others' every STATE_EVERY)."""
+        self.focused = method
+
     def play(self, generation: int, head: int) -> None:
         """The race was played up to iteration `head`: stay up to AHEAD beyond it."""
         if generation == self.generation:
@@ -166,7 +174,7 @@ class Ahead:
                 error = advance_guarded(runner)
                 if error or runner.done:
                     ends[method] = ("failed" if error else runner.status, error or runner.message, error)
-                elif runner.index % STATE_EVERY == 0:
+                elif runner.index % (FOCUS_EVERY if method == self.focused else STATE_EVERY) == 0:
                     states[method][runner.index] = pack(runner)
             self.head += 1
         self.stopped |= set(ends)

@@ -35,6 +35,7 @@ class RunAhead(QObject):
         self.driver.ended.connect(self._ended)
         self._sent: tuple[int, int] | None = None  # (id of the race, generation) of the last job sent
         self._played = 0  # the head last told to the worker
+        self._focus: str | None = None  # the racer last told to the worker as the one whose aids are drawn
 
     @property
     def running(self) -> bool:
@@ -54,6 +55,7 @@ class RunAhead(QObject):
             except Exception as exc:  # no process can be started here: the frames step the race themselves
                 self._give_up(f"cannot start a worker process ({type(exc).__name__}: {exc})")
                 return
+            self._sent = self._focus = None  # a new process knows nothing yet
         if self._sent != (id(race), race.generation):
             self._sent = (id(race), race.generation)
             self._played = race.head
@@ -61,6 +63,10 @@ class RunAhead(QObject):
         elif race.head - self._played >= PLAY_EVERY:
             self._played = race.head
             self.driver.post("play", race.generation, race.head)
+        selected = self.c.scene.selected
+        if selected != self._focus:  # its pictures are rebuilt at every aids frame: the worker sends more states
+            self._focus = selected
+            self.driver.post("focus", selected)
         self.driver.flush()
 
     def _delivered(self, items: list) -> None:

@@ -143,3 +143,24 @@ def test_a_job_the_worker_refuses_leaves_that_race_to_the_frames_and_the_worker_
     qtbot.waitUntil(lambda: c.race.fed, timeout=FED_WITHIN_MS)
     c.player.pause()
     same_as_computed_here(c)
+
+
+def test_the_selected_racer_gets_the_workers_states_more_often_and_a_new_selection_follows(tab, qtbot):
+    """The aids rebuild the selected racer's picture ten times a second: the worker is told which racer that is
+    and sends its states every FOCUS_EVERY steps; selecting another racer moves that to it."""
+    from core.ahead import FOCUS_EVERY, STATE_EVERY
+
+    def focused(method, after):
+        states = c.race.tracks[method]._states
+        return any(i > after and i % FOCUS_EVERY == 0 and i % STATE_EVERY for i in states)
+
+    c = play_fast(tab, qtbot)
+    first = c.scene.selected
+    qtbot.waitUntil(lambda: focused(first, 0), timeout=FED_WITHIN_MS)
+    other = next(m for m in ("adam", "sgd") if m != first and m in c.race.tracks)
+    assert not focused(other, 0)
+    c.tuning.select(other)
+    switched = max(track.fed_to for track in c.race.tracks.values())  # the worker tells it from here on
+    qtbot.waitUntil(lambda: focused(other, switched), timeout=FED_WITHIN_MS)
+    c.player.pause()
+    same_as_computed_here(c)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import core
-from core.ahead import AHEAD, STATE_EVERY, Ahead, advance_guarded, pack, recipe, surface_from, unpack
+from core.ahead import AHEAD, FOCUS_EVERY, STATE_EVERY, Ahead, advance_guarded, pack, recipe, surface_from, unpack
 from core.paths import ALL_METHODS, Runner
 from core.surface_race import CHECKPOINT_EVERY, SurfaceRace
 from tests.core.test_surface_race import MAX_BYTES_PER_STEP, info_equal
@@ -82,6 +82,37 @@ def test_a_race_computed_ahead_is_the_race_computed_here_to_the_last_bit():
         if not a.done:
             a.advance(), b.advance()
             assert a.last.point.tolist() == b.last.point.tolist(), method
+
+
+def test_the_racer_in_focus_gets_a_state_every_few_steps_and_its_pictures_are_the_same():
+    """The racer whose aids are drawn is sent a state every FOCUS_EVERY steps (its picture is rebuilt ten times a
+    second), the others every STATE_EVERY; a change of focus holds from the next chunk on; the pictures replayed
+    from those states are the ones computed here."""
+    here, fed = race_pair(700)
+    here.advance(700)
+    worker = _worker_for(fed)
+    worker.focus("adam")
+    sent = {method: set() for method in fed.tracks}
+    switched = None  # the worker's head when the focus moved to sgd
+    while not fed.finished:
+        if not worker.done:
+            chunk = crossed(worker.step())
+            for method, states in chunk.states.items():
+                sent[method] |= set(states)
+            assert fed.receive(chunk)
+            worker.play(fed.generation, fed.head)
+            if fed.head > 300 and switched is None:
+                worker.focus("sgd")
+                switched = worker.head
+        fed.advance(37, wait=True)
+    assert switched is not None and switched < 700 - 4 * FOCUS_EVERY
+    def every(step, after=0, until=700):
+        return set(range((after // step + 1) * step, until + 1, step))
+    assert {i for i in sent["adam"] if i <= switched} == every(FOCUS_EVERY, until=switched)
+    assert {i for i in sent["adam"] if i > switched} == every(STATE_EVERY, after=switched)
+    assert {i for i in sent["sgd"] if i > switched} == every(FOCUS_EVERY, after=switched)
+    assert sent["momentum"] == every(STATE_EVERY)
+    assert_same(here, fed, pictures=(FOCUS_EVERY - 1, FOCUS_EVERY + 1, 3 * FOCUS_EVERY + 5, 399, 650, 699, 700))
 
 
 def test_an_edit_at_the_head_starts_a_new_generation_and_the_worker_follows_it():
