@@ -67,6 +67,10 @@ class Columns:
         values = np.asarray(values)
         self._data[name][start:start + len(values)] = values
 
+    def slot(self, name: str, start: int, stop: int) -> np.ndarray:
+        """Rows start … stop − 1 of one column, to be written in place (reserve first, resize after)."""
+        return self._data[name][start:stop]
+
     def resize(self, size: int) -> None:
         """Declare rows 0 … size − 1 filled (after `fill`)."""
         self.reserve(size)

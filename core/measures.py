@@ -106,9 +106,20 @@ def nearest_minimum_distance(points: np.ndarray, minima) -> np.ndarray | None:
     if len(centres) == 0:
         return None
     points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    out = np.empty(len(points))
     with np.errstate(over="ignore", invalid="ignore"):
+        _distances(points, centres, out)
+    return out
+
+
+def _distances(points: np.ndarray, centres: np.ndarray, out: np.ndarray) -> None:
+    """`out` = the distance from each point to the nearest of `centres` (≥ 1 of them)."""
+    if len(centres) == 1:
+        (cx, cy), = centres
+        np.hypot(points[:, 0] - cx, points[:, 1] - cy, out=out)
+    else:
         d = np.hypot(points[:, None, 0] - centres[None, :, 0], points[:, None, 1] - centres[None, :, 1])
-    return d.min(axis=1)
+        np.min(d, axis=1, out=out)
 
 
 def gradient_cost(evals: np.ndarray) -> np.ndarray:
@@ -136,6 +147,7 @@ class Series:
     def __init__(self, capacity: int, fmin: float | None, minima):
         self.fmin = fmin
         self.minima = tuple(minima)
+        self._centres = np.array([(m.x, m.y) for m in self.minima], dtype=np.float64).reshape(-1, 2)
         names = ("cost", "loss", "distance") if self.minima else ("cost", "loss")
         self.columns = Columns(names, max(int(capacity), 1))
 
@@ -156,14 +168,24 @@ class Series:
         return self.columns.col("distance") if self.minima else None
 
     def extend(self, track) -> None:
-        """Add the values of the track's steps not seen yet (each step is converted once)."""
+        """Add the values of the track's steps not seen yet (each step is converted once). The numbers of
+        gradient_cost, loss_for_chart and nearest_minimum_distance, written straight into the columns."""
         start, stop = self.n, track.n
         if stop <= start:
             return
         cols = self.columns
         cols.reserve(stop)
-        cols.fill("cost", start, gradient_cost(track.evals[start:stop]))
-        cols.fill("loss", start, loss_for_chart(track.losses[start:stop], self.fmin)[0])
-        if self.minima:
-            cols.fill("distance", start, nearest_minimum_distance(track.points[start:stop], self.minima))
+        evals = track.evals[start:stop]
+        cost = cols.slot("cost", start, stop)
+        np.maximum(evals[:, 0], evals[:, 1], out=cost)
+        cost += 2.0 * evals[:, 2]
+        loss = cols.slot("loss", start, stop)
+        with np.errstate(over="ignore", invalid="ignore"):
+            if self.fmin is None:
+                loss[:] = track.losses[start:stop]
+            else:
+                np.subtract(track.losses[start:stop], self.fmin, out=loss)
+                np.maximum(loss, 1e-16, out=loss)
+            if len(self._centres):
+                _distances(track.points[start:stop], self._centres, cols.slot("distance", start, stop))
         cols.resize(stop)

@@ -94,5 +94,39 @@ def test_series_converts_each_step_once_and_grows():
     assert Series(3, None, ()).distance is None
 
 
+@pytest.mark.parametrize("key, fmin_known", [("rosenbrock", True), ("himmelblau", True), ("monkey_saddle", False),
+                                             ("himmelblau", False)])
+def test_a_series_extended_piece_by_piece_holds_the_measures_of_the_whole_track_bit_for_bit(key, fmin_known):
+    """Series.extend writes straight into its columns: the numbers are gradient_cost, loss_for_chart and
+    nearest_minimum_distance of the whole track, for one minimum, several or none, f* known or not, and
+    points gone to NaN or infinity."""
+    surface = core.get_surface(key)
+    fmin = surface.fmin if fmin_known else None
+    rng = np.random.default_rng(2)
+
+    class Track:
+        n = 0
+        evals = rng.integers(0, 9, size=(400, 3)).cumsum(axis=0).astype(np.int32)
+        losses = rng.normal(size=400) * 10
+        points = rng.normal(size=(400, 2)) * 3
+
+    Track.losses[[7, 8]] = np.nan, np.inf
+    Track.points[[20, 21, 22]] = (np.nan, 0.0), (np.inf, 1.0), (-np.inf, np.inf)
+    series = Series(16, fmin, surface.minima)
+    for n in (1, 2, 50, 50, 51, 233, 400):
+        track = Track()
+        track.n, track.evals, track.losses, track.points = n, Track.evals[:n], Track.losses[:n], Track.points[:n]
+        series.extend(track)
+        assert series.n == n
+    np.testing.assert_array_equal(series.cost, gradient_cost(Track.evals))
+    np.testing.assert_array_equal(series.loss, loss_for_chart(Track.losses, fmin)[0])
+    want = nearest_minimum_distance(Track.points, surface.minima)
+    if want is None:
+        assert series.distance is None
+    else:
+        assert len(surface.minima) >= 1 and np.array_equal(series.distance, want, equal_nan=True)
+        assert np.isinf(series.distance[21]) and np.isnan(series.distance[20])
+
+
 def test_measures_are_reachable_from_core():
     assert core.heat is heat and core.Series is Series and core.COST_LABEL.startswith("gradient")
