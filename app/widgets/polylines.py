@@ -114,15 +114,19 @@ class Polylines(pg.GraphicsObject):
 
     def set_many(self, lines) -> None:
         """`set_data` for each (key, x, y) of `lines`, with one rectangle marked for repainting: what they all
-        covered before and cover now (for lines that lie close together, such as a chart's newest points)."""
-        boxes = []
-        for key, x, y in lines:
+        covered before and cover now (for lines that lie close together, such as a chart's newest points, or a
+        trail and its halo, which may pass the same arrays: their path is then built once)."""
+        boxes, last = [], (None, None, None)  # (x, y, piece) of the previous line: lines through the same arrays
+        for key, x, y in lines:  # (a trail and its halo) share one piece
             line = self._lines[key]
+            if x is not last[0] or y is not last[1]:
+                last = (x, y, None)
             x = np.asarray(x, dtype=np.float64)
             y = np.asarray(y, dtype=np.float64)
             boxes.append(line.bounds)
             if len(x):
-                piece = _piece(x, y)
+                piece = last[2] or _piece(x, y)
+                last = (last[0], last[1], piece)
                 line.pieces, line.bounds, line._xy = [piece], piece[3], (x, y)
             else:
                 line.pieces, line.bounds, line._xy = [], None, (EMPTY, EMPTY)

@@ -100,10 +100,14 @@ class Trails:
         return self._drawable(points[start:stop] if keep is None else points[keep[start:stop]])
 
     def _set(self, method: str, layer: Polylines, points: np.ndarray, extend: bool = False) -> None:
-        (layer.extend if extend else layer.set_data)(("trail", method), points[:, 0], points[:, 1])
-        if self._halo[method]:
-            halos = self._halos_of[id(layer)]
-            (halos.extend if extend else halos.set_data)(("halo", method), points[:, 0], points[:, 1])
+        x, y = points[:, 0], points[:, 1]
+        halos = self._halos_of[id(layer)] if self._halo[method] else None
+        if halos is layer and not extend:  # the live layer: trail and halo in one call (one path, one rectangle)
+            layer.set_many([(("halo", method), x, y), (("trail", method), x, y)])
+            return
+        (layer.extend if extend else layer.set_data)(("trail", method), x, y)
+        if halos is not None:
+            (halos.extend if extend else halos.set_data)(("halo", method), x, y)
 
     def drawn(self, method: str) -> np.ndarray:
         """The points `method`'s trail shows now, (n, 2): the settled part, then the live one."""
@@ -150,6 +154,9 @@ class Trails:
         xmin, xmax, ymin, ymax = self._box
         reach = FAR * max(xmax - xmin, ymax - ymin)
         cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+        flat = points.reshape(-1)
+        if len(flat) and min(cx, cy) + reach > flat.max() and flat.min() > max(cx, cy) - reach:
+            return points  # every coordinate near both centres (NaN fails the test): the common case, in two passes
         with np.errstate(invalid="ignore"):
             near = (np.abs(points[:, 0] - cx) < reach) & (np.abs(points[:, 1] - cy) < reach)
         if near.all():

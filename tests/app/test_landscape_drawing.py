@@ -630,3 +630,39 @@ def test_an_aid_is_drawn_once_per_change_not_again_when_a_marker_passes_over_it(
     assert arrow.show((-0.5, 0.1), (0.8, 0.3))
     app.processEvents()
     assert all(len(paints[name]) > drawn[name] for name in paints)  # a change is drawn
+
+
+def test_a_trail_and_its_halo_share_one_path_and_far_points_still_leave_gaps(qtbot):
+    """The live layer gets a racer's trail and halo in one call, through one path; the quick test that every point
+    is near the view gives what the exact one gives (points beyond FAR view widths, or not finite, are gaps)."""
+    from app import theme
+    from app.widgets.trails import FAR, Trails
+    from core.methods import keys
+
+    widget = shown_plot(qtbot, 300, 300)
+    trails = Trails(widget.getPlotItem())
+    method = next(m for m in keys() if theme.racer_halo(m))
+    points = np.cumsum(np.random.default_rng(4).normal(size=(300, 2)) * 0.01, axis=0)
+    trails.show(method, points)
+    live = trails.live._lines
+    assert live[("trail", method)].pieces[0][2] is live[("halo", method)].pieces[0][2]
+    np.testing.assert_array_equal(trails.live.data(("halo", method))[0], trails.live.data(("trail", method))[0])
+
+    box = (90.0, 110.0, -7.0, -3.0)  # centred far from 0 on x, near it on y
+    trails.set_box(box)
+    reach = FAR * 20.0
+    for case in ("near", "far x", "far y", "nan", "inf"):
+        p = np.column_stack([np.linspace(80, 120, 50), np.linspace(-8, -2, 50)])
+        if case == "far x":
+            p[3, 0] = 100 + 1.01 * reach
+        elif case == "far y":
+            p[7, 1] = -5 - 1.01 * reach
+        elif case == "nan":
+            p[9] = np.nan
+        elif case == "inf":
+            p[11, 0] = -np.inf
+        with np.errstate(invalid="ignore"):
+            near = (np.abs(p[:, 0] - 100) < reach) & (np.abs(p[:, 1] + 5) < reach)
+        want = p if near.all() else np.where(near[:, None], p, np.nan)
+        assert np.array_equal(trails._drawable(p), want, equal_nan=True), case
+        assert (case == "near") == bool(near.all())
