@@ -31,8 +31,8 @@ __all__ = ["AHEAD", "FOCUS_EVERY", "STATE_EVERY", "Ahead", "Chunk", "advance_gua
 AHEAD = 8192  # iterations computed beyond the last one played (50× plays ~3,000 a second)
 STATE_EVERY = 64  # a racer's packed state every this many steps: a step's picture is ≤ this many replays away
 FOCUS_EVERY = 16  # the same for the racer whose aids are drawn (`Ahead.focus`): they are rebuilt ten times a second
-CHUNK_S = 0.03  # stepping per chunk: a chunk costs the GUI ≈ 0.3 ms to take in, whatever its size (it sends what it
-# made at most every 20 ms, see app.runtime.workers)
+CHUNK_S = 0.02  # stepping per chunk: a chunk costs the GUI ≈ 0.3 ms to take in, whatever its size; the process sends
+# what it made at most every 20 ms (app.runtime.workers) and reads its messages between chunks
 
 _SURFACE, _METHOD = "surface", "method"
 

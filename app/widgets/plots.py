@@ -51,6 +51,12 @@ class BoundedScatter(pg.ScatterPlotItem):
         self._bounds = None
         super()._updateMaxSpotSizes(**kwargs)
 
+    def viewTransformChanged(self):  # noqa: N802 (pyqtgraph's name)
+        """A zoom or a pan: pyqtgraph draws only the points inside the view, so a cached picture (a pan only
+        moves it) would lack the points that come into view; it is drawn afresh."""
+        super().viewTransformChanged()
+        self.update()
+
     def boundingRect(self):
         if self._bounds is None:
             self._bounds = super().boundingRect()

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 
 from app import theme
 from app.widgets.marker import Marker
@@ -155,8 +156,10 @@ class Trails:
         reach = FAR * max(xmax - xmin, ymax - ymin)
         cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
         flat = points.reshape(-1)
-        if len(flat) and min(cx, cy) + reach > flat.max() and flat.min() > max(cx, cy) - reach:
-            return points  # every coordinate near both centres (NaN fails the test): the common case, in two passes
+        if len(flat):  # every coordinate near both centres: the common case, in two passes (NaN fails the test;
+            hi, lo = flat.max(), flat.min()  # rounding is monotonic, so this is the exact test's answer)
+            if hi - cx < reach and hi - cy < reach and cx - lo < reach and cy - lo < reach:
+                return points
         with np.errstate(invalid="ignore"):
             near = (np.abs(points[:, 0] - cx) < reach) & (np.abs(points[:, 1] - cy) < reach)
         if near.all():
@@ -220,6 +223,9 @@ class Trails:
             trail = pg.mkPen(theme.racer_color(method), width=scale.trail_width)
             halo = pg.mkPen(theme.qcolor(theme.racer_halo(method), 170), width=scale.trail_width + 2) \
                 if self._halo[method] else None
+            for pen in (trail, halo):  # pieces meet end to end: square caps would overlap there, and a translucent
+                if pen is not None:  # halo would show a darker dot at every join
+                    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
             for layer in (self.live, self.settled):
                 layer.set_pen(("trail", method), trail)
                 if halo is not None:

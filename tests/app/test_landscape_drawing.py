@@ -3,6 +3,7 @@ decimated charts keep every pixel a full drawing would touch."""
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from app.landscape.views.charts import decimate
@@ -666,3 +667,67 @@ def test_a_trail_and_its_halo_share_one_path_and_far_points_still_leave_gaps(qtb
         want = p if near.all() else np.where(near[:, None], p, np.nan)
         assert np.array_equal(trails._drawable(p), want, equal_nan=True), case
         assert (case == "near") == bool(near.all())
+
+
+def test_a_translucent_halo_drawn_in_pieces_is_no_darker_where_they_meet_than_drawn_whole(qtbot):
+    """A settled trail is painted piece by piece, each piece starting at the last one's end. The trails' pens end
+    flat, so where two pieces meet nothing is painted twice: a translucent halo shows no darker dot there."""
+    from app import theme
+    from app.widgets.polylines import Polylines
+    from app.widgets.trails import TAIL, Trails
+    from core.methods import keys
+
+    method = next(m for m in keys() if theme.racer_halo(m))
+    probe = shown_plot(qtbot, 100, 100)
+    pen = Trails(probe.getPlotItem()).settled_halos.pen(("halo", method))
+    assert pen.color().alpha() < 255  # translucent: overlaps would show
+    t = np.linspace(0, 3, 12 * TAIL + 1)
+    x, y = 0.8 * np.cos(t) * (1 - t / 4), 0.8 * np.sin(t) * (1 - t / 4)
+
+    def drawn(in_pieces):
+        widget = shown_plot(qtbot, 400, 400)
+        widget.setBackground("w")
+        layer = Polylines(["h"], settled=True)
+        widget.getPlotItem().addItem(layer)
+        layer.set_pen("h", pen)
+        if in_pieces:
+            layer.set_data("h", x[:TAIL + 1], y[:TAIL + 1])
+            for start in range(TAIL, len(x) - 1, TAIL):
+                QApplication.instance().processEvents()
+                layer.extend("h", x[start:start + TAIL + 1], y[start:start + TAIL + 1])
+            assert layer.painted > 10
+        else:
+            layer.set_data("h", x, y)
+        QApplication.instance().processEvents()
+        image = widget.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+        pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.width(), 4)
+        return pixels[..., :3].astype(int)
+
+    whole, pieces = drawn(False), drawn(True)
+    assert (whole < 200).any()  # the halo is there
+    darker = (whole - pieces).max(axis=2) > 10
+    assert darker.sum() <= 3, f"{darker.sum()} pixels darker where pieces meet"
+
+
+def test_a_cached_scatter_shows_the_points_a_pan_brings_into_view(qtbot):
+    """pyqtgraph draws only a pixel-mode scatter's points inside the view; a pan moves a cached picture, so a
+    BoundedScatter is drawn afresh when the view changes, and points panned into view appear at once."""
+    from app.widgets.plots import BoundedScatter, cache_on_device
+
+    widget = shown_plot(qtbot, 300, 300)
+    plot = widget.getPlotItem()
+    item = BoundedScatter(pxMode=True)
+    cache_on_device(item)
+    plot.addItem(item)
+    # x = −1.1 lies left of the view, under the left axis: inside the widget (and Qt's cached picture) but not drawn
+    item.setData([0.0, -1.1], [0.0, 0.5], size=12, brush=pg.mkBrush("r"), pen=pg.mkPen("r"))
+    app = QApplication.instance()
+    app.processEvents()
+    before = _ink(widget.viewport().grab().toImage()).sum()
+    for step in range(1, 5):  # a drag to the left, in steps
+        plot.setRange(xRange=(-1 - 0.1 * step, 1 - 0.1 * step), yRange=(-1, 1), padding=0)
+        app.processEvents()
+    shown = _ink(widget.viewport().grab().toImage())
+    whole = _ink(_repainted_whole(widget))
+    assert whole.sum() > 1.5 * before  # the point at x = −1.1 came into view
+    assert _within(shown, whole, 1) and _within(whole, shown, 1)
