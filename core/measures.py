@@ -91,13 +91,18 @@ def value_range(z: np.ndarray, inner=slice(None)) -> tuple[float, float] | None:
     return (float(finite.min()), float(finite.max())) if finite.size else None
 
 
-def loss_for_chart(losses: np.ndarray, fmin: float | None) -> tuple[np.ndarray, bool]:
-    """(y values, log axis?): f − f* on a log axis when f* is known, else f itself on a linear axis."""
+def loss_for_chart(losses: np.ndarray, fmin: float | None, out: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
+    """(y values, log axis?): f − f* on a log axis when f* is known, else f itself on a linear axis (written into
+    `out` when given)."""
     losses = np.asarray(losses, dtype=np.float64)
     if fmin is None:
-        return losses, False
-    with np.errstate(invalid="ignore"):
-        return np.maximum(losses - fmin, 1e-16), True
+        if out is None:
+            return losses, False
+        out[:] = losses
+        return out, False
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.subtract(losses, fmin, out=out)
+        return np.maximum(out, 1e-16, out=out), True
 
 
 def nearest_minimum_distance(points: np.ndarray, minima) -> np.ndarray | None:
@@ -122,14 +127,17 @@ def _distances(points: np.ndarray, centres: np.ndarray, out: np.ndarray) -> None
         np.min(d, axis=1, out=out)
 
 
-def gradient_cost(evals: np.ndarray) -> np.ndarray:
-    """x values for the evaluation axis from core's cumulative (f, ∇f, ∇²f) counts, (n, 3) -> (n,).
+def gradient_cost(evals: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """x values for the evaluation axis from core's cumulative (f, ∇f, ∇²f) counts, (n, 3) -> (n,) (written into
+    `out` when given).
 
     In 2-D a Hessian costs about as much as two gradients (one per coordinate), and a line search's f values
     come with their gradients, so the price of a step is max(#f, #∇f) + 2·#∇²f.
     """
-    evals = np.asarray(evals, dtype=np.float64).reshape(-1, 3)
-    return np.maximum(evals[:, 0], evals[:, 1]) + 2.0 * evals[:, 2]
+    evals = np.asarray(evals).reshape(-1, 3)
+    out = np.maximum(evals[:, 0], evals[:, 1], out=np.empty(len(evals)) if out is None else out)
+    out += 2.0 * evals[:, 2]
+    return out
 
 
 def root_accumulator(info: dict, source: str = "accum") -> np.ndarray | None:
@@ -168,24 +176,16 @@ class Series:
         return self.columns.col("distance") if self.minima else None
 
     def extend(self, track) -> None:
-        """Add the values of the track's steps not seen yet (each step is converted once). The numbers of
-        gradient_cost, loss_for_chart and nearest_minimum_distance, written straight into the columns."""
+        """Add the values of the track's steps not seen yet (each step is converted once, straight into the
+        columns)."""
         start, stop = self.n, track.n
         if stop <= start:
             return
         cols = self.columns
         cols.reserve(stop)
-        evals = track.evals[start:stop]
-        cost = cols.slot("cost", start, stop)
-        np.maximum(evals[:, 0], evals[:, 1], out=cost)
-        cost += 2.0 * evals[:, 2]
-        loss = cols.slot("loss", start, stop)
-        with np.errstate(over="ignore", invalid="ignore"):
-            if self.fmin is None:
-                loss[:] = track.losses[start:stop]
-            else:
-                np.subtract(track.losses[start:stop], self.fmin, out=loss)
-                np.maximum(loss, 1e-16, out=loss)
-            if len(self._centres):
+        gradient_cost(track.evals[start:stop], out=cols.slot("cost", start, stop))
+        loss_for_chart(track.losses[start:stop], self.fmin, out=cols.slot("loss", start, stop))
+        if len(self._centres):
+            with np.errstate(over="ignore", invalid="ignore"):
                 _distances(track.points[start:stop], self._centres, cols.slot("distance", start, stop))
         cols.resize(stop)

@@ -116,18 +116,15 @@ class Polylines(pg.GraphicsObject):
         """`set_data` for each (key, x, y) of `lines`, with one rectangle marked for repainting: what they all
         covered before and cover now (for lines that lie close together, such as a chart's newest points, or a
         trail and its halo, which may pass the same arrays: their path is then built once)."""
-        boxes, last = [], (None, None, None)  # (x, y, piece) of the previous line: lines through the same arrays
-        for key, x, y in lines:  # (a trail and its halo) share one piece
+        boxes, shared = [], None  # (x, y, piece) of the line before: a trail and its halo pass the same arrays
+        for key, x, y in lines:
             line = self._lines[key]
-            if x is not last[0] or y is not last[1]:
-                last = (x, y, None)
-            x = np.asarray(x, dtype=np.float64)
-            y = np.asarray(y, dtype=np.float64)
             boxes.append(line.bounds)
             if len(x):
-                piece = last[2] or _piece(x, y)
-                last = (last[0], last[1], piece)
-                line.pieces, line.bounds, line._xy = [piece], piece[3], (x, y)
+                if shared is None or x is not shared[0] or y is not shared[1]:
+                    shared = (x, y, _piece(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)))
+                piece = shared[2]
+                line.pieces, line.bounds, line._xy = [piece], piece[3], (piece[0], piece[1])
             else:
                 line.pieces, line.bounds, line._xy = [], None, (EMPTY, EMPTY)
             boxes.append(line.bounds)

@@ -1,6 +1,8 @@
 """Three charts under the surface: loss, gradient norm and distance to the nearest minimum, per racer."""
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -256,13 +258,14 @@ class Charts(pg.GraphicsLayoutWidget):
         columns = max(int(self.plots[name].getViewBox().width()), 50)
         right = self._right or 10.0
         live, extents = [], self._extent[name]
+        transform = partial(self._y, name)  # raw values to plotted ones
         for method, x, y in curves:
             line = self.curves[name][method]
             if y is None or len(x) == 0:
                 line.reset()
                 extents.pop(method, None)
                 continue
-            line.update(x, y, 0.0, right, columns, lambda values: self._y(name, values), live=live)
+            line.update(x, y, 0.0, right, columns, transform, live=live)
             extents[method] = line.extent
         if live:
             self._live[name].set_many(live)
