@@ -3,6 +3,9 @@
 Every vector, point, contour and number drawn comes from core (the Step's `grad` and `info[...]`, the recorded
 points, QuadraticModel's contours, core.measures); the only arithmetic here is display scaling (vectors in
 gradient units share one on-screen length scale).
+
+The arrows, legs, paths, boxes and notes are parts of one overlay (app.widgets.overlay): one cached picture,
+painted once per change. The scatters and the model's contours (many segments) are items of their own.
 """
 from __future__ import annotations
 
@@ -10,10 +13,11 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 
 from app import theme
 from app.widgets.logslider import format_number
+from app.widgets.overlay import Head, Line, Note, Overlay
 from app.widgets.plots import BoundedScatter, cache_on_device
 from core.measures import root_accumulator
 from core.methods import get_method
@@ -23,6 +27,8 @@ __all__ = ["Aids", "applicable_aids"]
 ARROW_FRACTION = 0.14  # the longest gradient-unit arrow spans this fraction of the visible view
 BOX_FRACTION = 0.08  # half-side of the √G box along its larger axis, as a fraction of the view
 MODEL_GRID = 80  # samples per axis for the quadratic model's contours (traced by core's QuadraticModel)
+LABELS = {"gradient": "−∇f", "velocity": "−v", "m_hat": "−m̂", "step": "Δθ"}  # an arrow's label (else its name)
+DASHED = {"legs", "lookahead.path", "eigen", "trials.line"}  # the overlay's dashed lines
 
 
 def applicable_aids(method: str) -> tuple[str, ...]:
@@ -30,89 +36,30 @@ def applicable_aids(method: str) -> tuple[str, ...]:
     return get_method(method).aids
 
 
-class Arrow:
-    """A shaft (data coordinates), a pixel-sized head and a label; hidden until `show`."""
-
-    def __init__(self, plot: pg.PlotItem, color: str, label: str, dashed: bool = False):
-        self.plot, self.color, self.dashed = plot, color, dashed
-        self.shaft = pg.PlotCurveItem()
-        self.head = pg.ArrowItem(pxMode=True, angle=0, headLen=16, tipAngle=35, tailLen=None, brush=color, pen=color)
-        self.label = pg.TextItem(label, color=color, anchor=(0, 1))
-        # Aids change at most ten times a second while a race plays, but the racers' markers and trails repaint
-        # the view under them every frame: cached, they are then copied, not drawn again.
-        for item in (self.shaft, self.head, self.label, self.label.textItem):
-            cache_on_device(item)
-        for z, item in enumerate((self.shaft, self.head, self.label)):
-            item.setZValue(70 + z)
-            plot.addItem(item, ignoreBounds=True)
-        self.hide()
-
-    def show(self, start, vector) -> bool:
-        """Draw from `start` along `vector` (data units); False (and nothing drawn) if it cannot be drawn."""
-        x0, y0 = float(start[0]), float(start[1])
-        x1, y1 = x0 + float(vector[0]), y0 + float(vector[1])
-        if not all(math.isfinite(v) for v in (x0, y0, x1, y1)) or (x1 == x0 and y1 == y0):
-            return False
-        vb = self.plot.getViewBox()
-        a, b = vb.mapViewToScene(QPointF(x0, y0)), vb.mapViewToScene(QPointF(x1, y1))
-        # makeArrowPath points along −x; Qt rotates clockwise on screen. The head is turned, not rebuilt (setStyle
-        # would make its path, pen and brush anew).
-        angle = math.degrees(math.atan2(-(b.y() - a.y()), -(b.x() - a.x())))
-        if self.head.rotation() != angle:
-            self.head.setRotation(angle)
-        self.shaft.setData([x0, x1], [y0, y1])
-        self.head.setPos(x1, y1)
-        self.label.setPos(x1, y1)
-        for item in (self.shaft, self.head, self.label):
-            if not item.isVisible():
-                item.show()
-        return True
-
-    def hide(self) -> None:
-        for item in (self.shaft, self.head, self.label):
-            if item.isVisible():  # toggling visibility costs more than the drawing itself
-                item.hide()
-
-    def apply_scale(self, scale: theme.Scale, font) -> None:
-        style = Qt.PenStyle.DashLine if self.dashed else Qt.PenStyle.SolidLine
-        self.shaft.setPen(pg.mkPen(self.color, width=scale.aid_width, style=style))
-        self.head.setStyle(headLen=int(scale.marker_size * 1.2))
-        self.label.setFont(font)
-
-
 class Aids:
     """All aid items, created once; `show(...)` places those that apply and are switched on, hides the rest."""
 
     def __init__(self, plot: pg.PlotItem):
         self.plot = plot
-        c = theme.AID_COLORS
-        self.arrows = {
-            "gradient": Arrow(plot, c["gradient"], "−∇f"),
-            "velocity": Arrow(plot, c["velocity"], "−v"),
-            "m_hat": Arrow(plot, c["m_hat"], "−m̂"),
-            "step": Arrow(plot, c["step"], "Δθ"),
-        }
+        self.overlay = Overlay()  # arrows, legs, paths, the √G box, the eigenvectors and every note
+        self.overlay.setZValue(70)
+        plot.addItem(self.overlay, ignoreBounds=True)
         self._box = (-1.0, 1.0, -1.0, 1.0)  # the visible view (xmin, xmax, ymin, ymax): notes are kept inside it
-        self.legs = self._curve(c["step"], dashed=True)  # the step's per-axis components
-        self.lookahead_path = self._curve(c["lookahead"], dashed=True)
         self.lookahead = self._scatter()
-        self.box = self._curve(c["accum"])
-        self.box_text = self._text(c["accum"])
-        self.model_lines = self._curve(c["quadratic"], connect="pairs")
-        self.eigen_lines = self._curve(c["quadratic"], connect="pairs", dashed=True)
-        self.eigen_text = self._text(c["quadratic"])
+        self.model_lines = self._curve(theme.AID_COLORS["quadratic"], connect="pairs")
         self.trials = self._scatter()
-        self.trial_line = self._curve(c["trials"], dashed=True)
         self._model_cache: tuple = (None, None)
+        self._parts: list = []
         self._shown: set = set()
+        self._pens: dict = {}
         self._scale = theme.scale(False)
         self.apply_scale(self._scale)
         self.clear()
 
-    def _curve(self, color, connect="all", dashed=False) -> pg.PlotCurveItem:
+    def _curve(self, color, connect="all") -> pg.PlotCurveItem:
         item = pg.PlotCurveItem(connect=connect)
         cache_on_device(item)
-        item._aid_color, item._aid_dashed = color, dashed
+        item._aid_color = color
         item.setZValue(65)
         self.plot.addItem(item, ignoreBounds=True)
         return item
@@ -124,43 +71,42 @@ class Aids:
         self.plot.addItem(item, ignoreBounds=True)
         return item
 
-    def _text(self, color) -> pg.TextItem:
-        item = pg.TextItem(color=color, anchor=(0, 0), fill=theme.brush(theme.PAPER, 190))
-        cache_on_device(item)
-        cache_on_device(item.textItem)
-        item.setZValue(80)
-        self.plot.addItem(item, ignoreBounds=True)
-        return item
+    def _items(self):
+        return (self.lookahead, self.model_lines, self.trials)
 
-    def _others(self):
-        return (self.legs, self.lookahead_path, self.lookahead, self.box, self.box_text, self.model_lines,
-                self.eigen_lines, self.eigen_text, self.trials, self.trial_line)
+    def drawn(self) -> set[str]:
+        """What is drawn now: the overlay's parts ("gradient", "gradient.head", "gradient.label", "legs",
+        "accum", "accum.text", "eigen", …) and "lookahead", "quadratic", "trials" for the items of their own."""
+        names = {"lookahead": self.lookahead, "quadratic": self.model_lines, "trials": self.trials}
+        return self.overlay.names() | {name for name, item in names.items() if item.isVisible()}
 
     def clear(self) -> None:
-        for arrow in self.arrows.values():
-            arrow.hide()
-        for item in self._others():
+        self.overlay.clear()
+        for item in self._items():
             if item.isVisible():
                 item.hide()
 
     # -- placing ----------------------------------------------------------------------------------------------
     def show(self, method: str, track, k: int, on: dict[str, bool], box) -> None:
         """Draw the aids switched on in `on` for `method`'s racer at timeline position k; `box` = visible view."""
-        self._shown = set()
+        self._shown, self._parts = set(), []
         self._place(method, track, k, on, box)
-        for arrow in self.arrows.values():
-            if arrow not in self._shown:
-                arrow.hide()
-        for item in self._others():
+        self.overlay.set_parts(self._parts)
+        for item in self._items():
             if item not in self._shown and item.isVisible():
                 item.hide()
 
     def _arrow(self, name, start, vector) -> None:
-        if name not in self.arrows:  # an aid a registered method declares beyond the built-in ones
-            self.arrows[name] = Arrow(self.plot, theme.AID_COLORS.get(name, theme.AID_COLORS["step"]), name)
-            self.arrows[name].apply_scale(self._scale, self._font)
-        if self.arrows[name].show(start, vector):
-            self._shown.add(self.arrows[name])
+        """A shaft from `start` along `vector` (data units), a head at its end and its label; nothing if it cannot
+        be drawn (not finite, or of no length)."""
+        x0, y0 = float(start[0]), float(start[1])
+        x1, y1 = x0 + float(vector[0]), y0 + float(vector[1])
+        if not all(math.isfinite(v) for v in (x0, y0, x1, y1)) or (x1 == x0 and y1 == y0):
+            return
+        color = theme.AID_COLORS.get(name, theme.AID_COLORS["step"])  # (an aid a registered method declares
+        self._parts += [Line(name, self._pen(name, color), (x0, x1), (y0, y1)),  # beyond the built-in ones)
+                        Head(f"{name}.head", x0, y0, x1, y1, int(self._scale.marker_size * 1.2), color),
+                        Note(f"{name}.label", x1, y1, LABELS.get(name, name), self._font, color, anchor=(0, 1))]
 
     def _place(self, method, track, k, on, box) -> None:
         if track is None or track.n == 0:
@@ -200,18 +146,19 @@ class Aids:
             if "step" in kinds:
                 self._arrow(kinds["step"].aid, before, here - before)
                 if "box" in kinds:  # per-axis steps: the legs of the step along x and y
-                    self._show(self.legs, [before[0], here[0], here[0]], [before[1], before[1], here[1]])
+                    self._line("legs", "step", [before[0], here[0], here[0]], [before[1], before[1], here[1]])
             point = kinds.get("point")
             if point is not None and point.source in info:
                 ahead = np.asarray(info[point.source], dtype=float)
-                self._show(self.lookahead_path, [before[0], ahead[0], here[0]], [before[1], ahead[1], here[1]])
+                self._line("lookahead.path", "lookahead", [before[0], ahead[0], here[0]],
+                           [before[1], ahead[1], here[1]])
                 self._points(self.lookahead, [ahead], theme.AID_COLORS["lookahead"], "o")
             trials = kinds.get("points")
             if trials is not None and len(np.atleast_1d(info.get(trials.source, []))):
                 trials = np.asarray(info[trials.source], dtype=float).reshape(-1, 2)
                 self._points(self.trials, trials, theme.AID_COLORS["trials"], "x")
                 line = np.vstack([before, trials])
-                self._show(self.trial_line, line[:, 0], line[:, 1])
+                self._line("trials.line", "trials", line[:, 0], line[:, 1])
         if "box" in kinds:
             self._show_accum(kinds["box"].source, info, here, span)
         if "model" in kinds:
@@ -223,16 +170,14 @@ class Aids:
             return
         half = BOX_FRACTION * span * root / root.max()
         x, y = here
-        self._show(self.box, [x - half[0], x + half[0], x + half[0], x - half[0], x - half[0]],
+        self._line("accum", "accum", [x - half[0], x + half[0], x + half[0], x - half[0], x - half[0]],
                    [y - half[1], y - half[1], y + half[1], y + half[1], y - half[1]])
         lr = info.get("effective_lr")
         text = f"√G = ({format_number(root[0], 3)}, {format_number(root[1], 3)})"
         if lr is not None:
             lr = np.asarray(lr, dtype=float)
             text += f"\nγ/√G = ({format_number(lr[0], 3)}, {format_number(lr[1], 3)})"
-        self.box_text.setText(text)
-        self._set_text_at(self.box_text, x + half[0], y - half[1])
-        self._reveal(self.box_text)
+        self._note("accum.text", "accum", text, x + half[0], y - half[1])
 
     def _show_model(self, track, i, span) -> None:
         model = self._model(track, i)
@@ -252,18 +197,32 @@ class Aids:
         if np.all(np.isfinite(vecs)):
             ends = [anchor + s * 0.12 * span * vecs[:, j] for j in range(2) for s in (-1, 1)]
             pts = np.array(ends)
-            self._show(self.eigen_lines, pts[:, 0], pts[:, 1])
-            self.eigen_text.setText(f"λ = {format_number(lams[0], 3)}, {format_number(lams[1], 3)}  ({model.kind})")
-            self._set_text_at(self.eigen_text, *ends[3])
-            self._reveal(self.eigen_text)
+            self._line("eigen", "quadratic", pts[:, 0], pts[:, 1], pairs=True)
+            self._note("eigen.text", "quadratic",
+                       f"λ = {format_number(lams[0], 3)}, {format_number(lams[1], 3)}  ({model.kind})", *ends[3])
 
-    def _set_text_at(self, item: pg.TextItem, x: float, y: float) -> None:
+    def _line(self, name: str, color: str, xs, ys, pairs: bool = False) -> None:
+        self._parts.append(Line(name, self._pen(name, theme.AID_COLORS[color]), tuple(map(float, xs)),
+                                tuple(map(float, ys)), pairs))
+
+    def _note(self, name: str, color: str, text: str, x: float, y: float) -> None:
         """A note beside (x, y), moved left as far as it must to end inside the view (and never past its left
         edge), so it is not cut at the plot's edge."""
         pixel = self.plot.getViewBox().viewPixelSize()[0]
-        width = item.textItem.boundingRect().width() * pixel
+        width = self.overlay.note_size(text, self._font)[0] * pixel
         xmin, xmax = self._box[0], self._box[1]
-        item.setPos(max(xmin, min(x, xmax - width)), y)
+        self._parts.append(Note(name, max(xmin, min(float(x), xmax - width)), float(y), text, self._font,
+                                theme.AID_COLORS[color], self._fill))
+
+    def _pen(self, name: str, color: str):
+        """The pen of an aid's line: an arrow's shaft is the widest; legs, paths and the eigenvectors are dashed."""
+        key = (name, color)
+        pen = self._pens.get(key)
+        if pen is None:
+            style = Qt.PenStyle.DashLine if name in DASHED else Qt.PenStyle.SolidLine
+            width = self._scale.aid_width * (0.7 if name in DASHED or name == "accum" else 1.0)
+            pen = self._pens[key] = pg.mkPen(color, width=width, style=style)
+        return pen
 
     @staticmethod
     def _model(track, i):
@@ -280,7 +239,7 @@ class Aids:
         if not item.isVisible():
             item.show()
 
-    def _show(self, item, xs, ys) -> None:
+    def _show(self, item, xs, ys) -> None:  # an item of its own (the model's contours)
         item.setData(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float))
         self._reveal(item)
 
@@ -297,11 +256,6 @@ class Aids:
         font = self._font = QFont()
         font.setPixelSize(scale.font_px)
         font.setBold(True)
-        for arrow in self.arrows.values():
-            arrow.apply_scale(scale, font)
-        for item in (self.legs, self.lookahead_path, self.box, self.model_lines, self.eigen_lines, self.trial_line):
-            style = Qt.PenStyle.DashLine if item._aid_dashed else Qt.PenStyle.SolidLine
-            width = scale.contour_width * 1.5 if item is self.model_lines else scale.aid_width * 0.7
-            item.setPen(pg.mkPen(item._aid_color, width=width, style=style))
-        for text in (self.box_text, self.eigen_text):
-            text.setFont(font)
+        self._fill = theme.brush(theme.PAPER, 190)
+        self._pens = {}  # made again at the new width
+        self.model_lines.setPen(pg.mkPen(self.model_lines._aid_color, width=scale.contour_width * 1.5))

@@ -1,0 +1,242 @@
+"""A plot's annotations as one graphics item: lines in data coordinates, arrow heads and notes sized in pixels.
+
+The Landscape's visual aids change at most ten times a second while the racers' markers and trails repaint the
+view under them every frame. Drawn as a dozen pyqtgraph items (curves, ArrowItems, TextItems), each change
+re-rendered a dozen cached pictures and marked a dozen rectangles (about 1.7 ms of a frame at 1920×1050); drawn by
+one item they are one cached picture, painted once per change and copied when something passes over it.
+
+`set_parts(parts)` replaces everything drawn: a list of `Line`, `Head` and `Note`, painted in that order (lines first,
+then heads, then notes, each kind in the order given). A head points along its line on screen whatever the view's
+aspect; a note keeps its size in pixels and may be asked its width first (`note_size`), to be placed inside the view.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.functions as fn
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QFont, QFontMetrics, QPainter, QPainterPath, QPen
+
+from app.widgets.plots import cache_on_device
+
+__all__ = ["Head", "Line", "Note", "Overlay"]
+
+NOTE_PAD = 4  # pixels between a note's text and the edge of its box (QTextDocument's margin, as pg.TextItem had)
+SIZES_KEPT = 256  # notes' sizes remembered (a note's text changes as its numbers do)
+
+
+@dataclass(frozen=True, eq=False)
+class Line:
+    """A polyline through (xs, ys) in data coordinates (`pairs`: separate segments 0–1, 2–3, …)."""
+
+    name: str
+    pen: QPen
+    xs: tuple
+    ys: tuple
+    pairs: bool = False
+
+    def key(self) -> tuple:
+        return ("line", self.name, id(self.pen), self.xs, self.ys, self.pairs)
+
+
+@dataclass(frozen=True, eq=False)
+class Head:
+    """An arrow head `size` pixels long with its tip at (x1, y1), pointing away from (x0, y0) on screen."""
+
+    name: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    color: str
+
+    def key(self) -> tuple:
+        return ("head", self.name, self.x0, self.y0, self.x1, self.y1, self.size, self.color)
+
+
+@dataclass(frozen=True, eq=False)
+class Note:
+    """`text` (lines split at \\n) at (x, y): `anchor` is the point of its box placed there, as fractions of its
+    width and height from the top left ((0, 1): the bottom left corner); `fill` a brush for its box, or None."""
+
+    name: str
+    x: float
+    y: float
+    text: str
+    font: QFont
+    color: str
+    fill: QBrush | None = None
+    anchor: tuple = (0.0, 0.0)
+
+    def key(self) -> tuple:
+        return ("note", self.name, self.x, self.y, self.text, self.font.key(), self.color, id(self.fill), self.anchor)
+
+
+class Overlay(pg.GraphicsObject):
+    """Lines, heads and notes drawn as one device-cached item (see the module's text)."""
+
+    def __init__(self):
+        super().__init__()
+        self._lines: list[tuple[Line, QPainterPath]] = []
+        self._heads: list[Head] = []
+        self._notes: list[Note] = []
+        self._key: tuple = ()
+        self._rect = QRectF()
+        self._head_paths: dict[float, QPainterPath] = {}
+        self._colours: dict[str, tuple[QPen, QBrush]] = {}
+        self._sizes: dict[tuple, tuple[int, int]] = {}  # (text, font) -> a note's size in pixels
+        self.paints = 0  # times the item was really painted (for tests: a cached picture is copied, not painted)
+        cache_on_device(self)
+
+    # -- what is drawn -----------------------------------------------------------------------------------------
+    def set_parts(self, parts) -> None:
+        """Draw exactly `parts` from now on (nothing is redrawn if they are what is drawn already)."""
+        parts = list(parts)
+        key = tuple(p.key() for p in parts)
+        if key == self._key:
+            return
+        self._key = key
+        self._lines = [(p, _path(p)) for p in parts if isinstance(p, Line)]
+        self._heads = [p for p in parts if isinstance(p, Head)]
+        self._notes = [p for p in parts if isinstance(p, Note)]
+        self._update_bounds()
+        self.update()
+
+    def clear(self) -> None:
+        self.set_parts(())
+
+    def names(self) -> set[str]:
+        """The names of the parts drawn now."""
+        return {p.name for p, _ in self._lines} | {p.name for p in self._heads} | {p.name for p in self._notes}
+
+    def part(self, name: str):
+        """The drawn part called `name` (a Line, Head or Note), or None."""
+        for p in [p for p, _ in self._lines] + self._heads + self._notes:
+            if p.name == name:
+                return p
+        return None
+
+    def note_size(self, text: str, font: QFont) -> tuple[int, int]:
+        """A note's box in pixels, (width, height)."""
+        key = (text, font.key())
+        size = self._sizes.get(key)
+        if size is None:
+            if len(self._sizes) >= SIZES_KEPT:
+                self._sizes.clear()
+            rect = QFontMetrics(font).boundingRect(0, 0, 100000, 100000, int(Qt.AlignmentFlag.AlignLeft), text)
+            size = self._sizes[key] = (rect.width() + 2 * NOTE_PAD, rect.height() + 2 * NOTE_PAD)
+        return size
+
+    def note_rect(self, name: str) -> QRectF | None:
+        """Where note `name` lies, in data coordinates (None if it is not drawn or there is no view yet)."""
+        note = next((n for n in self._notes if n.name == name), None)
+        to_device = self.deviceTransform_()
+        if note is None or to_device is None:
+            return None
+        back, _ = to_device.inverted()
+        return back.mapRect(self._note_box(note, to_device))
+
+    # -- geometry ----------------------------------------------------------------------------------------------
+    def _note_box(self, note: Note, to_device) -> QRectF:
+        width, height = self.note_size(note.text, note.font)
+        at = to_device.map(QPointF(note.x, note.y))
+        return QRectF(at.x() - note.anchor[0] * width, at.y() - note.anchor[1] * height, width, height)
+
+    def _head_path(self, size: float) -> QPainterPath:
+        path = self._head_paths.get(size)
+        if path is None:  # pointing along −x with its tip at (0, 0), as pg.ArrowItem's
+            path = self._head_paths[size] = fn.makeArrowPath(headLen=size, tipAngle=35, tailLen=None)
+        return path
+
+    def _update_bounds(self) -> None:
+        """The bounds: every line's points, and the heads and notes as they lie on screen now (pixel-sized)."""
+        rect = QRectF()
+        for _line, path in self._lines:
+            rect = rect.united(path.boundingRect())
+        to_device = self.deviceTransform_()
+        if to_device is not None and (self._heads or self._notes):
+            back, invertible = to_device.inverted()
+            if invertible:
+                boxes = QRectF()
+                for head in self._heads:
+                    tip = to_device.map(QPointF(head.x1, head.y1))
+                    boxes = boxes.united(QRectF(tip.x() - head.size, tip.y() - head.size, 2 * head.size,
+                                                2 * head.size))
+                for note in self._notes:
+                    boxes = boxes.united(self._note_box(note, to_device))
+                rect = rect.united(back.mapRect(boxes))
+        if not rect.isNull() and to_device is not None:  # room for the pens' width, in pixels
+            widest = max([line.pen.widthF() for line, _ in self._lines] + [1.0])
+            back, invertible = to_device.inverted()
+            if invertible:
+                pad = back.mapRect(QRectF(0, 0, widest + 2, widest + 2))
+                rect = rect.adjusted(-pad.width(), -pad.height(), pad.width(), pad.height())
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
+
+    def viewTransformChanged(self) -> None:  # noqa: N802 (pyqtgraph's name): heads and notes keep their pixel size
+        super().viewTransformChanged()
+        self._update_bounds()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(self._rect)
+
+    # -- painting ----------------------------------------------------------------------------------------------
+    def paint(self, painter: QPainter, *args) -> None:
+        self.paints += 1
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, bool(pg.getConfigOption("antialias")))
+        for line, path in self._lines:
+            painter.setPen(line.pen)
+            painter.drawPath(path)
+        if not (self._heads or self._notes):
+            return
+        to_device = painter.transform()
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for head in self._heads:
+            tail, tip = to_device.map(QPointF(head.x0, head.y0)), to_device.map(QPointF(head.x1, head.y1))
+            if tail == tip:
+                continue
+            painter.save()
+            painter.translate(tip)
+            painter.rotate(math.degrees(math.atan2(tail.y() - tip.y(), tail.x() - tip.x())))
+            pen, brush = self._colour(head.color)
+            painter.setPen(pen)
+            painter.setBrush(brush)
+            painter.drawPath(self._head_path(head.size))
+            painter.restore()
+        for note in self._notes:
+            box = self._note_box(note, to_device)
+            box.moveTo(round(box.x()), round(box.y()))
+            if note.fill is not None:
+                painter.fillRect(box, note.fill)
+            painter.setFont(note.font)
+            painter.setPen(self._colour(note.color)[0])
+            painter.drawText(box.adjusted(NOTE_PAD, NOTE_PAD, -NOTE_PAD, -NOTE_PAD),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), note.text)
+        painter.restore()
+
+    def _colour(self, color: str) -> tuple[QPen, QBrush]:
+        made = self._colours.get(color)
+        if made is None:
+            made = self._colours[color] = (pg.mkPen(color), pg.mkBrush(color))
+        return made
+
+
+def _path(line: Line) -> QPainterPath:
+    xs, ys = np.asarray(line.xs, dtype=float), np.asarray(line.ys, dtype=float)
+    if line.pairs:
+        return pg.arrayToQPath(xs, ys, connect="pairs")
+    path = QPainterPath()
+    if len(xs):
+        path.moveTo(xs[0], ys[0])
+        for x, y in zip(xs[1:], ys[1:], strict=True):
+            path.lineTo(x, y)
+    return path
+
