@@ -739,3 +739,41 @@ def test_a_cached_scatter_shows_the_points_a_pan_brings_into_view(qtbot):
     whole = _ink(_repainted_whole(widget))
     assert whole.sum() > 1.5 * before  # the point at x = −1.1 came into view
     assert _within(shown, whole, 1) and _within(whole, shown, 1)
+
+
+def test_a_wide_line_traced_with_a_thin_pen_covers_what_the_wide_pen_strokes(qtbot, monkeypatch):
+    """An opaque solid 2- or 3-pixel pen is drawn as a 1-pixel line at a few offsets (Qt strokes wide lines as
+    polygons, several times slower): the picture is the wide stroke's to a pixel; translucent, dashed or wider
+    pens are stroked as they are."""
+    from PySide6.QtCore import Qt
+
+    from app.widgets import polylines
+    from app.widgets.polylines import Polylines, tracing
+
+    assert tracing(pg.mkPen("#d00000", width=3))[1] == ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))
+    assert len(tracing(pg.mkPen("#d00000", width=2))[1]) == 4
+    assert tracing(pg.mkPen((208, 0, 0, 170), width=3)) is None  # the passes would darken where they overlap
+    assert tracing(pg.mkPen("#d00000", width=3, style=Qt.PenStyle.DashLine)) is None
+    assert tracing(pg.mkPen("#d00000", width=4)) is None and tracing(pg.mkPen("#d00000", width=1)) is None
+
+    def picture(trace_from):
+        monkeypatch.setattr(polylines, "TRACE_FROM", trace_from)
+        widget = shown_plot(qtbot, 400, 300)
+        layer = Polylines(range(2), settled=True)
+        widget.getPlotItem().addItem(layer)
+        rng = np.random.default_rng(3)
+        for key, (color, width) in enumerate((("#d00000", 3), ("#0000d0", 2))):
+            layer.set_pen(key, pg.mkPen(color, width=width))
+            walk = np.clip(np.cumsum(rng.standard_normal(400)) / 15, -0.9, 0.9)
+            layer.set_data(key, np.linspace(-0.9, 0.9, 400), walk)
+        QApplication.instance().processEvents()
+        return _ink(widget.viewport().grab().toImage())
+
+    traced, stroked = picture(0), picture(10**9)
+    assert traced.sum() > 0.8 * stroked.sum()  # as much ink, not a thin line
+    assert _within(stroked, traced, 1)  # nothing of the wide line missing
+    near = stroked.copy()
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            near |= np.roll(np.roll(stroked, dy, axis=0), dx, axis=1)
+    assert (traced & ~near).sum() <= 0.01 * traced.sum()  # and nothing more but sharp turns' tips (bevel joins cut)
