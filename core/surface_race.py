@@ -18,6 +18,7 @@ __all__ = ["CHECKPOINT_EVERY", "SurfaceRace", "Track"]
 
 CHECKPOINT_EVERY = 256  # steps between two snapshots of a racer: an old step's picture state is ≤ this many away
 KEEP_STATES = 8  # a worker's states kept near the head (one every STATE_EVERY steps); further back, fewer
+PRUNE_EVERY = 256  # steps played between two looks for states to let go
 COMPACT_ROWS = 512  # played rows a fed buffer drops at once (it then holds only what is still to come)
 _generations = itertools.count(1)
 
@@ -48,6 +49,7 @@ class Track:
         self._fed_from = 0
         self._fed_end: tuple[str, str, str] | None = None  # how the fed rows end, if the racer stopped
         self._replayed: tuple[int, object] | None = None  # the last step rebuilt, (index, Step)
+        self._pruned_at = 0  # the length the states were last pruned at
 
     @property
     def n(self) -> int:
@@ -217,7 +219,11 @@ class Track:
         self._states = {c: data for c, data in self._states.items() if c <= head}
 
     def _prune(self) -> None:
-        """Keep every worker state near the head, further back only one per CHECKPOINT_EVERY steps."""
+        """Keep every worker state near the head, further back only one per CHECKPOINT_EVERY steps (looked over
+        once every PRUNE_EVERY steps played: the states computed ahead are many, and a frame plays a few dozen)."""
+        if abs(self.n - self._pruned_at) < PRUNE_EVERY:
+            return
+        self._pruned_at = self.n
         if len(self._states) > 2 * KEEP_STATES:
             old = self.n - 1 - KEEP_STATES * STATE_EVERY
             self._states = {c: d for c, d in self._states.items() if c >= old or c % CHECKPOINT_EVERY == 0}

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 import core
+from core import ahead
 from core.ahead import AHEAD, FOCUS_EVERY, STATE_EVERY, Ahead, advance_guarded, pack, recipe, surface_from, unpack
 from core.paths import ALL_METHODS, Runner
-from core.surface_race import CHECKPOINT_EVERY, SurfaceRace
+from core.surface_race import CHECKPOINT_EVERY, KEEP_STATES, PRUNE_EVERY, SurfaceRace
 from tests.core.test_surface_race import MAX_BYTES_PER_STEP, info_equal
 
 SURFACE = core.SURFACES["rosenbrock"]
@@ -84,10 +85,11 @@ def test_a_race_computed_ahead_is_the_race_computed_here_to_the_last_bit():
             assert a.last.point.tolist() == b.last.point.tolist(), method
 
 
-def test_the_racer_in_focus_gets_a_state_every_few_steps_and_its_pictures_are_the_same():
+def test_the_racer_in_focus_gets_a_state_every_few_steps_and_its_pictures_are_the_same(monkeypatch):
     """The racer whose aids are drawn is sent a state every FOCUS_EVERY steps (its picture is rebuilt ten times a
     second), the others every STATE_EVERY; a change of focus holds from the next chunk on; the pictures replayed
     from those states are the ones computed here."""
+    monkeypatch.setattr(ahead, "CHUNK_S", 0.002)  # chunks of a few dozen steps: a fast machine does all 700 in 20 ms
     here, fed = race_pair(700)
     here.advance(700)
     worker = _worker_for(fed)
@@ -226,6 +228,9 @@ def test_memory_per_racer_step_of_a_race_computed_ahead_stays_under_100_bytes():
     racer_steps = sum(track.n for track in fed.tracks.values())
     assert racer_steps > 5 * (steps - 100)
     assert grown / racer_steps <= MAX_BYTES_PER_STEP, f"{grown / racer_steps:.0f} bytes per racer-step"
+    for track in fed.tracks.values():  # far behind the head only a state per CHECKPOINT_EVERY steps is kept
+        far = track.n - 1 - KEEP_STATES * STATE_EVERY - PRUNE_EVERY
+        assert all(c % CHECKPOINT_EVERY == 0 for c in track._states if c < far), track.method
 
 
 def test_rows_behind_the_head_do_not_make_the_frames_wait_for_the_worker():
