@@ -80,6 +80,9 @@ def test_chart_values_floor_zero_and_leave_gaps_for_what_cannot_be_drawn(qtbot):
                           equal_nan=True)
     charts.set_axes(loss_log=False, loss_label="f", distance_known=True, x_label="iteration", loss_range=(-1, 1))
     assert np.array_equal(charts._y("loss", raw), [0.0, 1e-3, 100.0, -2.0] + [np.nan] * 4, equal_nan=True)
+    raw += [HUGE, np.nextafter(HUGE, 0), 1e-300, 3.7e5, 5e-17]
+    for name in ("loss", "grad_norm"):  # a dot's one value is placed as the line's values are
+        np.testing.assert_array_equal([charts._y_one(name, v) for v in raw], charts._y(name, raw))
 
 
 def test_a_chart_line_fed_a_growing_series_shows_what_decimating_it_whole_shows(qtbot):

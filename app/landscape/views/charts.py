@@ -1,6 +1,7 @@
 """Three charts under the surface: loss, gradient norm and distance to the nearest minimum, per racer."""
 from __future__ import annotations
 
+import math
 from functools import partial
 
 import numpy as np
@@ -308,9 +309,18 @@ class Charts(pg.GraphicsLayoutWidget):
             if self._dot_points[name].pop(method, None) is not None:
                 self._dirty.add(name)
 
+    def _y_one(self, name: str, y: float) -> float:
+        """`_y` of one value (a dot's), without the arrays."""
+        y = float(y)
+        if not self.log[name]:
+            return y if abs(y) < HUGE else math.nan
+        if not 0 <= y < HUGE:  # negative, huge or NaN: not drawn
+            return math.nan
+        return float(np.log10(max(y, LOG_FLOOR)))
+
     def set_dot(self, name: str, method: str, x: float | None, y: float | None) -> None:
         """Where `method` was at the timeline position in chart `name` (None hides the dot)."""
-        value = None if x is None or y is None else float(self._y(name, [y])[0])
+        value = None if x is None or y is None else self._y_one(name, y)
         points = self._dot_points[name]
         new = None if value is None or not np.isfinite(value) else (float(x), value)
         if points.get(method) != new:

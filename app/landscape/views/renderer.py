@@ -66,6 +66,8 @@ class Renderer:
         self._frame = 0
         self._aids_at = -math.inf  # when the aids were last drawn
         self._skipped = False  # whether the last frame skipped its chart's turn for the aids
+        self._iota = np.arange(1024, dtype=float)  # 0, 1, 2, …: the charts' x on the iteration axis (read-only)
+        self._iota.flags.writeable = False
 
     def start(self, method: str, capacity: int, surface) -> None:
         """A racer (re)joins: fresh chart series, nothing of it drawn yet."""
@@ -128,6 +130,13 @@ class Renderer:
             self.aids.show(scene.selected, race.tracks.get(scene.selected), k, scene.aids, self.view.visible_box())
         self.playback.show_state(playing, k, race.head)
 
+    def _iterations(self, n: int) -> np.ndarray:
+        """0, 1, …, n − 1 as floats: a view of one array, grown when too short (not a new array per curve)."""
+        if len(self._iota) < n:
+            self._iota = np.arange(max(n, 2 * len(self._iota)), dtype=float)
+            self._iota.flags.writeable = False
+        return self._iota[:n]
+
     def _draw_racer(self, method, track, k, playing, curves, iterations) -> None:
         i = track.at(k)
         state = (i, track.n)
@@ -143,7 +152,7 @@ class Renderer:
             if self._drawn.get((name, method)) == drawn:
                 continue
             if x is None:
-                x = np.arange(i + 1, dtype=float) if iterations else series.cost[: i + 1]
+                x = self._iterations(i + 1) if iterations else series.cost[: i + 1]
             y = {"loss": series.loss, "grad_norm": track.grad_norms, "distance": series.distance}[name]
             moved.append((method, x, None if y is None else y[: i + 1]))
             self.charts.set_dot(name, method, last_x, None if y is None else y[i])
