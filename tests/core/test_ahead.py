@@ -158,9 +158,14 @@ def test_a_packed_state_walks_on_exactly_as_the_runner_it_came_from(method):
     assert len(data) < 4000  # a state every STATE_EVERY steps stays a small share of a step's 44 bytes
     copy = unpack(data, SURFACE)
     assert copy.surface is SURFACE and copy.columns is None
+    assert copy._rng._generator is None  # the noise generator is made again only when a step draws from it
     for _ in range(60):
         runner.advance(), copy.advance()
         assert runner.last.point.tolist() == copy.last.point.tolist() and runner.status == copy.status
+    again = unpack(pack(copy), SURFACE)  # a state packed from an unpacked one (a new job from the GUI's runner)
+    for _ in range(70):  # past two more blocks of normals
+        runner.advance(), again.advance()
+        assert runner.last.point.tolist() == again.last.point.tolist() and runner.status == again.status
 
 
 def test_the_worker_stays_within_ahead_of_what_was_played_and_goes_on_when_told():
