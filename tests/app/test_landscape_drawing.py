@@ -1,9 +1,11 @@
 """The drawing shortcuts lose nothing visible: contour segments = pyqtgraph's isocurve, thinned trails and
 decimated charts keep every pixel a full drawing would touch."""
+import itertools
+
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from app.landscape.views.charts import decimate
@@ -637,11 +639,19 @@ def test_an_aid_is_drawn_once_per_change_not_again_when_a_marker_passes_over_it(
     assert overlay.paints == drawn  # copied, not drawn again
     shown, whole = _ink(widget.viewport().grab().toImage()), _ink(_repainted_whole(widget))
     assert _within(shown, whole, 1) and _within(whole, shown, 1)  # the arrow whole, and nothing left behind
+    drawn = overlay.paints  # (the whole repaint painted it)
     overlay.set_parts(arrow(-0.5, 0.1, 0.3, 0.4))
     app.processEvents()
     assert overlay.paints > drawn  # a change is drawn
     shown, whole = _ink(widget.viewport().grab().toImage()), _ink(_repainted_whole(widget))
     assert _within(shown, whole, 1) and _within(whole, shown, 1)  # no trace of the arrow before
+    plot.getViewBox().setRange(xRange=(-2, 2), yRange=(-1.5, 2.5), padding=0)  # a zoom and a pan: the head and
+    app.processEvents()  # the label keep their size in pixels about the arrow's new place on screen
+    shown, whole = _ink(widget.viewport().grab().toImage()), _ink(_repainted_whole(widget))
+    assert _within(shown, whole, 1) and _within(whole, shown, 1)
+    overlay.clear()  # the aids turned off: nothing left
+    app.processEvents()
+    assert not _ink(widget.viewport().grab().toImage()).any()
 
 
 def test_a_trail_and_its_halo_share_one_path_and_far_points_still_leave_gaps(qtbot):
@@ -745,38 +755,63 @@ def test_a_cached_scatter_shows_the_points_a_pan_brings_into_view(qtbot):
 
 
 def test_a_wide_line_traced_with_a_thin_pen_covers_what_the_wide_pen_strokes(qtbot, monkeypatch):
-    """An opaque solid 2- or 3-pixel pen is drawn as a 1-pixel line at a few offsets (Qt strokes wide lines as
-    polygons, several times slower): the picture is the wide stroke's to a pixel; translucent, dashed or wider
-    pens are stroked as they are."""
+    """An opaque solid 3-pixel pen is drawn as a 1-pixel line at the offsets of a 3×3 square (Qt strokes
+    wide lines as polygons, several times slower): level and steep lines cover the wide stroke's pixels, a
+    diagonal a little more, a line grown piece by piece what it covers drawn whole; translucent, dashed or wider
+    pens (and 2-pixel ones, whose second pixel's side depends on where the line lies within its pixel), and short
+    lines, are stroked as they are."""
     from PySide6.QtCore import Qt
 
     from app.widgets import polylines
     from app.widgets.polylines import Polylines, tracing
 
-    assert tracing(pg.mkPen("#d00000", width=3))[1] == ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))
-    assert len(tracing(pg.mkPen("#d00000", width=2))[1]) == 4
+    assert len(tracing(pg.mkPen("#d00000", width=3))[1]) == 9 and tracing(pg.mkPen("#d00000", width=2)) is None
     assert tracing(pg.mkPen((208, 0, 0, 170), width=3)) is None  # the passes would darken where they overlap
     assert tracing(pg.mkPen("#d00000", width=3, style=Qt.PenStyle.DashLine)) is None
     assert tracing(pg.mkPen("#d00000", width=4)) is None and tracing(pg.mkPen("#d00000", width=1)) is None
-
-    def picture(trace_from):
+    def picture(trace_from, width, xs, ys, pieces=1):
         monkeypatch.setattr(polylines, "TRACE_FROM", trace_from)
-        widget = shown_plot(qtbot, 400, 300)
-        layer = Polylines(range(2), settled=True)
+        widget = shown_plot(qtbot, 300, 300)
+        layer = Polylines([0], settled=True)
         widget.getPlotItem().addItem(layer)
-        rng = np.random.default_rng(3)
-        for key, (color, width) in enumerate((("#d00000", 3), ("#0000d0", 2))):
-            layer.set_pen(key, pg.mkPen(color, width=width))
-            walk = np.clip(np.cumsum(rng.standard_normal(400)) / 15, -0.9, 0.9)
-            layer.set_data(key, np.linspace(-0.9, 0.9, 400), walk)
+        layer.set_pen(0, pg.mkPen("#d00000", width=width))
+        cuts = np.linspace(0, len(xs) - 1, pieces + 1).astype(int)
+        layer.set_data(0, xs[: cuts[1] + 1], ys[: cuts[1] + 1])
+        for a, b in itertools.pairwise(cuts[1:]):
+            QApplication.instance().processEvents()  # painted, so the next piece is painted onto its picture
+            layer.extend(0, xs[a: b + 1], ys[a: b + 1])
         QApplication.instance().processEvents()
         return _ink(widget.viewport().grab().toImage())
 
-    traced, stroked = picture(0), picture(10**9)
-    assert traced.sum() > 0.8 * stroked.sum()  # as much ink, not a thin line
-    assert _within(stroked, traced, 1)  # nothing of the wide line missing
-    near = stroked.copy()
-    for dy in (-1, 0, 1):
-        for dx in (-1, 0, 1):
-            near |= np.roll(np.roll(stroked, dy, axis=0), dx, axis=1)
-    assert (traced & ~near).sum() <= 0.01 * traced.sum()  # and nothing more but sharp turns' tips (bevel joins cut)
+    t = np.linspace(-0.8, 0.8, 300)
+    for xs, ys in ((t, 0 * t + 0.1), (0 * t - 0.1, t), (t, 0 * t - 0.37), (0 * t + 0.23, t)):  # level, steep
+        stroked = picture(10**9, 3, xs, ys)
+        assert stroked.sum() > 450  # a wide line across the plot
+        assert np.array_equal(picture(0, 3, xs, ys), stroked)  # the same pixels
+    stroked, traced = picture(10**9, 3, t, 0.9 * t), picture(0, 3, t, 0.9 * t)  # a diagonal: a little bolder
+    assert _within(stroked, traced, 1) and _within(traced, stroked, 1)  # (the caps at its ends lie along it)
+    assert stroked.sum() <= traced.sum() <= 1.25 * stroked.sum()
+    rng = np.random.default_rng(3)
+    walk = np.clip(np.cumsum(rng.standard_normal(400)) / 15, -0.9, 0.9)
+    x = np.linspace(-0.9, 0.9, 400)
+    whole = picture(0, 3, x, walk)
+    assert np.array_equal(picture(0, 3, x, walk, pieces=8), whole)  # new pieces painted onto the picture alike
+    assert picture(401, 3, x, walk).sum() < whole.sum()  # a short line is stroked by the wide pen
+
+    class Counting(QPainter):
+        paths = 0
+
+        def drawPath(self, path):  # noqa: N802 (Qt's name)
+            self.paths += 1
+            super().drawPath(path)
+
+    monkeypatch.setattr(polylines, "TRACE_FROM", 200)
+    line = polylines._Line(pg.mkPen("#d00000", width=3))
+    piece = pg.arrayToQPath(np.arange(10.0), np.arange(10.0))
+    image = QImage(50, 50, QImage.Format.Format_ARGB32_Premultiplied)
+    for points, paths in ((400, 9), (150, 1)):  # a piece of a long line is traced, of a short one stroked
+        line.points = points
+        painter = Counting(image)
+        polylines._stroke(painter, line, [piece], False)
+        painter.end()
+        assert painter.paths == paths, points

@@ -345,6 +345,8 @@ def test_visual_aids_appear_for_the_selected_racer(tab, method, aid, parts):
     assert parts <= drawn(tab).aids.drawn()
     tab.controller.tuning.set_aid(aid, False)
     assert not parts & drawn(tab).aids.drawn()
+    aids = drawn(tab).aids  # as they always lay: the lines under the markers, the arrows and notes over them
+    assert aids.model_lines.zValue() < aids.under.zValue() < aids.lookahead.zValue() < aids.overlay.zValue()
 
 
 def test_lookahead_point_is_cores(tab):

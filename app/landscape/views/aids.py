@@ -4,8 +4,10 @@ Every vector, point, contour and number drawn comes from core (the Step's `grad`
 points, QuadraticModel's contours, core.measures); the only arithmetic here is display scaling (vectors in
 gradient units share one on-screen length scale).
 
-The arrows, legs, paths, boxes and notes are parts of one overlay (app.widgets.overlay): one cached picture,
-painted once per change. The scatters and the model's contours (many segments) are items of their own.
+The arrows, legs, paths, boxes and notes are parts of two overlays (app.widgets.overlay), each one cached
+picture painted once per change: the legs, paths, the √G box and the eigenvectors under the look-ahead and trial
+markers, the arrows and notes over them. The scatters and the model's contours (many segments) are items of their
+own.
 """
 from __future__ import annotations
 
@@ -41,15 +43,20 @@ class Aids:
 
     def __init__(self, plot: pg.PlotItem):
         self.plot = plot
-        self.overlay = Overlay()  # arrows, legs, paths, the √G box, the eigenvectors and every note
+        self.under = Overlay()  # the legs, the look-ahead and trial paths, the √G box and the eigenvectors
+        self.under.setZValue(65)
+        self.overlay = Overlay()  # over the markers (66): the arrows and every note
         self.overlay.setZValue(70)
-        plot.addItem(self.overlay, ignoreBounds=True)
+        for layer in (self.under, self.overlay):
+            plot.addItem(layer, ignoreBounds=True)
         self._box = (-1.0, 1.0, -1.0, 1.0)  # the visible view (xmin, xmax, ymin, ymax): notes are kept inside it
         self.lookahead = self._scatter()
         self.model_lines = self._curve(theme.AID_COLORS["quadratic"], connect="pairs")
+        self.model_lines.setZValue(64)  # the model's contours under its eigenvectors
         self.trials = self._scatter()
         self._model_cache: tuple = (None, None)
-        self._parts: list = []
+        self._parts: list = []  # the overlay's, then the layer under it's
+        self._under: list = []
         self._shown: set = set()
         self._pens: dict = {}
         self._scale = theme.scale(False)
@@ -78,10 +85,12 @@ class Aids:
         """What is drawn now: the overlay's parts ("gradient", "gradient.head", "gradient.label", "legs",
         "accum", "accum.text", "eigen", …) and "lookahead", "quadratic", "trials" for the items of their own."""
         names = {"lookahead": self.lookahead, "quadratic": self.model_lines, "trials": self.trials}
-        return self.overlay.names() | {name for name, item in names.items() if item.isVisible()}
+        return (self.overlay.names() | self.under.names()
+                | {name for name, item in names.items() if item.isVisible()})
 
     def clear(self) -> None:
         self.overlay.clear()
+        self.under.clear()
         for item in self._items():
             if item.isVisible():
                 item.hide()
@@ -89,9 +98,10 @@ class Aids:
     # -- placing ----------------------------------------------------------------------------------------------
     def show(self, method: str, track, k: int, on: dict[str, bool], box) -> None:
         """Draw the aids switched on in `on` for `method`'s racer at timeline position k; `box` = visible view."""
-        self._shown, self._parts = set(), []
+        self._shown, self._parts, self._under = set(), [], []
         self._place(method, track, k, on, box)
         self.overlay.set_parts(self._parts)
+        self.under.set_parts(self._under)
         for item in self._items():
             if item not in self._shown and item.isVisible():
                 item.hide()
@@ -202,7 +212,8 @@ class Aids:
                        f"λ = {format_number(lams[0], 3)}, {format_number(lams[1], 3)}  ({model.kind})", *ends[3])
 
     def _line(self, name: str, color: str, xs, ys, pairs: bool = False) -> None:
-        self._parts.append(Line(name, self._pen(name, theme.AID_COLORS[color]), tuple(map(float, xs)),
+        """A line under the markers and arrows (as the legs, paths, box and eigenvectors always were)."""
+        self._under.append(Line(name, self._pen(name, theme.AID_COLORS[color]), tuple(map(float, xs)),
                                 tuple(map(float, ys)), pairs))
 
     def _note(self, name: str, color: str, text: str, x: float, y: float) -> None:
