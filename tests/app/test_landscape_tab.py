@@ -136,6 +136,35 @@ def test_playing_draws_one_frame_per_tick_coalescing_the_steps(tab, qtbot, monke
     assert tab.controller.race.head == head + 15 and frames == [head + 5, head + 10, head + 15]
 
 
+def test_playing_a_chart_takes_a_new_x_range_on_its_own_turn_and_paused_all_show_the_same(tab):
+    """A growing race widens the charts' x range now and then: while playing, each chart takes the new range in
+    the frame of its turn (its lines then painted afresh once, not the old lines at the new scale first, and not
+    all three charts in one frame); paused, every chart shows the same range."""
+    import app.landscape.views.renderer as module
+
+    c, charts = tab.controller, tab.charts
+    c.scene.aids = dict.fromkeys(c.scene.aids, False)  # a chart every frame
+    c.player.set_speed(4.0)  # stepped here, four steps a frame: the range grows every few frames
+    c.player.set_max_steps(600)
+    c.player.play()
+    c.player.frames.stop()  # frames driven by hand
+    c.player.playing = c.player.frames.ticking = True
+    turns = []
+    real = charts.refresh_dots
+    charts.refresh_dots = lambda due, **kw: (turns.append(tuple(due)), real(due, **kw))[1]
+    changes = 0
+    for _ in range(120):
+        before = dict(charts._right)
+        turns.clear()
+        c.player.frames.frame()
+        moved = {name for name in module.CHARTS if charts._right[name] != before[name]}
+        assert moved <= set(turns[0]), (moved, turns)  # only the chart whose turn it was
+        changes += len(moved)
+    assert changes >= 6  # the range grew several times (for each chart)
+    c.player.pause()
+    assert len(set(charts._right.values())) == 1
+
+
 def test_playing_the_aids_take_frames_of_their_own_and_the_charts_keep_their_turns(tab, monkeypatch):
     """While playing, the three charts take turns and the aids come at 10 Hz; a frame that redraws the aids skips
     its chart's turn (the two do not stack up in one frame), but never two frames running: were the aids due every

@@ -209,7 +209,7 @@ class Charts(pg.GraphicsLayoutWidget):
             plot.geometryChanged.connect(lambda n=name: self._set_title(n) if hasattr(self, "_loss_label") else None)
         self._dot_points: dict[str, dict[str, tuple[float, float]]] = {n: {} for n in CHARTS}
         self._dirty: set[str] = set()  # charts whose dots moved since they were last pushed
-        self._right = None
+        self._right: dict[str, float | None] = dict.fromkeys(CHARTS)  # each chart's x range's right end
         self._scale = theme.scale(False)
         self.set_axes(loss_log=True, loss_label="f − f*", distance_known=True, x_label="iteration")
         self.apply_scale(self._scale)
@@ -257,7 +257,7 @@ class Charts(pg.GraphicsLayoutWidget):
         """`show` for each (method, x, y) of `curves` in chart `name`: their newest points go to the live layer in
         one call (one rectangle repainted) and the y range is fitted once."""
         columns = max(int(self.plots[name].getViewBox().width()), 50)
-        right = self._right or 10.0
+        right = self._right[name] or 10.0
         live, extents = [], self._extent[name]
         transform = partial(self._y, name)  # raw values to plotted ones
         for method, x, y in curves:
@@ -341,17 +341,17 @@ class Charts(pg.GraphicsLayoutWidget):
     def column(self, name: str, x: float) -> int:
         """The screen column (pixel) of x in chart `name`."""
         columns = max(int(self.plots[name].getViewBox().width()), 50)
-        return int(x * columns / (self._right or 10.0))
+        return int(x * columns / (self._right[name] or 10.0))
 
-    def set_x_range(self, right: float) -> bool:
-        """Show x from 0 to `right` on every chart; True if that changed (curves must then be re-decimated)."""
+    def set_x_range(self, right: float, names=CHARTS) -> list[str]:
+        """Show x from 0 to `right` on the charts `names`; those whose range changed (their curves must then be
+        decimated anew)."""
         right = max(float(right), 10.0)
-        if right == self._right:
-            return False
-        self._right = right
-        for plot in self.plots.values():
-            plot.setXRange(0, right, padding=0.02)
-        return True
+        changed = [name for name in names if self._right[name] != right]
+        for name in changed:
+            self._right[name] = right
+            self.plots[name].setXRange(0, right, padding=0.02)
+        return changed
 
     def refresh_dots(self, names=CHARTS, force: bool = False) -> None:
         """Push the per-racer dots of the charts `names` whose dots moved (at most once per frame)."""

@@ -110,10 +110,11 @@ class Renderer:
             right = 1.1 * race.head  # a margin, so the newest step's dots are not on the frame
         else:
             right = 1.1 * max((gradient_cost(t.evals[t.n - 1: t.n])[0] for t in race.tracks.values()), default=0)
-        # curves are decimated per pixel column: a new range redoes them
-        if self.charts.set_x_range(max(MIN_X_RANGE, nice_ceiling(right))):
-            for name in CHARTS:
-                self.forget(view=name)
+        # Curves are decimated per pixel column: a new range redoes them. While playing, a chart takes a new range
+        # on its own turn, so that each chart's lines are painted afresh once (in its frame), not twice (the old
+        # lines at the new scale, then the new lines) and all three in one frame.
+        for name in self.charts.set_x_range(max(MIN_X_RANGE, nice_ceiling(right)), due if playing else CHARTS):
+            self.forget(view=name)
         curves = {name: [] for name in due}  # per due chart, the (method, x, y) of the curves that moved
         for method in race.methods():
             self._draw_racer(method, race.tracks[method], k, playing, curves, iterations)
