@@ -18,6 +18,7 @@ point) really is 5,000 points long.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import statistics
 import subprocess
@@ -235,7 +236,7 @@ def frames_once(speed: float, presentation: bool) -> None:
     with landscape_tab(app) as tab:
         times, cpu, achieved = frame_times(tab, app, speed, presentation)
     print(json.dumps({"median": statistics.median(times), "p95": percentile(times, 95),
-                      "cpu_p95": percentile(cpu, 95), "steps": achieved}))
+                      "cpu_p95": percentile(cpu, 95), "max": max(times), "steps": achieved}))
 
 
 def against(tree: str, rounds: int = 3) -> None:
@@ -259,10 +260,13 @@ def against(tree: str, rounds: int = 3) -> None:
             median = statistics.median(s["median"] for s in samples[root])
             p95 = statistics.median(s["p95"] for s in samples[root])
             cpu = statistics.median(s["cpu_p95"] for s in samples[root])
-            each = ", ".join(f"{s['median']:.1f}/{s['p95']:.1f}/{s['cpu_p95']:.1f}" for s in samples[root])
+            worst = statistics.median(s.get("max", math.nan) for s in samples[root])
+            each = ", ".join(f"{s['median']:.1f}/{s['p95']:.1f}/{s['cpu_p95']:.1f}/{s.get('max', math.nan):.0f}"
+                             for s in samples[root])
             steps = statistics.median(s["steps"] for s in samples[root])
             print(f"{mode} {speed:g}×, {label}: median {median:.1f} ms, p95 {p95:.1f} ms, GUI-thread CPU p95 "
-                  f"{cpu:.1f} ms, {steps:.1f} steps a frame (rounds, median/p95/CPU p95: {each})")
+                  f"{cpu:.1f} ms, slowest {worst:.0f} ms, {steps:.1f} steps a frame (rounds, median/p95/CPU p95/"
+                  f"slowest: {each})")
         emit(f"landscape frame p95 ({mode}, {speed:g}×), this tree vs another",
              statistics.median(s["p95"] for s in samples[here]), "ms", peer=tree,
              peer_value=statistics.median(s["p95"] for s in samples[tree]),
