@@ -113,13 +113,6 @@ class Overlay(pg.GraphicsObject):
         """The names of the parts drawn now."""
         return {p.name for p, _ in self._lines} | {p.name for p in self._heads} | {p.name for p in self._notes}
 
-    def part(self, name: str):
-        """The drawn part called `name` (a Line, Head or Note), or None."""
-        for p in [p for p, _ in self._lines] + self._heads + self._notes:
-            if p.name == name:
-                return p
-        return None
-
     def note_size(self, text: str, font: QFont) -> tuple[int, int]:
         """A note's box in pixels, (width, height)."""
         key = (text, font.key())
@@ -158,9 +151,9 @@ class Overlay(pg.GraphicsObject):
         for _line, path in self._lines:
             rect = rect.united(path.boundingRect())
         to_device = self.deviceTransform_()
-        if to_device is not None and (self._heads or self._notes):
+        if to_device is not None:
             back, invertible = to_device.inverted()
-            if invertible:
+            if invertible and (self._heads or self._notes):
                 boxes = QRectF()
                 for head in self._heads:
                     tip = to_device.map(QPointF(head.x1, head.y1))
@@ -169,10 +162,8 @@ class Overlay(pg.GraphicsObject):
                 for note in self._notes:
                     boxes = boxes.united(self._note_box(note, to_device))
                 rect = rect.united(back.mapRect(boxes))
-        if not rect.isNull() and to_device is not None:  # room for the pens' width, in pixels
-            widest = max([line.pen.widthF() for line, _ in self._lines] + [1.0])
-            back, invertible = to_device.inverted()
-            if invertible:
+            if not rect.isNull() and invertible:  # room for the pens' width, in pixels
+                widest = max([line.pen.widthF() for line, _ in self._lines] + [1.0])
                 pad = back.mapRect(QRectF(0, 0, widest + 2, widest + 2))
                 rect = rect.adjusted(-pad.width(), -pad.height(), pad.width(), pad.height())
         if rect != self._rect:
@@ -230,13 +221,5 @@ class Overlay(pg.GraphicsObject):
 
 
 def _path(line: Line) -> QPainterPath:
-    xs, ys = np.asarray(line.xs, dtype=float), np.asarray(line.ys, dtype=float)
-    if line.pairs:
-        return pg.arrayToQPath(xs, ys, connect="pairs")
-    path = QPainterPath()
-    if len(xs):
-        path.moveTo(xs[0], ys[0])
-        for x, y in zip(xs[1:], ys[1:], strict=True):
-            path.lineTo(x, y)
-    return path
-
+    return pg.arrayToQPath(np.asarray(line.xs, dtype=float), np.asarray(line.ys, dtype=float),
+                           connect="pairs" if line.pairs else "all")

@@ -287,14 +287,14 @@ class Polylines(pg.GraphicsObject):
             left, right = exposed.left() - pad_x, exposed.right() + pad_x
             top, bottom = exposed.top() - pad_y, exposed.bottom() + pad_y
         drawn = 0
-        thin = not painter.testRenderHint(QPainter.RenderHint.Antialiasing)  # (an antialiased line is not traced)
+        antialias = painter.testRenderHint(QPainter.RenderHint.Antialiasing)  # (an antialiased line is not traced)
         for line in self._lines.values():
             if not line.pieces:
                 continue
             paths = [path for _x, _y, path, bounds in line.pieces
                      if not (cull and bounds is not None and (  # none of its pixels are being repainted
                          bounds[1] < left or bounds[0] > right or bounds[3] < top or bounds[2] > bottom))]
-            _stroke(painter, line, paths, not thin)
+            _stroke(painter, line, paths, antialias)
             drawn += len(paths)
         return drawn
 
