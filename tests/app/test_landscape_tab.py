@@ -483,12 +483,22 @@ def test_an_lr_edit_stays_with_its_surface_unless_pinned(tab):
 
 
 def test_the_speed_label_says_what_is_achieved_when_the_machine_cannot_keep_up(tab, monkeypatch):
+    import types
+
     import app.landscape.player as module
 
     c = tab.controller
     c.ahead.enabled = False  # the GUI thread's own stepping (the worker's is tested in test_landscape_ahead)
     c.player.set_max_steps(20_000)
-    monkeypatch.setattr(module, "STEP_BUDGET_S", 2e-4)  # a slow machine: a few steps per frame at most
+    # A slow machine, on a clock of its own (a fast one made 50× within the real budget, back to back): every
+    # look at the clock takes 1 ms, so the 5 ms stepping budget runs out after a few of the 50 steps owed.
+    clock = [100.0]
+
+    def perf_counter():
+        clock[0] += 0.001
+        return clock[0]
+
+    monkeypatch.setattr(module, "time", types.SimpleNamespace(perf_counter=perf_counter))
     c.player.set_speed(50.0)
     c.player.playing = c.player.frames.ticking = True
     for _ in range(40):
