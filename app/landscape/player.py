@@ -85,6 +85,7 @@ class Player(QObject):
     def set_speed(self, speed: float) -> None:
         self.c.scene.set_speed(float(speed))
         self._made.clear()  # the label measures the new speed afresh
+        self.c.ahead.warm(self.c.scene.speed)  # a fast speed: the worker process starts now, not at Play
 
     def set_max_steps(self, max_steps: int) -> None:
         self.c.scene.set_max_steps(int(max_steps))

@@ -121,6 +121,42 @@ def test_slow_play_starts_no_process(tab, qtbot):
     assert not c.ahead.running
 
 
+def test_choosing_a_fast_speed_starts_the_worker_before_play_and_a_slow_one_does_not(tab, qtbot):
+    """The process takes about a second to send its first rows, in which the frames step the race themselves at
+    a fraction of the speed asked for: it is started when the speed is chosen, not when Play is pressed."""
+    c = tab.controller
+    c.set_surface("rosenbrock")
+    c.player.set_speed(2.0)
+    assert not c.ahead.running
+    c.player.set_speed(20.0)
+    assert c.ahead.running and not c.player.playing and c.race.head == 0  # started; nothing played
+    c.player.set_max_steps(100_000)
+    c.player.play()
+    qtbot.waitUntil(lambda: c.race.fed, timeout=FED_WITHIN_MS)
+    head = c.race.head
+    qtbot.waitUntil(lambda: c.race.head > head + 500, timeout=FED_WITHIN_MS)
+    c.player.pause()
+    same_as_computed_here(c)
+
+
+def test_a_disabled_or_broken_worker_is_not_started_by_choosing_a_speed(tab):
+    c = tab.controller
+    c.ahead.enabled = False
+    c.player.set_speed(50.0)
+    assert not c.ahead.running
+    c.ahead.enabled, c.ahead.broken = True, "the worker process ended"
+    c.player.set_speed(20.0)
+    assert not c.ahead.running
+
+
+def test_closing_the_window_after_choosing_a_fast_speed_ends_the_waiting_worker(window, qtbot):
+    c = window.tab("landscape").controller
+    c.player.set_speed(50.0)
+    process = c.ahead.driver._worker.process
+    window.close()
+    assert not c.ahead.running and not process.is_alive()
+
+
 def test_closing_the_window_while_the_worker_computes_ends_the_process(window, qtbot):
     tab = window.tab("landscape")
     c = play_fast(tab, qtbot)
