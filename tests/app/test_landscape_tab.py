@@ -165,6 +165,46 @@ def test_playing_a_chart_takes_a_new_x_range_on_its_own_turn_and_paused_all_show
     assert len(set(charts._right.values())) == 1
 
 
+def test_playing_fast_the_charts_x_range_holds_the_next_second_and_pausing_keeps_it(tab, monkeypatch):
+    """At 50× the x axis reaches where the race will be a second from now, so it steps out a few times a race
+    (each step draws a chart afresh) instead of at every nice number; pausing leaves it; a reset or a finished
+    race fits it again, and it is never wider than Max steps needs."""
+    import app.landscape.player as player
+
+    c, charts = tab.controller, tab.charts
+    c.ahead.enabled = False  # every owed step made by the frames, 50 a frame
+    monkeypatch.setattr(player, "STEP_BUDGET_S", 10.0)
+    c.player.set_max_steps(20_000)
+    c.player.set_speed(50.0)
+    c.player.play()
+    c.player.frames.stop()  # frames driven by hand
+    c.player.playing = c.player.frames.ticking = True
+    changes, ahead = 0, 50 * 1000 / player.FRAME_MS  # a second of play: 3,125 iterations
+    for frame in range(120):
+        before = dict(charts._right)
+        c.player.frames.frame()
+        changes += sum(charts._right[name] != before[name] for name in before)
+        if frame >= 3:  # every chart has had its turn
+            assert min(charts._right.values()) >= c.race.head + ahead, (c.race.head, charts._right)
+    assert c.race.head == 6000
+    assert changes <= 3 * 6  # 4,000 … 15,000 for each chart (at every nice number from 10: 3 × 27)
+    assert max(charts._right.values()) == 15_000.0  # 1.1 × (6,000 + 3,125), to a nice number (on their turns)
+    c.player.toggle_play()  # pause: the charts keep the range they had
+    c.player.frames.flush()
+    assert set(charts._right.values()) == {15_000.0}
+    c.player.reset()
+    c.player.frames.flush()
+    assert set(charts._right.values()) == {10.0}  # a new race starts tight again
+    c.player.set_max_steps(1000)
+    c.player.play()
+    c.player.frames.stop()
+    c.player.playing = c.player.frames.ticking = True
+    while c.player.playing:
+        c.player.frames.frame()
+    c.player.frames.flush()
+    assert c.race.head == 1000 and set(charts._right.values()) == {1000.0}  # not 1,500 (a 10 % margin)
+
+
 def test_playing_the_aids_take_frames_of_their_own_and_the_charts_keep_their_turns(tab, monkeypatch):
     """While playing, the three charts take turns and the aids come at 10 Hz; a frame that redraws the aids skips
     its chart's turn (the two do not stack up in one frame), but never two frames running: were the aids due every
