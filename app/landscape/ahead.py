@@ -42,12 +42,11 @@ class RunAhead(QObject):
         return self.driver.alive
 
     def warm(self, speed: float) -> None:
-        """Start the worker as soon as a fast speed is chosen, before Play: starting it costs the GUI thread
-        about 20 ms, and the process a second before its first rows, during which the frames step the race
-        themselves at a quarter of the speed asked for."""
-        if self.c.race is not None and self.enabled and not self.broken and not self.driver.alive \
-                and speed >= START_SPEED:
-            self._start()
+        """Start the worker and give it the race as soon as a fast speed is chosen, before Play: starting it
+        costs the GUI thread about 20 ms, and the process a second before its first rows, during which the
+        frames would step the race themselves at a fraction of the speed asked for."""
+        if not self.driver.alive and speed >= START_SPEED:
+            self.tick(speed)
 
     def _start(self) -> bool:
         try:
