@@ -165,10 +165,10 @@ def test_playing_a_chart_takes_a_new_x_range_on_its_own_turn_and_paused_all_show
     assert len(set(charts._right.values())) == 1
 
 
-def test_playing_fast_the_charts_x_range_holds_the_next_second_and_pausing_keeps_it(tab, monkeypatch):
+def test_playing_fast_the_charts_x_range_holds_the_next_second_and_standing_it_fits(tab, monkeypatch):
     """At 50× the x axis reaches where the race will be a second from now, so it steps out a few times a race
-    (each step draws a chart afresh) instead of at every nice number; pausing leaves it; a reset or a finished
-    race fits it again, and it is never wider than Max steps needs."""
+    (each step draws a chart afresh) instead of at every nice number; a paused, reset or finished race is fitted
+    exactly, and the range is never wider than Max steps needs."""
     import app.landscape.player as player
 
     c, charts = tab.controller, tab.charts
@@ -189,9 +189,9 @@ def test_playing_fast_the_charts_x_range_holds_the_next_second_and_pausing_keeps
     assert c.race.head == 6000
     assert changes <= 3 * 6  # 4,000 … 15,000 for each chart (at every nice number from 10: 3 × 27)
     assert max(charts._right.values()) == 15_000.0  # 1.1 × (6,000 + 3,125), to a nice number (on their turns)
-    c.player.toggle_play()  # pause: the charts keep the range they had
+    c.player.toggle_play()  # paused: every chart fits the race, 1.1 × 6,000 to a nice number
     c.player.frames.flush()
-    assert set(charts._right.values()) == {15_000.0}
+    assert set(charts._right.values()) == {8000.0}
     c.player.reset()
     c.player.frames.flush()
     assert set(charts._right.values()) == {10.0}  # a new race starts tight again

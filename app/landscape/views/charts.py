@@ -343,10 +343,6 @@ class Charts(pg.GraphicsLayoutWidget):
         columns = max(int(self.plots[name].getViewBox().width()), 50)
         return int(x * columns / (self._right[name] or 10.0))
 
-    def x_right(self) -> float | None:
-        """The right end of the widest chart's x range (None before any was set)."""
-        return max((r for r in self._right.values() if r is not None), default=None)
-
     def set_x_range(self, right: float, names=CHARTS) -> list[str]:
         """Show x from 0 to `right` on the charts `names`; those whose range changed (their curves must then be
         decimated anew)."""

@@ -141,8 +141,7 @@ class Renderer:
         While playing, the range holds where the race will be LOOKAHEAD_S from now at this speed (3,125 iterations
         at 50×), up to Max steps: the x axis then steps out a few times a race instead of at every nice number,
         and each step redraws a chart afresh (a race from 0 to 20,000 at 50× took 56 such redraws in 400 frames).
-        Standing, the range is kept — pausing does not rescale the charts — while the race's head fits it and it
-        is no wider than playing on would make it; a finished race is fitted exactly.
+        Standing, the charts fit the race exactly, as they are then drawn exactly (a pause redraws them anyway).
         """
         needed = max(MIN_X_RANGE, nice_ceiling(1.1 * extent))
         head = race.head
@@ -152,10 +151,7 @@ class Renderer:
         if iterations:  # no wider than Max steps needs (20,000, not 30,000): the last dots sit in the padding
             cap = max(MIN_X_RANGE, nice_ceiling(race.max_steps))
             needed, ahead = min(needed, cap), min(ahead, cap)
-        if playing:
-            return ahead
-        kept = self.charts.x_right()
-        return kept if kept is not None and needed <= kept <= ahead else needed
+        return ahead if playing else needed
 
     def _iterations(self, n: int) -> np.ndarray:
         """0, 1, …, n − 1 as floats: a view of one array, grown when too short (not a new array per curve)."""
