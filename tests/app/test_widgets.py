@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontInfo
+from PySide6.QtGui import QFontInfo, QFontMetricsF
 
 from app.widgets import EquationPanel, FormulaBox, HyperparameterEditor, LogSlider, format_number
 
@@ -215,7 +215,9 @@ def test_equation_panel_shows_rule_values_and_note(qtbot):
     assert panel.equation_label.text() == rule
     assert panel.values_label.text() == "γ = 1e-3   momentum = 0.9"
     assert panel.note_label.text() == "Watch it overshoot." and panel.title_label.text() == "SGD + momentum"
-    assert QFontInfo(panel.equation_label.font()).fixedPitch()
+    metrics = QFontMetricsF(panel.equation_label.font())  # monospace: the rule's columns line up (Qt calls some
+    assert metrics.horizontalAdvance("i" * 10) == metrics.horizontalAdvance("W" * 10)  # monospace fonts, such as
+    # Noto Sans Mono, not fixed-pitch, so this asks the widths)
     panel.set_values({"lr": 0.02, "momentum": 0.5})
     assert panel.values_label.text() == "lr = 0.02   momentum = 0.5"
 
