@@ -93,7 +93,31 @@ class DecadeAxis(pg.AxisItem):
         spacing = levels[0][0]
         while size * spacing / span < gap:
             spacing *= 2.5 if f"{spacing:e}".startswith("2") else 2.0  # 1 → 2 → 5 → 10
+        if not vertical and not self._room_inside(spacing, minVal, maxVal, size, gap):
+            # The widened level's ticks would all sit at the ends, where their labels do not fit (0 and 50,000 on
+            # a narrow chart from −1,000 to 51,000): a finer step instead (3 or 2.5 × 10ᵏ between 2 and 5 first),
+            # if the labels drawn (those with room inside) keep half a digit apart.
+            digit = metrics.horizontalAdvance("0")
+            five = f"{spacing:e}".startswith("5")
+            for finer in (spacing * 3 / 5, spacing / 2, spacing * 2 / 5) if five else (spacing / 2,):
+                places = max(0, math.ceil(-math.log10(finer)))  # the decimals pyqtgraph prints for this step:
+                if round(finer, places) != finer:  # 2.5 would read "2"
+                    continue
+                widths = [metrics.horizontalAdvance(f"{k * finer:.{places}f}")
+                          for k in range(math.ceil(minVal / finer), math.floor(maxVal / finer) + 1)
+                          if min(k * finer - minVal, maxVal - k * finer) * size / span
+                          >= metrics.horizontalAdvance(f"{k * finer:.{places}f}") / 2]  # the labels drawn
+                if widths and size * finer / span >= max(widths) + digit / 2:
+                    spacing = finer
+                    break
         return [(spacing, 0.0)]
+
+    @staticmethod
+    def _room_inside(spacing, low, high, size, gap) -> bool:
+        """Whether some multiple of `spacing` lies far enough inside [low, high] for half a label each side."""
+        half = gap / 2 * (high - low) / size
+        first = math.ceil((low + half) / spacing) * spacing
+        return first <= high - half
 
     def logTickStrings(self, values, scale, spacing):
         strings = super().logTickStrings(values, scale, spacing)

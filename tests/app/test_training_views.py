@@ -1,4 +1,5 @@
 """Small pieces of the Training tab: view ranges that move in coarse steps, settings parsing, labels, colours."""
+import itertools
 import types
 
 import numpy as np
@@ -54,6 +55,44 @@ def test_log_axis_labels_decades_when_there_are_several(qtbot):
     assert shown == [True, True, False, True, False]  # 1, 2 and 5 within one decade
     shown = [s != "" for s in DecadeAxis("left").logTickStrings(one_decade, 1.0, 1.0)]
     assert shown == [True, False, False, False, False]  # decades only
+
+
+@pytest.mark.parametrize("right", [5000.0, 15000.0, 50000.0, 60000.0, 100000.0, 150000.0])
+def test_a_narrow_axis_labels_some_tick_inside_and_no_two_labels_touch(qtbot, right):
+    """A projector's chart at 1024×768 has a 150-px x axis in 20-px digits: a level widened until its labels are
+    apart may put its ticks only at the ends (0 and 50,000 from −1,000 to 51,000), where no label fits; a finer
+    step then labels a tick inside."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QFont, QImage, QPainter
+    from PySide6.QtWidgets import QApplication
+
+    widget = pg.PlotWidget(axisItems={"bottom": DecadeAxis("bottom")})
+    qtbot.addWidget(widget)
+    font = QFont()
+    font.setPixelSize(20)
+    axis = widget.getPlotItem().getAxis("bottom")
+    axis.setStyle(tickFont=font)
+    widget.resize(190, 160)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.getPlotItem().setXRange(0, right, padding=0.02)
+    QApplication.processEvents()
+    assert 120 <= axis.geometry().width() <= 180, axis.geometry().width()
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    for _ in range(2):  # the first pass grows the axis to its labels' height (as its first paint does)
+        painter = QPainter(image)
+        try:
+            texts = axis.generateDrawSpecs(painter)[2]
+        finally:
+            painter.end()
+        QApplication.processEvents()
+    rects = sorted((rect for rect, _flags, _text in texts), key=lambda r: r.left())
+    assert rects, "no label on the axis"
+    bounds = axis.boundingRect()
+    for rect in rects:
+        assert bounds.left() <= rect.left() and rect.right() <= bounds.right()
+    for left, right_rect in itertools.pairwise(rects):
+        assert left.right() < right_rect.left()
 
 
 def test_hidden_sizes_are_parsed_or_explained():
