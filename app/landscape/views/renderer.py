@@ -148,8 +148,8 @@ class Renderer:
         reach = head if race.finished else min(head + speed * LOOKAHEAD_S * 1000 / FRAME_MS, race.max_steps)
         per_step = extent / head if head else (1.0 if iterations else 0.0)  # the x axis's units per iteration
         ahead = max(needed, nice_ceiling(1.1 * per_step * reach) if per_step * reach > 0 else 0.0)
-        if iterations:  # no wider than Max steps needs (20,000, not 30,000): the last dots sit in the padding
-            cap = max(MIN_X_RANGE, nice_ceiling(race.max_steps))
+        if iterations:  # no wider than Max steps with its margin needs, to a nice number (the axis labels a
+            cap = max(MIN_X_RANGE, nice_ceiling(1.1 * race.max_steps))  # nice range well on a narrow chart)
             needed, ahead = min(needed, cap), min(ahead, cap)
         return ahead if playing else needed
 
