@@ -135,6 +135,71 @@ def frame_times(tab, app, speed, presentation):
     return times, cpu, achieved
 
 
+FROM_START_STEPS = 20_000  # a race from its start to Max steps, as in class
+FROM_START_FRAMES = 400
+
+
+def from_start_times(tab, app, speed, presentation):
+    """A race of eight (none stopping early), all aids on, from step 0 at `speed`: the speed is chosen, a lecturer's
+    1.5 s pass, then Play, and FROM_START_FRAMES frames paced as the frame timer paces them. Frame times (wall,
+    CPU), steps a frame and how many times a chart took a new x range (each draws it afresh)."""
+    c = tab.controller
+    tab.set_presentation(presentation)
+    c.set_surface("rosenbrock")
+    factory = c.race.factory
+
+    def no_early_stop(method, surface, start):
+        runner = factory(method, surface, start)
+        runner.tol = 0.0
+        return runner
+
+    c.race.factory = no_early_stop
+    for method in list(c.race.tracks):
+        c.race.add(method)
+    c.tuning.select("adam")
+    for aid in c.scene.aids:
+        c.tuning.set_aid(aid, True)
+    c.player.set_max_steps(FROM_START_STEPS)
+    c.player.set_speed(speed)
+    chosen = time.perf_counter()
+    while time.perf_counter() - chosen < 1.5:
+        app.processEvents()
+        time.sleep(0.01)
+    ranges = []
+    set_x_range = tab.charts.set_x_range
+    tab.charts.set_x_range = lambda *a, **k: (lambda changed: (ranges.extend(changed), changed)[1])(
+        set_x_range(*a, **k))
+    c.player.play()
+    c.player.frames.stop()  # driven by hand, as frame_times does
+    c.player.playing = c.player.frames.ticking = True
+    times, cpu = [], []
+    for _ in range(FROM_START_FRAMES):
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        c.player.frames.frame()
+        app.processEvents()
+        took, took_cpu = time.perf_counter() - start, time.thread_time() - start_cpu
+        times.append(took * 1000)
+        cpu.append(took_cpu * 1000)
+        time.sleep(max(0.0, FRAME_S - took))
+        if not c.player.playing:
+            break
+    c.player.pause()
+    return times, cpu, c.race.head / len(times), len(ranges)
+
+
+def from_start_once(speed: float, presentation: bool) -> None:
+    """The from-start figures as one JSON line (what --against runs in each tree)."""
+    import json
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    with landscape_tab(app) as tab:
+        times, cpu, achieved, ranges = from_start_times(tab, app, speed, presentation)
+    print(json.dumps({"median": statistics.median(times), "p95": percentile(times, 95),
+                      "cpu_p95": percentile(cpu, 95), "max": max(times), "steps": achieved, "ranges": ranges}))
+
+
 @contextlib.contextmanager
 def landscape_tab(app):
     """A Landscape tab at 1920×1050, shown, and gone afterwards."""
@@ -246,16 +311,20 @@ def against(tree: str, rounds: int = 3) -> None:
 
     here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     bench = os.path.dirname(os.path.abspath(__file__))
-    for presentation, speed in ((False, 1.0), (False, 10.0), (False, 50.0), (True, 1.0), (True, 50.0)):
+    cases = [("frames_once", False, 1.0), ("frames_once", False, 10.0), ("frames_once", False, 50.0),
+             ("frames_once", True, 1.0), ("frames_once", True, 50.0),
+             ("from_start_once", False, 50.0), ("from_start_once", True, 50.0)]
+    for once, presentation, speed in cases:
         samples: dict[str, list[dict]] = {here: [], tree: []}
         for _ in range(rounds):
             for root in (here, tree):
                 code = (f"import sys; sys.path[:0] = [{root!r}, {bench!r}]; import bench_landscape as b; "
-                        f"b.frames_once({speed!r}, {presentation!r})")
+                        f"b.{once}({speed!r}, {presentation!r})")
                 out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root,
                                      timeout=600, check=True)
                 samples[root].append(json.loads(out.stdout.strip().splitlines()[-1]))
-        mode = "projector" if presentation else "normal"
+        mode = ("projector" if presentation else "normal") + (
+            f", from step 0 to {FROM_START_STEPS:,}" if once == "from_start_once" else "")
         for root, label in ((here, "this tree"), (tree, tree)):
             median = statistics.median(s["median"] for s in samples[root])
             p95 = statistics.median(s["p95"] for s in samples[root])
@@ -264,9 +333,11 @@ def against(tree: str, rounds: int = 3) -> None:
             each = ", ".join(f"{s['median']:.1f}/{s['p95']:.1f}/{s['cpu_p95']:.1f}/{s.get('max', math.nan):.0f}"
                              for s in samples[root])
             steps = statistics.median(s["steps"] for s in samples[root])
+            ranges = (f", {statistics.median(s['ranges'] for s in samples[root]):.0f} new chart x ranges"
+                      if "ranges" in samples[root][0] else "")
             print(f"{mode} {speed:g}×, {label}: median {median:.1f} ms, p95 {p95:.1f} ms, GUI-thread CPU p95 "
-                  f"{cpu:.1f} ms, slowest {worst:.0f} ms, {steps:.1f} steps a frame (rounds, median/p95/CPU p95/"
-                  f"slowest: {each})")
+                  f"{cpu:.1f} ms, slowest {worst:.0f} ms, {steps:.1f} steps a frame{ranges} (rounds, median/p95/"
+                  f"CPU p95/slowest: {each})")
         emit(f"landscape frame p95 ({mode}, {speed:g}×), this tree vs another",
              statistics.median(s["p95"] for s in samples[here]), "ms", peer=tree,
              peer_value=statistics.median(s["p95"] for s in samples[tree]),
@@ -275,6 +346,13 @@ def against(tree: str, rounds: int = 3) -> None:
         emit(f"landscape frame GUI-thread CPU p95 ({mode}, {speed:g}×), this tree vs another",
              statistics.median(s["cpu_p95"] for s in samples[here]), "ms", peer=tree,
              peer_value=statistics.median(s["cpu_p95"] for s in samples[tree]), target=8)
+        emit(f"landscape slowest frame ({mode}, {speed:g}×), this tree vs another",
+             statistics.median(s["max"] for s in samples[here]), "ms", peer=tree,
+             peer_value=statistics.median(s["max"] for s in samples[tree]))
+        if "ranges" in samples[here][0]:
+            emit(f"landscape new chart x ranges ({mode}, {speed:g}×), this tree vs another",
+                 statistics.median(s["ranges"] for s in samples[here]), "ranges", peer=tree,
+                 peer_value=statistics.median(s["ranges"] for s in samples[tree]))
 
 
 def main():
@@ -303,6 +381,22 @@ def main():
     for mode, speed, median, p95, worst, cpu_median, cpu_p95, achieved in rows:
         print(f"{mode:<10} {speed:>6} {median:>10.2f} {p95:>8.2f} {worst:>8.2f} {cpu_median:>8.2f} {cpu_p95:>8.2f} "
               f"{achieved:>12.1f}")
+    print(f"From step 0 to {FROM_START_STEPS:,} at 50× (the speed chosen 1.5 s before Play), {FROM_START_FRAMES} "
+          f"frames:")
+    starts = []
+    for presentation in (False, True):
+        with landscape_tab(app) as tab:
+            times, cpu, achieved_start, ranges = from_start_times(tab, app, 50.0, presentation)
+        mode = "projector" if presentation else "normal"
+        starts.append((mode, percentile(times, 95), percentile(cpu, 95), max(times), ranges))
+        print(f"{mode:<10} median {statistics.median(times):.2f} ms, p95 {percentile(times, 95):.2f} ms, CPU p95 "
+              f"{percentile(cpu, 95):.2f} ms, slowest {max(times):.1f} ms, {achieved_start:.1f} steps a frame, "
+              f"{ranges} new chart x ranges")
+    for mode, p95, cpu_p95, worst, ranges in starts:
+        emit(f"landscape frame p95 from step 0 ({mode}, 50×)", p95, "ms", target=8)
+        emit(f"landscape frame GUI CPU p95 from step 0 ({mode}, 50×)", cpu_p95, "ms", target=8)
+        emit(f"landscape slowest frame from step 0 ({mode}, 50×)", worst, "ms")
+        emit(f"landscape new chart x ranges from step 0 ({mode}, 50×)", ranges, "ranges")
     for mode, speed, _median, p95, _worst, _cpu_median, cpu_p95, achieved in rows:
         emit(f"landscape frame p95 ({mode}, {speed})", p95, "ms", target=8)
         emit(f"landscape frame GUI CPU p95 ({mode}, {speed})", cpu_p95, "ms", target=8)
