@@ -45,7 +45,8 @@ class RunAhead(QObject):
         """Start the worker and give it the race as soon as a fast speed is chosen, before Play: starting it
         costs the GUI thread about 20 ms, and the process a second before its first rows, during which the
         frames would step the race themselves at a fraction of the speed asked for."""
-        if not self.driver.alive and speed >= START_SPEED:
+        race = self.c.race
+        if not self.driver.alive and speed >= START_SPEED and race is not None and not race.finished:
             self.tick(speed)
 
     def _start(self) -> bool:

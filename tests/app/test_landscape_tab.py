@@ -173,6 +173,7 @@ def test_playing_fast_the_charts_x_range_holds_the_next_second_and_standing_it_f
 
     c, charts = tab.controller, tab.charts
     c.ahead.enabled = False  # every owed step made by the frames, 50 a frame
+    c.scene.aids = dict.fromkeys(c.scene.aids, False)  # a chart's turn every frame (aids frames skip theirs)
     monkeypatch.setattr(player, "STEP_BUDGET_S", 10.0)
     c.player.set_max_steps(20_000)
     c.player.set_speed(50.0)
@@ -206,6 +207,9 @@ def test_playing_fast_the_charts_x_range_holds_the_next_second_and_standing_it_f
         c.player.frames.frame()
     c.player.frames.flush()
     assert c.race.head == 1000 and set(charts._right.values()) == {1500.0}  # 1.1 × 1,000, to a nice number
+    c.player.set_max_steps(300)  # lowered below the head: the race stands at 1,000, and still fits
+    c.player.frames.flush()
+    assert set(charts._right.values()) == {1500.0}
 
 
 def test_playing_the_aids_take_frames_of_their_own_and_the_charts_keep_their_turns(tab, monkeypatch):

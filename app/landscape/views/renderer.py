@@ -150,7 +150,7 @@ class Renderer:
         ahead = max(needed, nice_ceiling(1.1 * per_step * reach) if per_step * reach > 0 else 0.0)
         if iterations:  # no wider than Max steps with its margin needs, to a nice number (the axis labels a
             cap = max(MIN_X_RANGE, nice_ceiling(1.1 * race.max_steps))  # nice range well on a narrow chart)
-            needed, ahead = min(needed, cap), min(ahead, cap)
+            ahead = max(needed, min(ahead, cap))  # (a head past a lowered Max steps still fits)
         return ahead if playing else needed
 
     def _iterations(self, n: int) -> np.ndarray:
