@@ -103,11 +103,10 @@ class DecadeAxis(pg.AxisItem):
                 places = max(0, math.ceil(-math.log10(finer)))  # the decimals pyqtgraph prints for this step:
                 if round(finer, places) != finer:  # 2.5 would read "2"
                     continue
-                widths = [metrics.horizontalAdvance(f"{k * finer:.{places}f}")
-                          for k in range(math.ceil(minVal / finer), math.floor(maxVal / finer) + 1)
-                          if min(k * finer - minVal, maxVal - k * finer) * size / span
-                          >= metrics.horizontalAdvance(f"{k * finer:.{places}f}") / 2]  # the labels drawn
-                if widths and size * finer / span >= max(widths) + digit / 2:
+                ticks = [k * finer for k in range(math.ceil(minVal / finer), math.floor(maxVal / finer) + 1)]
+                widths = [(v, metrics.horizontalAdvance(f"{v:.{places}f}")) for v in ticks]
+                drawn = [w for v, w in widths if min(v - minVal, maxVal - v) * size / span >= w / 2]  # room
+                if drawn and size * finer / span >= max(drawn) + digit / 2:
                     spacing = finer
                     break
         return [(spacing, 0.0)]

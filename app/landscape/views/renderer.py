@@ -144,14 +144,15 @@ class Renderer:
         Standing, the charts fit the race exactly, as they are then drawn exactly (a pause redraws them anyway).
         """
         needed = max(MIN_X_RANGE, nice_ceiling(1.1 * extent))
+        if not playing:
+            return needed
         head = race.head
         reach = head if race.finished else min(head + speed * LOOKAHEAD_S * 1000 / FRAME_MS, race.max_steps)
         per_step = extent / head if head else (1.0 if iterations else 0.0)  # the x axis's units per iteration
-        ahead = max(needed, nice_ceiling(1.1 * per_step * reach) if per_step * reach > 0 else 0.0)
+        ahead = nice_ceiling(1.1 * per_step * reach) if per_step * reach > 0 else 0.0
         if iterations:  # no wider than Max steps with its margin needs, to a nice number (the axis labels a
-            cap = max(MIN_X_RANGE, nice_ceiling(1.1 * race.max_steps))  # nice range well on a narrow chart)
-            ahead = max(needed, min(ahead, cap))  # (a head past a lowered Max steps still fits)
-        return ahead if playing else needed
+            ahead = min(ahead, nice_ceiling(1.1 * race.max_steps))  # nice range well on a narrow chart)
+        return max(needed, ahead)  # (a head past a lowered Max steps still fits)
 
     def _iterations(self, n: int) -> np.ndarray:
         """0, 1, …, n − 1 as floats: a view of one array, grown when too short (not a new array per curve)."""
