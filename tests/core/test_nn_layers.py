@@ -70,6 +70,19 @@ def test_activation(make):
     check_layer(make(), away_from_zero(np.random.default_rng(0), (6, 5)))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_gives_the_bits_of_x_times_its_boolean_mask_at_zeros_infinities_and_nan(dtype):
+    x = np.array([[-2.5, -0.0, 0.0, 1e-30, 3.0], [np.inf, -np.inf, np.nan, -1e-40, 7.25]], dtype)
+    dout = np.array([[1.5, -2.0, 3.0, -4.0, 0.5], [2.0, 1.0, -1.0, 6.0, -0.0]], dtype)
+    layer = ReLU(dtype)
+    with np.errstate(invalid="ignore"):
+        out, dx = layer.forward(x, True).copy(), layer.backward(dout)
+        expected_out, expected_dx = x * (x > 0), dout * (x > 0)  # the textbook definitions, with numpy's casts
+    assert out.dtype == dx.dtype == dtype
+    assert out.tobytes() == expected_out.tobytes()  # -0.0 for negative inputs and NaN for -inf, as before
+    assert dx.tobytes() == expected_dx.tobytes()
+
+
 def test_prelu_learns_one_slope_per_unit():
     layer = PReLU(5, alpha=0.3, dtype=F64)
     assert layer.params["alpha"].shape == (5,)
