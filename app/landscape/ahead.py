@@ -1,10 +1,10 @@
 """Playing fast without stepping on the GUI thread: the race is computed ahead in a worker process (core.ahead).
 
-From the first time the race plays at START_SPEED or faster, a worker process (the run driver's process backend)
-is given the racers' states at the head whenever what lies ahead changes (a new race, an edited hyperparameter, a
-racer added, Max steps); it sends the rows it computes, and each frame plays what is due from them. Until its
-first rows arrive (the process starts in about a second), or if it dies, the frame steps the race itself, as at
-low speeds: the race never waits for a worker that is not there.
+From the first time the race plays at START_SPEED or faster, or such a speed is chosen, a worker process (the
+run driver's process backend) is given the racers' states at the head whenever what lies ahead changes (a new
+race, an edited hyperparameter, a racer added, Max steps), before Play as well; it sends the rows it computes, and
+each frame plays what is due from them. Until its first rows arrive (the process starts in about a second), or if
+it dies, the frame steps the race itself, as at low speeds: the race never waits for a worker that is not there.
 """
 from __future__ import annotations
 
@@ -48,6 +48,13 @@ class RunAhead(QObject):
         race = self.c.race
         if not self.driver.alive and speed >= START_SPEED and race is not None and not race.finished:
             self.tick(speed)
+
+    def sync(self) -> None:
+        """While the race stands and the worker is up (a fast speed was chosen, Play not pressed yet): send it
+        the race as it is now, after a new surface, start point, Reset or edit, so that the rows waiting at Play
+        are the race Play plays. Never starts a process."""
+        if self.driver.alive:
+            self.tick(START_SPEED)
 
     def _start(self) -> bool:
         try:

@@ -126,5 +126,7 @@ class Player(QObject):
     def _draw(self) -> None:
         """Draw the race at the timeline position (setData on existing items only)."""
         if self.c.race is not None:
+            if not self.playing:
+                self.c.ahead.sync()  # a warmed worker follows a change made before Play (playing, tick does)
             self.c.v.renderer.draw(self.c.race, self.position, self.playing, self.c.scene)
             self.frameDrawn.emit(self.position)

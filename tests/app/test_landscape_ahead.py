@@ -6,6 +6,7 @@ import signal
 import numpy as np
 import pytest
 
+from app.landscape.model import Scene
 from app.runtime import workers
 from core.surface_race import SurfaceRace, Track
 
@@ -140,6 +141,44 @@ def test_choosing_a_fast_speed_starts_the_worker_before_play_and_a_slow_one_does
     c.player.pause()
     assert made == []
     same_as_computed_here(c)
+
+
+@pytest.mark.parametrize("change", ["surface", "start", "edit"])
+def test_a_change_after_choosing_a_fast_speed_reaches_the_waiting_worker_before_play(tab, qtbot, monkeypatch,
+                                                                                     change):
+    c = tab.controller
+    c.set_surface("rosenbrock")
+    c.player.set_max_steps(100_000)
+    c.player.set_speed(20.0)
+    qtbot.waitUntil(lambda: c.race.fed, timeout=FED_WITHIN_MS)
+    before = c.race.generation
+    if change == "surface":
+        c.set_surface("saddle")
+    elif change == "start":
+        c.set_start(-0.5, 1.5)
+    else:
+        c.tuning.select("adam")
+        c.tuning._hparams_edited({"lr": 0.03})
+    assert c.race.generation != before and not c.race.fed and not c.player.playing
+    qtbot.waitUntil(lambda: c.race.fed, timeout=FED_WITHIN_MS)  # the new race's rows, still before Play
+    assert c.race.head == 0
+    made = count_local_steps(monkeypatch)
+    c.player.play()
+    qtbot.waitUntil(lambda: c.race.head > 500, timeout=FED_WITHIN_MS)
+    c.player.pause()
+    assert made == []  # not one step on the GUI thread: what the worker computed is the race played
+    same_as_computed_here(c)
+
+
+def test_a_scene_loaded_at_a_fast_speed_starts_no_process_until_play(tab, qtbot):
+    c = tab.controller
+    c.load_scene(Scene(surface="rosenbrock", speed=50.0, max_steps=20_000))
+    c.player.frames.flush()
+    assert c.scene.speed == 50.0 and not c.ahead.running  # launching with a saved fast scene costs no process
+    c.player.play()
+    qtbot.waitUntil(lambda: c.race.fed, timeout=FED_WITHIN_MS)
+    c.player.pause()
+    assert c.ahead.running
 
 
 def test_a_disabled_or_broken_worker_is_not_started_by_choosing_a_speed(tab):
