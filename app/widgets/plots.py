@@ -79,7 +79,7 @@ class DecadeAxis(pg.AxisItem):
         levels = super().tickSpacing(minVal, maxVal, size)
         span = maxVal - minVal
         vertical = self.orientation in ("left", "right")
-        if span <= 0 or size <= 0 or not levels or (self.logMode and not vertical):
+        if not span > 0 or not math.isfinite(span) or size <= 0 or not levels or (self.logMode and not vertical):
             return levels
         metrics = QFontMetrics(self.style.get("tickFont") or QFont())
         if vertical:

@@ -57,6 +57,30 @@ def test_log_axis_labels_decades_when_there_are_several(qtbot):
     assert shown == [True, False, False, False, False]  # decades only
 
 
+@pytest.mark.parametrize("low, high", [(0.0, float("nan")), (float("nan"), 1.0), (0.0, float("inf"))])
+def test_an_axis_given_a_range_that_is_not_finite_gives_pyqtgraphs_own_ticks(qtbot, low, high):
+    for side in ("bottom", "left"):
+        axis = DecadeAxis(side)
+        assert axis.tickSpacing(low, high, 150) == pg.AxisItem(side).tickSpacing(low, high, 150)
+
+
+@pytest.mark.parametrize("high", [5000.0, 51000.0, 61000.0, 102000.0])
+def test_a_short_vertical_axis_widens_in_one_two_five_steps_with_labels_a_line_and_a_half_apart(qtbot, high):
+    """Only a horizontal axis tries the finer 3 or 2.5 × 10ᵏ steps: a vertical one's labels sit beside it."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    font = QFont()
+    font.setPixelSize(20)
+    axis = DecadeAxis("left")
+    axis.setStyle(tickFont=font)
+    levels = axis.tickSpacing(-0.02 * high, high, 120)
+    (spacing, _offset), = levels
+    assert f"{spacing:e}"[0] in "125"
+    assert 120 * spacing / (1.02 * high) >= 1.5 * QFontMetrics(font).height()
+    finer = spacing / (2.5 if f"{spacing:e}"[0] == "5" else 2.0)  # the 1-2-5 step before it
+    assert 120 * finer / (1.02 * high) < 1.5 * QFontMetrics(font).height()  # the densest that keeps them apart
+
+
 @pytest.mark.parametrize("right", [5000.0, 15000.0, 50000.0, 60000.0, 100000.0, 150000.0])
 def test_a_narrow_axis_labels_some_tick_inside_and_no_two_labels_touch(qtbot, right):
     """A projector's chart at 1024×768 has a 150-px x axis in 20-px digits: a level widened until its labels are
