@@ -128,12 +128,12 @@ class DecadeAxis(pg.AxisItem):
         return [text if m in keep else "" for text, m in zip(strings, mantissas, strict=True)]
 
 
-def nice_ceiling(value: float) -> float:
-    """The smallest number m × 10ᵏ ≥ value with m in STEPS (1 for value ≤ 0 or not finite)."""
+def nice_ceiling(value: float, steps: tuple[float, ...] = STEPS) -> float:
+    """The smallest number m × 10ᵏ ≥ value with m in `steps` (1 for value ≤ 0 or not finite)."""
     if not math.isfinite(value) or value <= 0:
         return 1.0
     exponent = math.floor(math.log10(value))
-    for m in STEPS:
+    for m in steps:
         candidate = m * 10.0**exponent
         if candidate >= value * (1 - 1e-12):
             return candidate

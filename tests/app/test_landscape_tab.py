@@ -188,8 +188,8 @@ def test_playing_fast_the_charts_x_range_holds_the_next_second_and_standing_it_f
         if frame >= 3:  # every chart has had its turn
             assert min(charts._right.values()) >= c.race.head + ahead, (c.race.head, charts._right)
     assert c.race.head == 6000
-    assert changes <= 3 * 6  # 4,000 … 15,000 for each chart (at every nice number from 10: 3 × 27)
-    assert max(charts._right.values()) == 15_000.0  # 1.1 × (6,000 + 3,125), to a nice number (on their turns)
+    assert changes <= 3 * 3  # 5,000, 10,000, 20,000 for each chart (at every nice number from 10: 3 × 27)
+    assert max(charts._right.values()) == 20_000.0  # 1.1 × (6,000 + 3,125), up to 1, 2 or 5 × 10ᵏ (on their turns)
     c.player.toggle_play()  # paused: every chart fits the race, 1.1 × 6,000 to a nice number
     c.player.frames.flush()
     assert set(charts._right.values()) == {8000.0}
@@ -202,7 +202,7 @@ def test_playing_fast_the_charts_x_range_holds_the_next_second_and_standing_it_f
     c.player.playing = c.player.frames.ticking = True
     for _ in range(3):
         c.player.frames.frame()
-    assert max(charts._right.values()) == 1500.0  # not 4,000
+    assert max(charts._right.values()) == 1500.0  # not 5,000
     while c.player.playing:
         c.player.frames.frame()
     c.player.frames.flush()

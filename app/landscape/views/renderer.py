@@ -139,8 +139,9 @@ class Renderer:
         evaluations) with a 10 % margin.
 
         While playing, the range holds where the race will be LOOKAHEAD_S from now at this speed (3,125 iterations
-        at 50×), up to Max steps: the x axis then steps out a few times a race instead of at every nice number,
-        and each step redraws a chart afresh (a race from 0 to 20,000 at 50× took 56 such redraws in 400 frames).
+        at 50×), rounded up to 1, 2 or 5 × 10ᵏ, up to Max steps: the x axis then steps out a few times a race
+        instead of at every nice number, and each step redraws a chart afresh (a race from 0 to 20,000 at 50× took
+        56 such redraws in 400 frames; 24 with the next second at every nice number; 12 with 1-2-5 steps).
         Standing, the charts fit the race exactly, as they are then drawn exactly (a pause redraws them anyway).
         """
         needed = max(MIN_X_RANGE, nice_ceiling(1.1 * extent))
@@ -149,7 +150,7 @@ class Renderer:
         head = race.head
         reach = head if race.finished else min(head + speed * LOOKAHEAD_S * 1000 / FRAME_MS, race.max_steps)
         per_step = extent / head if head else (1.0 if iterations else 0.0)  # the x axis's units per iteration
-        ahead = nice_ceiling(1.1 * per_step * reach) if per_step * reach > 0 else 0.0
+        ahead = nice_ceiling(1.1 * per_step * reach, (1.0, 2.0, 5.0)) if per_step * reach > 0 else 0.0
         if iterations:  # no wider than Max steps with its margin needs, to a nice number (the axis labels a
             ahead = min(ahead, nice_ceiling(1.1 * race.max_steps))  # nice range well on a narrow chart)
         return max(needed, ahead)  # (a head past a lowered Max steps still fits)
