@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QPixmapCache
 from PySide6.QtWidgets import QGraphicsItem
 
 STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+MINOR_DECADE_PX = 24  # a log axis draws its 2…9 minor ticks only where a decade is at least this long
 # Qt keeps every cached item's pixels in one pixmap cache, 10 MB by default. The Landscape's cached items (surface,
 # contours, axes, markers) need about 20 MB at 1920×1050; past the limit Qt drops and redraws some of them every
 # frame. This is a ceiling, not an allocation.
@@ -117,6 +118,17 @@ class DecadeAxis(pg.AxisItem):
         half = gap / 2 * (high - low) / size
         first = math.ceil((low + half) / spacing) * spacing
         return first <= high - half
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 (pyqtgraph's names)
+        """pyqtgraph's ticks, without the 2…9 minor ticks where a decade has under MINOR_DECADE_PX: there they
+        would be marks a pixel or two apart (drawn as a dark bar), and at the start of a race, when a chart's y
+        range spans a dozen decades and changes every frame, laying out a hundred of them cost 5 ms a paint."""
+        decades = maxVal - minVal
+        if decades > 0 and size / decades < MINOR_DECADE_PX:
+            kept = [(spacing, offset) for spacing, offset in stdTicks if spacing >= 1.0]
+            if kept:
+                return kept
+        return super().logTickValues(minVal, maxVal, size, stdTicks)
 
     def logTickStrings(self, values, scale, spacing):
         strings = super().logTickStrings(values, scale, spacing)

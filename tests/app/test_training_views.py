@@ -57,6 +57,18 @@ def test_log_axis_labels_decades_when_there_are_several(qtbot):
     assert shown == [True, False, False, False, False]  # decades only
 
 
+def test_a_log_axis_draws_minor_ticks_only_where_a_decade_has_room_for_them(qtbot):
+    """Over a dozen decades on a short chart the 2…9 ticks would be marks a pixel apart (a dark bar)."""
+    axis = DecadeAxis("left")
+    axis.setLogMode(False, True)
+    wide = axis.tickValues(-10.0, 5.0, 100)  # 6.7 px a decade
+    assert all(spacing is not None and spacing >= 1 for spacing, _ in wide)
+    assert all(float(v).is_integer() for _, values in wide for v in values)  # whole decades only
+    narrow = axis.tickValues(-1.0, 1.0, 100)  # 50 px a decade: the minor marks stay
+    minor = [v for _, values in narrow for v in values if not float(v).is_integer()]
+    assert len(minor) == 16 and np.allclose(sorted(minor)[:8], np.log10(np.arange(2, 10)) - 1)
+
+
 @pytest.mark.parametrize("low, high", [(0.0, float("nan")), (float("nan"), 1.0), (0.0, float("inf"))])
 def test_an_axis_given_a_range_that_is_not_finite_gives_pyqtgraphs_own_ticks(qtbot, low, high):
     for side in ("bottom", "left"):
