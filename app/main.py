@@ -56,4 +56,15 @@ def main(argv: list[str] | None = None) -> int:
         window.fullscreen_action.setChecked(True)  # the window's own full-screen path (and F11 then leaves it)
     else:
         window.show()
-    return app.exec()
+    from app.runtime.signals import CloseOnSignals
+
+    def close():
+        window.close()
+        app.quit()  # also when a dialog's own loop is running
+
+    guard = CloseOnSignals(close)  # Ctrl+C in the terminal closes the window as its close button does
+    try:
+        code = app.exec()
+    finally:
+        guard.restore()
+    return 128 + guard.received if guard.received is not None else code
