@@ -99,11 +99,13 @@ class Tuning:
             if track is not None:
                 self.c.race.set(method, lr=self.hparams_for(method)["lr"])
         self._show_method()
+        self.c.player.render()  # (a worker waiting for Play is sent the changed race when it is drawn)
 
     def set_noise(self, sigma: float) -> None:
         self.c.scene.set_noise(float(sigma))
         for method in (list(self.c.race.tracks) if self.c.race else ()):
             self.c.race.set(method, noise=self.c.scene.noise)
+        self.c.player.render()
 
     def set_aid(self, aid: str, on: bool) -> None:
         self.c.scene.set_aid(aid, bool(on))

@@ -66,10 +66,11 @@ class BoundedScatter(pg.ScatterPlotItem):
 
 class DecadeAxis(pg.AxisItem):
     """A log axis that labels whole decades only; the 2…9 minor ticks keep their marks but no text (stacked
-    labels on a short chart overlap). With `minor_labels`, 2 and 5 are labelled too while fewer than two decades
-    show, and every tick when there are only a few."""
+    labels on a short chart overlap), where a decade has room for them (MINOR_DECADE_PX). With `minor_labels`,
+    2 and 5 are labelled too while fewer than two decades show, and every tick when there are only a few."""
 
     def __init__(self, orientation, minor_labels: bool = False, **kwargs):
+        self._marks_only: list[float] | None = None  # the whole decades drawn as unlabelled marks (see logTickValues)
         super().__init__(orientation, **kwargs)
         self.minor_labels = minor_labels
 
@@ -123,14 +124,29 @@ class DecadeAxis(pg.AxisItem):
         """pyqtgraph's ticks, without the 2…9 minor ticks where a decade has under MINOR_DECADE_PX: there they
         would be marks a pixel or two apart (drawn as a dark bar), and at the start of a race, when a chart's y
         range spans a dozen decades and changes every frame, laying out a hundred of them cost 5 ms a paint."""
+        self._marks_only = None
         decades = maxVal - minVal
         if decades > 0 and size / decades < MINOR_DECADE_PX:
-            kept = [(spacing, offset) for spacing, offset in stdTicks if spacing >= 1.0]
+            kept = [(spacing, values) for spacing, values in stdTicks if spacing >= 1.0]
             if kept:
+                # Every whole decade keeps its mark (the labelled level may step 2 or 5 decades), unlabelled.
+                shown = {round(float(v), 9) for _, values in kept for v in values}
+                whole = [float(v) for v in range(math.ceil(minVal), math.floor(maxVal) + 1) if float(v) not in shown]
+                if whole and size / decades >= 3:  # (not a solid bar of them either)
+                    self._marks_only = whole
+                    kept.append((None, whole))
                 return kept
         return super().logTickValues(minVal, maxVal, size, stdTicks)
 
+    def tickValues(self, minVal, maxVal, size):  # noqa: N803 (pyqtgraph's names)
+        """No ticks for a range that is not finite (pyqtgraph's own raise on one)."""
+        if not (math.isfinite(minVal) and math.isfinite(maxVal)):
+            return []
+        return super().tickValues(minVal, maxVal, size)
+
     def logTickStrings(self, values, scale, spacing):
+        if spacing is None and self._marks_only is not None and list(values) == self._marks_only:
+            return [""] * len(values)  # the whole decades between labelled ones: marks only
         strings = super().logTickStrings(values, scale, spacing)
         if self.minor_labels and len(values) < 4:
             return strings

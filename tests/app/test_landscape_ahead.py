@@ -143,7 +143,7 @@ def test_choosing_a_fast_speed_starts_the_worker_before_play_and_a_slow_one_does
     same_as_computed_here(c)
 
 
-@pytest.mark.parametrize("change", ["surface", "start", "edit"])
+@pytest.mark.parametrize("change", ["surface", "start", "edit", "shared lr", "noise", "reset"])
 def test_a_change_after_choosing_a_fast_speed_reaches_the_waiting_worker_before_play(tab, qtbot, monkeypatch,
                                                                                      change):
     c = tab.controller
@@ -156,9 +156,15 @@ def test_a_change_after_choosing_a_fast_speed_reaches_the_waiting_worker_before_
         c.set_surface("saddle")
     elif change == "start":
         c.set_start(-0.5, 1.5)
-    else:
+    elif change == "edit":
         c.tuning.select("adam")
         c.tuning._hparams_edited({"lr": 0.03})
+    elif change == "shared lr":
+        c.tuning.set_shared_lr(True)
+    elif change == "noise":
+        c.tuning.set_noise(0.05)
+    else:
+        c.player.reset()
     assert c.race.generation != before and not c.race.fed and not c.player.playing
     qtbot.waitUntil(lambda: c.race.fed, timeout=FED_WITHIN_MS)  # the new race's rows, still before Play
     assert c.race.head == 0

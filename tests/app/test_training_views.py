@@ -61,19 +61,23 @@ def test_a_log_axis_draws_minor_ticks_only_where_a_decade_has_room_for_them(qtbo
     """Over a dozen decades on a short chart the 2…9 ticks would be marks a pixel apart (a dark bar)."""
     axis = DecadeAxis("left")
     axis.setLogMode(False, True)
-    wide = axis.tickValues(-10.0, 5.0, 100)  # 6.7 px a decade
-    assert all(spacing is not None and spacing >= 1 for spacing, _ in wide)
-    assert all(float(v).is_integer() for _, values in wide for v in values)  # whole decades only
+    wide = axis.tickValues(-10.0, 5.0, 100)  # 6.7 px a decade: labels every 5 decades, a mark at every one
+    assert [spacing for spacing, _ in wide] == [5.0, None]
+    assert sorted(v for _, values in wide for v in values) == [float(v) for v in range(-10, 6)]  # whole ones only
+    assert axis.tickStrings(wide[1][1], 1.0, None) == [""] * 12  # the decades between labelled ones: marks only
     narrow = axis.tickValues(-1.0, 1.0, 100)  # 50 px a decade: the minor marks stay
     minor = [v for _, values in narrow for v in values if not float(v).is_integer()]
     assert len(minor) == 16 and np.allclose(sorted(minor)[:8], np.log10(np.arange(2, 10)) - 1)
 
 
 @pytest.mark.parametrize("low, high", [(0.0, float("nan")), (float("nan"), 1.0), (0.0, float("inf"))])
-def test_an_axis_given_a_range_that_is_not_finite_gives_pyqtgraphs_own_ticks(qtbot, low, high):
+def test_an_axis_given_a_range_that_is_not_finite_gives_no_ticks_and_raises_nothing(qtbot, low, high):
     for side in ("bottom", "left"):
         axis = DecadeAxis(side)
         assert axis.tickSpacing(low, high, 150) == pg.AxisItem(side).tickSpacing(low, high, 150)
+        assert axis.tickValues(low, high, 150) == []  # (pyqtgraph's own raise on these)
+        axis.setLogMode(*((True, False) if side == "bottom" else (False, True)))
+        assert axis.tickValues(low, high, 150) == []
 
 
 @pytest.mark.parametrize("high", [5000.0, 51000.0, 61000.0, 102000.0])
