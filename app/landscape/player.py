@@ -84,6 +84,7 @@ class Player(QObject):
 
     def set_speed(self, speed: float) -> None:
         self.c.scene.set_speed(float(speed))
+        self.c.v.playback.set_values(self.c.scene.speed, self.c.scene.max_steps)  # the combo follows a script too
         self._made.clear()  # the label measures the new speed afresh
         self.c.ahead.warm(self.c.scene.speed)  # a fast speed: the worker process starts now, not at Play
 

@@ -133,6 +133,7 @@ def test_choosing_a_fast_speed_starts_the_worker_before_play_and_a_slow_one_does
     assert not c.ahead.running
     c.player.set_speed(20.0)
     assert c.ahead.running and not c.player.playing  # started
+    assert tab.playback.speed.currentText() == "20×"  # the combo shows a speed set from code too
     qtbot.waitUntil(lambda: c.race.fed, timeout=FED_WITHIN_MS)  # its rows come before Play...
     assert c.race.head == 0 and c.player.position == 0  # ...and nothing is played until then
     made = count_local_steps(monkeypatch)
