@@ -130,7 +130,7 @@ class DecadeAxis(pg.AxisItem):
             kept = [(spacing, values) for spacing, values in stdTicks if spacing >= 1.0]
             if kept:
                 # Every whole decade keeps its mark (the labelled level may step 2 or 5 decades), unlabelled.
-                shown = {round(float(v), 9) for _, values in kept for v in values}
+                shown = {float(v) for _, values in kept for v in values}  # whole multiples of a whole step
                 whole = [float(v) for v in range(math.ceil(minVal), math.floor(maxVal) + 1) if float(v) not in shown]
                 if whole and size / decades >= 3:  # (not a solid bar of them either)
                     self._marks_only = whole
