@@ -93,6 +93,29 @@ def _check_nonneg(name: str, value) -> float:
     return float(value)
 
 
+class SeededNoise:
+    """``np.random.default_rng(seed)``, made at its first draw: the same normals, and a launch that steps no
+    racer does not import numpy.random (≈ 10 ms)."""
+
+    __slots__ = ("_generator", "seed")
+
+    def __init__(self, seed: int):
+        self.seed, self._generator = seed, None
+
+    @property
+    def generator(self) -> np.random.Generator:
+        if self._generator is None:
+            self._generator = np.random.default_rng(self.seed)
+        return self._generator
+
+    @property
+    def bit_generator(self):
+        return self.generator.bit_generator
+
+    def standard_normal(self, *args, **kwargs):
+        return self.generator.standard_normal(*args, **kwargs)
+
+
 class Runner:
     """A method walking a surface from ``start``, one ``step()`` at a time; ``set`` applies from the next step.
 
@@ -122,7 +145,7 @@ class Runner:
             raise ConfigError(f"seed: must be a whole number ≥ 0, got {seed!r}", "seed")
         self.surface, self.method = surface, method
         self.noise, self.tol = _check_nonneg("noise", noise), _check_nonneg("tol", tol)
-        self._rng = np.random.default_rng(seed)
+        self._rng = SeededNoise(seed)
         self._normals, self._normal_at = [], 0  # a block of the generator's normals, and the next one's index
         self._optimizer = spec.make(**hparams)
         self._later = None  # what a second-order step left for its pictures (SecondOrder.lean_step)

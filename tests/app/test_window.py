@@ -147,7 +147,8 @@ def test_training_fits_1280_by_720_in_projector_mode_without_sideways_scrolling(
 
 def test_launch_imports_no_sympy_and_the_formula_page_warms_it_up_in_the_background():
     """sympy (~0.4 s) is for typed formulas only: the first frame never waits for it, and showing the formula
-    page imports it in a background thread so the first formula typed does not stall."""
+    page imports it in a background thread so the first formula typed does not stall. numpy.random (~10 ms) waits
+    for a racer's first step."""
     code = """
 import sys, time
 from PySide6.QtWidgets import QApplication
@@ -158,6 +159,7 @@ window.show()
 for _ in range(20):
     app.processEvents()
 tab = window.tab("landscape")
+assert "numpy.random" not in sys.modules, "the launch imported numpy.random (no racer has stepped yet)"
 tab.controller.player.step()
 tab.controller.player.frames.flush()
 assert "sympy" not in sys.modules, "the launch imported sympy"

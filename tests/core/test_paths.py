@@ -154,6 +154,27 @@ def test_noise_is_gaussian_of_scale_sigma_on_the_gradient_sgd_sees(bowl):
     np.testing.assert_allclose(seen.std(axis=0), 0.5, rtol=0.05)
 
 
+def test_the_noise_is_default_rng_of_the_seed_in_order_even_when_made_late_or_copied(bowl):
+    """The generator is made at the first draw (a launch steps no racer), a snapshot before or after it
+    continues the same stream."""
+    runner = Runner(bowl, "sgd", (1.0, 1.0), noise=0.5, seed=4, lr=1e-9)
+    early = runner.snapshot()  # before any draw
+    expected = np.random.default_rng(4).standard_normal(2 * 6).reshape(6, 2) * 0.5
+    seen = []
+    for _ in range(3):
+        true = runner.last.grad
+        seen.append(runner.step().info["grad"] - true)
+    later = runner.snapshot()
+    for _ in range(3):
+        true = runner.last.grad
+        seen.append(runner.step().info["grad"] - true)
+    np.testing.assert_allclose(seen, expected, rtol=0, atol=1e-12)
+    for copy, skip in ((early, 0), (later, 3)):
+        for i in range(skip, 6):
+            true = copy.last.grad
+            np.testing.assert_array_equal(copy.step().info["grad"] - true, seen[i])
+
+
 def test_second_order_methods_see_the_exact_surface(rosenbrock):
     for method in ("newton", "lbfgs"):
         np.testing.assert_array_equal(run(rosenbrock, method, START, 10, noise=1.0).points,
