@@ -6,6 +6,9 @@
 * step / matmuls: the matrix products one update of the 784-100-100-100-100-10 network does (forward x·W, backward
   xᵀ·δ and δ·Wᵀ), timed alone on the same shapes, divided by the time of the whole update (loss, gradients and
   the optimizer step). 1.0 would mean everything else is free; the rest is the elementwise work in numpy.
+* race's matmuls: the matrix products of that race alone (every update's, and every evaluation's forward
+  products on the validation digits and the training subset), on the same shapes: what the race would take if
+  everything else were free, so PyTorch's time over it is the most any numpy code could reach here.
 * race vs PyTorch: SGD, Momentum, AdaGrad and Adam train the same network from the same weights on the same
   minibatches, in lockstep, evaluated every 100 updates on the same 2,000 validation digits and training subset:
   core.training.Race against a transcription of it in torch (torch.optim, float32), both on one thread,
@@ -17,6 +20,7 @@ only ever slows a trial down), with the median beside it.
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import sys
 import time
@@ -155,6 +159,46 @@ def our_race(dataset, iterations: int, eval_every: int):
     return trial
 
 
+def race_matmuls(dataset, iterations: int, eval_every: int):
+    """A trial times the race's matrix products alone: per racer and update the forward x·W, the backward
+    xᵀ·δ and δ·Wᵀ (none for the first layer, as core.nn skips it), and every `eval_every` updates the forward
+    products on the validation digits and the training subset; real digits, float32, the same shapes."""
+    feed = Feed(dataset, BATCH)
+    rng = np.random.default_rng(0)
+    weights = [rng.standard_normal((a, b)).astype(np.float32) * np.float32(0.05) for a, b in itertools.pairwise(SIZES)]
+    batches = [np.ascontiguousarray(feed.batch(t)[0], np.float32) for t in range(min(iterations, 50))]
+    checks = [np.ascontiguousarray(feed.val[0], np.float32), np.ascontiguousarray(feed.train_subset[0], np.float32)]
+
+    def buffers(rows):
+        return [np.empty((rows, w.shape[1]), np.float32) for w in weights]
+    train_acts = buffers(BATCH)
+    check_acts = {len(c): buffers(len(c)) for c in checks}
+    dws = [np.empty_like(w) for w in weights]
+    dxs = [np.empty((BATCH, w.shape[0]), np.float32) for w in weights]
+
+    def forward(x, acts):
+        for w, out in zip(weights, acts, strict=True):
+            np.dot(x, w, out=out)
+            x = out
+
+    def trial():
+        start = time.perf_counter()
+        for t in range(1, iterations + 1):
+            x = batches[t % len(batches)]
+            ins = [x, *train_acts[:-1]]
+            for _ in RACE:
+                forward(x, train_acts)
+                for i in reversed(range(len(weights))):
+                    np.dot(ins[i].T, train_acts[i], out=dws[i])
+                    if i:
+                        np.dot(train_acts[i], weights[i].T, out=dxs[i])
+                if t % eval_every == 0:
+                    for c in checks:
+                        forward(c, check_acts[len(c)])
+        return time.perf_counter() - start, None
+    return trial
+
+
 def race_against_torch(rounds: int, iterations: int) -> None:
     try:
         import torch  # noqa: F401
@@ -162,14 +206,17 @@ def race_against_torch(rounds: int, iterations: int) -> None:
         print("torch not installed: the race against PyTorch is skipped (pip install torch==2.13.0)")
         return
     dataset = load_mnist()
-    trials = {"ours": our_race(dataset, iterations, 100), "PyTorch": torch_race(dataset, iterations, 100)}
+    trials = {"ours": our_race(dataset, iterations, 100), "PyTorch": torch_race(dataset, iterations, 100),
+              "our matmuls": race_matmuls(dataset, iterations, 100)}
     seconds = {name: [] for name in trials}
     accs = {}
     for _ in range(rounds):
         for name, trial in trials.items():
             time.sleep(0.5)  # OpenMP and OpenBLAS workers spin after their last call: let them settle
-            took, accs[name] = trial()
+            took, acc = trial()
             seconds[name].append(took)
+            if acc is not None:
+                accs[name] = acc
     ours, theirs = min(seconds["ours"]), min(seconds["PyTorch"])
     print(f"race of four, {iterations} updates each, 1 thread: ours {ours:.2f} s (median "
           f"{statistics.median(seconds['ours']):.2f}), PyTorch {theirs:.2f} s (median "
@@ -177,8 +224,14 @@ def race_against_torch(rounds: int, iterations: int) -> None:
     print("final validation accuracy, ours / PyTorch:",
           ", ".join(f"{e['name']} {a:.3f}/{b:.3f}" for e, a, b in zip(RACE, accs["ours"], accs["PyTorch"],
                                                                        strict=True)))
+    products = min(seconds["our matmuls"])
+    print(f"its matrix products alone (numpy, the same shapes): {products:.2f} s: PyTorch / them = "
+          f"{theirs / products:.2f}×, the most numpy could reach here; everything else in ours: "
+          f"{ours - products:.2f} s (1.7× would leave {theirs / 1.7 - products:.2f} s for it)")
     emit("lecture race of four vs PyTorch CPU (1 thread)", ours, "s", peer="PyTorch", peer_value=theirs,
          ratio=theirs / ours)
+    emit("lecture race: its matrix products alone vs PyTorch CPU (the ceiling)", products, "s", peer="PyTorch",
+         peer_value=theirs, ratio=theirs / products, rest_s=ours - products)
 
 
 def main(argv=None) -> int:
