@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.methods import get_method, keys
-from core.paths import path_columns
+from core.paths import Noise, path_columns
 from core.surfaces import Surface
 
-__all__ = ["AHEAD", "FOCUS_EVERY", "STATE_EVERY", "Ahead", "Chunk", "PackedRng", "advance_guarded", "pack", "recipe",
+__all__ = ["AHEAD", "FOCUS_EVERY", "STATE_EVERY", "Ahead", "Chunk", "advance_guarded", "pack", "recipe",
            "surface_from", "unpack"]
 
 AHEAD = 8192  # iterations computed beyond the last one played (50× plays ~3,000 a second)
@@ -77,39 +77,12 @@ class _Unpacker(pickle.Unpickler):
         raise pickle.UnpicklingError(f"unknown reference {pid!r}")
 
 
-class PackedRng:
-    """A runner's noise generator as the state of its bit generator, made a Generator again only when a step
-    draws from it: a replay of a few steps from a packed state seldom does (the runner keeps a block of normals),
-    and unpickling a Generator was half the cost of unpacking a state."""
-
-    __slots__ = ("_generator", "_state")
-
-    def __init__(self, state: dict):
-        self._state, self._generator = state, None
-
-    @property
-    def state(self) -> dict:
-        """The bit generator's state now."""
-        return self._state if self._generator is None else self._generator.bit_generator.state
-
-    def standard_normal(self, *args, **kwargs):
-        if self._generator is None:
-            bits = getattr(np.random, self._state["bit_generator"])(0)  # seeded: no entropy drawn, then replaced
-            bits.state = self._state
-            self._generator = np.random.Generator(bits)
-        return self._generator.standard_normal(*args, **kwargs)
-
-    def __reduce__(self):
-        return PackedRng, (self.state,)
-
-
 def pack(runner) -> bytes:
     """`runner`'s state as bytes: what stepping it next needs, without its recorded path or its last picture."""
     runner._sync()  # the lean twin's floats back into the optimizer (the twin loads afresh on the next step)
     bare = copy.copy(runner)
     bare.columns, bare._later, bare._last = None, None, None
-    rng = runner._rng
-    bare._rng = PackedRng(rng.state if isinstance(rng, PackedRng) else rng.bit_generator.state)
+    bare._rng = Noise(state=runner._rng.state)
     bare._normals, bare._normal_at = runner._normals[runner._normal_at:], 0
     out = io.BytesIO()
     _Packer(out, runner.surface).dump(bare)

@@ -93,27 +93,41 @@ def _check_nonneg(name: str, value) -> float:
     return float(value)
 
 
-class SeededNoise:
-    """``np.random.default_rng(seed)``, made at its first draw: the same normals, and a launch that steps no
-    racer does not import numpy.random (≈ 10 ms)."""
+class Noise:
+    """A runner's noise generator, made a numpy Generator only when a step draws from it: from a seed (as
+    ``np.random.default_rng(seed)``, the same normals) or from a bit generator's state (a packed runner,
+    core.ahead). A launch steps no racer, so it does not import numpy.random (≈ 10 ms); a replay of a few steps
+    from a packed state seldom draws (the runner keeps a block of normals), and unpickling a Generator was half
+    the cost of unpacking a state."""
 
-    __slots__ = ("_generator", "seed")
+    __slots__ = ("_generator", "_seed", "_state")
 
-    def __init__(self, seed: int):
-        self.seed, self._generator = seed, None
+    def __init__(self, seed: int = 0, state: dict | None = None):
+        self._seed, self._state, self._generator = seed, state, None
 
     @property
-    def generator(self) -> np.random.Generator:
+    def state(self) -> dict:
+        """The bit generator's state now."""
+        if self._generator is None and self._state is not None:
+            return self._state
+        return self._made().bit_generator.state
+
+    def _made(self) -> np.random.Generator:
         if self._generator is None:
-            self._generator = np.random.default_rng(self.seed)
+            if self._state is None:
+                self._generator = np.random.default_rng(self._seed)
+            else:
+                bits = getattr(np.random, self._state["bit_generator"])(0)  # seeded: no entropy drawn, replaced
+                bits.state = self._state
+                self._generator = np.random.Generator(bits)
         return self._generator
 
-    @property
-    def bit_generator(self):
-        return self.generator.bit_generator
-
     def standard_normal(self, *args, **kwargs):
-        return self.generator.standard_normal(*args, **kwargs)
+        return self._made().standard_normal(*args, **kwargs)
+
+    def __reduce__(self):  # copies and pickles carry the state now (or only the seed, before the first draw)
+        fresh = self._generator is None and self._state is None
+        return Noise, (self._seed, None if fresh else self.state)
 
 
 class Runner:
@@ -145,7 +159,7 @@ class Runner:
             raise ConfigError(f"seed: must be a whole number ≥ 0, got {seed!r}", "seed")
         self.surface, self.method = surface, method
         self.noise, self.tol = _check_nonneg("noise", noise), _check_nonneg("tol", tol)
-        self._rng = SeededNoise(seed)
+        self._rng = Noise(seed)
         self._normals, self._normal_at = [], 0  # a block of the generator's normals, and the next one's index
         self._optimizer = spec.make(**hparams)
         self._later = None  # what a second-order step left for its pictures (SecondOrder.lean_step)
