@@ -41,6 +41,24 @@ RACE = [{"name": "sgd", "lr": 0.1}, {"name": "momentum", "lr": 0.01}, {"name": "
         {"name": "adam", "lr": 1e-3}]
 
 
+def forward_products(x, weights, acts) -> None:
+    """x·W layer by layer, each into its buffer of `acts` (the next layer's input)."""
+    for w, out in zip(weights, acts, strict=True):
+        np.dot(x, w, out=out)
+        x = out
+
+
+def update_products(x, weights, acts, dws, dxs) -> None:
+    """The matrix products of one update from minibatch x: forward x·W, backward xᵀ·δ and δ·Wᵀ (none for the
+    first layer, as core.nn skips it); the activations' buffers stand in for the δs (same shapes)."""
+    forward_products(x, weights, acts)
+    ins = [x, *acts[:-1]]
+    for i in reversed(range(len(weights))):
+        np.dot(ins[i].T, acts[i], out=dws[i])
+        if i:
+            np.dot(acts[i], weights[i].T, out=dxs[i])
+
+
 def best_and_median(trials, rounds: int) -> dict[str, tuple[float, float]]:
     """Seconds per call of each trial: alternated blocks, best and median."""
     samples = {name: [] for name in trials}
@@ -58,19 +76,14 @@ def step_against_matmuls(rounds: int) -> None:
     mlp = MLP(SIZES, activation="relu", init="he")
     weights = [mlp.params[k] for k in mlp.weight_keys]
     acts = [np.empty((BATCH, w.shape[1]), np.float32) for w in weights]
-    ins = [np.asarray(data[0][0], np.float32), *acts[:-1]]
+    x = np.asarray(data[0][0], np.float32)
     dws = [np.empty_like(w) for w in weights]
     dxs = [np.empty((BATCH, w.shape[0]), np.float32) for w in weights]
 
     def matmuls():
         start = time.perf_counter()
         for _ in range(len(data)):
-            for x, w, out in zip(ins, weights, acts, strict=True):
-                np.dot(x, w, out=out)
-            for i in reversed(range(len(weights))):
-                np.dot(ins[i].T, acts[i], out=dws[i])
-                if i:
-                    np.dot(acts[i], weights[i].T, out=dxs[i])
+            update_products(x, weights, acts, dws, dxs)
         return (time.perf_counter() - start) / len(data)
 
     def steps(method, hp):
@@ -160,9 +173,9 @@ def our_race(dataset, iterations: int, eval_every: int):
 
 
 def race_matmuls(dataset, iterations: int, eval_every: int):
-    """A trial times the race's matrix products alone: per racer and update the forward x·W, the backward
-    xᵀ·δ and δ·Wᵀ (none for the first layer, as core.nn skips it), and every `eval_every` updates the forward
-    products on the validation digits and the training subset; real digits, float32, the same shapes."""
+    """A trial times the race's matrix products alone: per racer and update those of `update_products`, and
+    every `eval_every` updates the forward products on the validation digits and the training subset; real
+    digits, float32, the same shapes."""
     feed = Feed(dataset, BATCH)
     rng = np.random.default_rng(0)
     weights = [rng.standard_normal((a, b)).astype(np.float32) * np.float32(0.05) for a, b in itertools.pairwise(SIZES)]
@@ -176,25 +189,15 @@ def race_matmuls(dataset, iterations: int, eval_every: int):
     dws = [np.empty_like(w) for w in weights]
     dxs = [np.empty((BATCH, w.shape[0]), np.float32) for w in weights]
 
-    def forward(x, acts):
-        for w, out in zip(weights, acts, strict=True):
-            np.dot(x, w, out=out)
-            x = out
-
     def trial():
         start = time.perf_counter()
         for t in range(1, iterations + 1):
             x = batches[t % len(batches)]
-            ins = [x, *train_acts[:-1]]
             for _ in RACE:
-                forward(x, train_acts)
-                for i in reversed(range(len(weights))):
-                    np.dot(ins[i].T, train_acts[i], out=dws[i])
-                    if i:
-                        np.dot(train_acts[i], weights[i].T, out=dxs[i])
+                update_products(x, weights, train_acts, dws, dxs)
                 if t % eval_every == 0:
                     for c in checks:
-                        forward(c, check_acts[len(c)])
+                        forward_products(c, weights, check_acts[len(c)])
         return time.perf_counter() - start, None
     return trial
 
