@@ -83,6 +83,10 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(self._tab_keys.index(key))
         self.tab(key)
 
+    def step_tab(self, by: int) -> None:
+        """The next (by = 1) or previous (by = −1) tab, wrapping around."""
+        self.select_tab(self._tab_keys[(self.tabs.currentIndex() + by) % len(self._tab_keys)])
+
     def current_tab_key(self) -> str:
         return self._tab_keys[self.tabs.currentIndex()]
 
@@ -109,6 +113,22 @@ class MainWindow(QMainWindow):
         self.pictures_action.setShortcut(QKeySequence("F9"))
         self.pictures_action.toggled.connect(self.set_pictures_only)
         view.addAction(self.pictures_action)
+
+        view.addSeparator()
+        # Window-wide: a field that gave the keys back leaves no focus, and Qt's own Ctrl+Tab then never
+        # reaches the tab widget.
+        self.next_tab_action = QAction(self.tr("Next tab"), self)
+        self.next_tab_action.setShortcuts(
+            [QKeySequence("Ctrl+Tab"), QKeySequence("Ctrl+PgDown"),
+             *QKeySequence.keyBindings(QKeySequence.StandardKey.NextChild)[1:]])
+        self.next_tab_action.triggered.connect(lambda: self.step_tab(1))
+        view.addAction(self.next_tab_action)
+        self.previous_tab_action = QAction(self.tr("Previous tab"), self)
+        self.previous_tab_action.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Tab"), QKeySequence("Ctrl+PgUp"),
+             *QKeySequence.keyBindings(QKeySequence.StandardKey.PreviousChild)])
+        self.previous_tab_action.triggered.connect(lambda: self.step_tab(-1))
+        view.addAction(self.previous_tab_action)
 
         view.addSeparator()
         quit_action = QAction(self.tr("Quit"), self)
@@ -170,9 +190,14 @@ class MainWindow(QMainWindow):
         """Every shortcut that acts now: the current tab's, then the window's."""
         from app.widgets.keys import shortcut_help
 
-        window = [(action.shortcut().toString(), action.text().replace("&", ""))
-                  for action in (self.presentation_action, self.pictures_action, self.fullscreen_action,
-                                 self.shortcuts_action, self.quit_action)]
+        def keys(action, first: int = 1) -> str:
+            return " / ".join(key.toString() for key in action.shortcuts()[:first])
+
+        window = [(keys(action, 2 if action in (self.next_tab_action, self.previous_tab_action) else 1),
+                   action.text().replace("&", ""))
+                  for action in (self.next_tab_action, self.previous_tab_action, self.presentation_action,
+                                 self.pictures_action, self.fullscreen_action, self.shortcuts_action,
+                                 self.quit_action)]
         fields = [(self.tr("Enter / Esc"), self.tr("in a field: commit / undo the edit, and give the keys back"))]
         return shortcut_help(self.tab(self.current_tab_key())) + fields + window
 
@@ -182,6 +207,10 @@ class MainWindow(QMainWindow):
 
         self._shortcuts = ShortcutsDialog(self.tabs.tabText(self.tabs.currentIndex()), self.shortcut_list(), self)
         self._shortcuts.show()
+        # The keys go to it, so Esc closes it at once, and back here after (without a window manager, or with one
+        # that prevents focus stealing, they would stay where they were)
+        self._shortcuts.finished.connect(self.activateWindow)
+        self._shortcuts.activateWindow()
         return self._shortcuts
 
     def show_about(self):
@@ -189,6 +218,8 @@ class MainWindow(QMainWindow):
 
         self._about = AboutDialog(self)
         self._about.show()
+        self._about.finished.connect(self.activateWindow)
+        self._about.activateWindow()
         return self._about
 
     def closeEvent(self, event):

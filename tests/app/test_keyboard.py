@@ -100,6 +100,43 @@ def test_f1_shows_every_shortcut_of_the_tab(qtbot, window):
     assert window.shortcut_list()[0][0] == "Space"
 
 
+def test_f1_takes_the_keys_so_esc_closes_it_and_gives_them_back_to_the_window(qtbot, window):
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: getattr(window, "_shortcuts", None) is not None and window._shortcuts.isActiveWindow())
+    qtbot.keyClick(QApplication.focusWidget() or window._shortcuts, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window._shortcuts.isVisible() and window.isActiveWindow())
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    player = window.tab("landscape").controller.player
+    assert player.playing
+    player.pause()
+
+
+@pytest.mark.parametrize("forward, back", [
+    ((Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier),
+     (Qt.Key.Key_Backtab, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)),
+    ((Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier),
+     (Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier))])
+def test_ctrl_tab_and_ctrl_page_keys_switch_tabs_after_a_field_gave_the_keys_back(qtbot, window, forward, back):
+    tab = window.tab("landscape")
+    box = focus(qtbot, tab.playback.max_steps)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is None  # the key now goes to the window, not to the tab widget
+    qtbot.keyClick(window, *forward)
+    assert window.current_tab_key() == "training"
+    qtbot.keyClick(window, *forward)
+    assert window.current_tab_key() == "landscape"  # around again
+    qtbot.keyClick(window, *back)
+    assert window.current_tab_key() == "training"
+    qtbot.keyClick(window.tab("training"), *back)
+    assert window.current_tab_key() == "landscape"
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert tab.controller.player.playing  # the tab's own keys act after coming back
+    tab.controller.player.pause()
+    listed = dict(window.shortcut_list())
+    assert listed["Ctrl+Tab / Ctrl+PgDown"] == "Next tab" and listed["Ctrl+Shift+Tab / Ctrl+PgUp"] == "Previous tab"
+
+
 def test_f9_shows_pictures_only_and_brings_the_controls_back(qtbot, window):
     landscape = window.tab("landscape")
     plot_before = landscape.view.width()
