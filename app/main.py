@@ -56,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         window.fullscreen_action.setChecked(True)  # the window's own full-screen path (and F11 then leaves it)
     else:
         window.show()
+    from PySide6.QtCore import QTimer
+
+    # The keys come here from the start, also where no window manager hands them out: asked for from the event
+    # loop, once the window is on screen (asked for before, the request may be dropped)
+    QTimer.singleShot(0, window.activateWindow)
     from app.runtime.signals import CloseOnSignals
 
     def close():

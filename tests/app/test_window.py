@@ -178,3 +178,66 @@ print("ok")
     env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr
+
+
+ACTIVE_CHILD = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+app = QApplication(sys.argv[:1])
+
+checks = []
+
+def ready():  # polled from the event loop for up to 10 s (a loaded CI delivers the window's events late)
+    window = next(w for w in app.topLevelWidgets() if hasattr(w, "tab"))
+    checks.append(window.isActiveWindow())
+    if checks[-1] or len(checks) == 100:
+        print("active" if checks[-1] else "inactive", flush=True)
+        window.close()
+        app.quit()
+    else:
+        QTimer.singleShot(100, ready)
+
+QTimer.singleShot(100, ready)
+from app.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.fixture
+def bare_x_display():
+    """A real X server with no window manager (Xvfb), as on a kiosk or projector PC: its DISPLAY."""
+    import os
+    import shutil
+
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed")
+    read, write = os.pipe()
+    # -displayfd: Xvfb picks a free display and writes its number once it accepts connections
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x720x24", "-nolisten", "tcp"],
+                              pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    try:
+        with os.fdopen(read) as ready:
+            number = ready.readline().strip()  # "" if it exited first
+        if not number:
+            pytest.skip("Xvfb did not start")
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.mark.parametrize("args", [[], ["--fullscreen"]])
+def test_the_window_takes_the_keys_at_launch_even_with_no_window_manager_to_hand_them_out(tmp_path, args,
+                                                                                         bare_x_display):
+    import os
+
+    env = dict(os.environ, HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"), QT_QPA_PLATFORM="xcb",
+               DISPLAY=bare_x_display)
+    out = subprocess.run([sys.executable, "-c", ACTIVE_CHILD, *args], capture_output=True, text=True, timeout=120,
+                         env=env)
+    if "could not load the Qt platform plugin" in out.stderr.lower():
+        pytest.skip("Qt's xcb platform cannot load here (system libraries missing)")
+    assert out.stdout.split() == ["active"], out.stderr  # Space plays at once, without a click first
