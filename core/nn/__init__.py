@@ -1,7 +1,7 @@
 """A from-scratch numpy MLP: layers as forward/backward pairs, initialisations, the fused softmax loss."""
 from .activations import ACTIVATIONS, ELU, LeakyReLU, Maxout, PReLU, ReLU, Sigmoid, Tanh, make_activation
 from .batchnorm import BatchNorm
-from .blas import blas_threads, set_blas_threads
+from .blas import blas_kernel, blas_threads, set_blas_threads
 from .dropout import Dropout
 from .gradcheck import numerical_gradient, relative_error
 from .init import INITS, init_std, init_weight
@@ -25,6 +25,7 @@ __all__ = [
     "ReLU",
     "Sigmoid",
     "Tanh",
+    "blas_kernel",
     "blas_threads",
     "init_std",
     "init_weight",

@@ -16,7 +16,7 @@ import sys
 import time
 
 import numpy as np
-from report import emit
+from report import emit, kernel_note
 
 from core.data import load_mnist
 from core.methods import make_optimizer
@@ -159,6 +159,7 @@ def main(argv=None):
     dataset = load_mnist()
     print(f"numpy {np.__version__}, {os.cpu_count()} CPUs, OPENBLAS_NUM_THREADS="
           f"{os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}, load average {os.getloadavg()[0]:.2f}")
+    print(kernel_note())
     print(f"network {'-'.join(map(str, SIZES))} ReLU, He init, batch {BATCH}, float32, bundled digits")
     rows = throughput(dataset, iterations, rounds)
     rows += lecture_race(dataset, 500 if args.quick else 2000)

@@ -14,6 +14,10 @@
   core.training.Race against a transcription of it in torch (torch.optim, float32), both on one thread,
   alternated in one run; only the training loops are timed (data and networks are prepared before).
 
+The OpenBLAS kernel decides the matmuls' speed: the header names it, and every JSON line carries it. An environment
+may force an older one (OPENBLAS_CORETYPE=Haswell on an AVX-512 machine runs sgemm at 0.6× its own kernel's
+speed); for the CPU's own, run `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .venv/bin/python ...`.
+
 Needs torch for the race (pip install torch==2.13.0, the CPU wheel). Best of alternated blocks (background load
 only ever slows a trial down), with the median beside it.
 """
@@ -26,7 +30,7 @@ import sys
 import time
 
 import numpy as np
-from report import emit
+from report import emit, kernel_note
 
 from core.data import load_mnist
 from core.methods import make_optimizer
@@ -242,6 +246,7 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
     set_blas_threads(1)
+    print(kernel_note())
     step_against_matmuls(2 if args.quick else 6)
     race_against_torch(2 if args.quick else 3, 300 if args.quick else 1000)
     return 0

@@ -22,3 +22,20 @@ def test_set_and_read_back_the_thread_count():
 def test_zero_threads_is_an_error():
     with pytest.raises(ValueError):
         set_blas_threads(0)
+
+
+def test_the_kernel_named_is_the_one_openblas_runs():
+    """An environment may force a kernel (OPENBLAS_CORETYPE, read when OpenBLAS loads): the name read back is that
+    one, so it is read from the library, not guessed; otherwise it is the one OpenBLAS chose for this CPU."""
+    import os
+
+    from core.nn import blas_kernel
+
+    kernel = blas_kernel()
+    if kernel is None:
+        pytest.skip("numpy here does not use OpenBLAS")
+    forced = os.environ.get("OPENBLAS_CORETYPE", "").strip()
+    if forced:
+        assert kernel.lower() == forced.lower()
+    else:
+        assert kernel and kernel.isprintable()
