@@ -21,6 +21,17 @@ def _training(parent):
     return TrainingTab(parent)
 
 
+def _keys(*keys) -> list[QKeySequence]:
+    """Key sequences from texts and standard keys, each once, in order (a standard key may repeat a text)."""
+    out: list[QKeySequence] = []
+    for key in keys:
+        standard = isinstance(key, QKeySequence.StandardKey)
+        for sequence in QKeySequence.keyBindings(key) if standard else [QKeySequence(key)]:
+            if sequence not in out:
+                out.append(sequence)
+    return out
+
+
 class MainWindow(QMainWindow):
     """Tabs keyed by name ("landscape", "training"); each tab may implement shutdown(), set_presentation() and
     register_targets(navigator) (what it can show when another tab or the lesson player asks)."""
@@ -118,15 +129,12 @@ class MainWindow(QMainWindow):
         # Window-wide: a field that gave the keys back leaves no focus, and Qt's own Ctrl+Tab then never
         # reaches the tab widget.
         self.next_tab_action = QAction(self.tr("Next tab"), self)
-        self.next_tab_action.setShortcuts(
-            [QKeySequence("Ctrl+Tab"), QKeySequence("Ctrl+PgDown"),
-             *QKeySequence.keyBindings(QKeySequence.StandardKey.NextChild)[1:]])
+        self.next_tab_action.setShortcuts(_keys("Ctrl+Tab", "Ctrl+PgDown", QKeySequence.StandardKey.NextChild))
         self.next_tab_action.triggered.connect(lambda: self.step_tab(1))
         view.addAction(self.next_tab_action)
         self.previous_tab_action = QAction(self.tr("Previous tab"), self)
         self.previous_tab_action.setShortcuts(
-            [QKeySequence("Ctrl+Shift+Tab"), QKeySequence("Ctrl+PgUp"),
-             *QKeySequence.keyBindings(QKeySequence.StandardKey.PreviousChild)])
+            _keys("Ctrl+Shift+Tab", "Ctrl+PgUp", QKeySequence.StandardKey.PreviousChild))
         self.previous_tab_action.triggered.connect(lambda: self.step_tab(-1))
         view.addAction(self.previous_tab_action)
 
@@ -190,11 +198,7 @@ class MainWindow(QMainWindow):
         """Every shortcut that acts now: the current tab's, then the window's."""
         from app.widgets.keys import shortcut_help
 
-        def keys(action, first: int = 1) -> str:
-            return " / ".join(key.toString() for key in action.shortcuts()[:first])
-
-        window = [(keys(action, 2 if action in (self.next_tab_action, self.previous_tab_action) else 1),
-                   action.text().replace("&", ""))
+        window = [(" / ".join(key.toString() for key in action.shortcuts()[:2]), action.text().replace("&", ""))
                   for action in (self.next_tab_action, self.previous_tab_action, self.presentation_action,
                                  self.pictures_action, self.fullscreen_action, self.shortcuts_action,
                                  self.quit_action)]
@@ -206,21 +210,21 @@ class MainWindow(QMainWindow):
         from app.help import ShortcutsDialog
 
         self._shortcuts = ShortcutsDialog(self.tabs.tabText(self.tabs.currentIndex()), self.shortcut_list(), self)
-        self._shortcuts.show()
-        # The keys go to it, so Esc closes it at once, and back here after (without a window manager, or with one
-        # that prevents focus stealing, they would stay where they were)
-        self._shortcuts.finished.connect(self.activateWindow)
-        self._shortcuts.activateWindow()
-        return self._shortcuts
+        return self._show_dialog(self._shortcuts)
 
     def show_about(self):
         from app.about import AboutDialog
 
         self._about = AboutDialog(self)
-        self._about.show()
-        self._about.finished.connect(self.activateWindow)
-        self._about.activateWindow()
-        return self._about
+        return self._show_dialog(self._about)
+
+    def _show_dialog(self, dialog):
+        """Show `dialog` with the keys, so Esc closes it at once, and give them back here when it closes (without a
+        window manager, or with one that prevents focus stealing, they would stay where they were)."""
+        dialog.show()
+        dialog.finished.connect(self.activateWindow)
+        dialog.activateWindow()
+        return dialog
 
     def closeEvent(self, event):
         for widget in self._built.values():

@@ -53,36 +53,36 @@ def _openblas() -> ctypes.CDLL | None:
     return _lib
 
 
+def _function(names):
+    """The first of `names` that numpy's OpenBLAS exports (their names differ between builds), or None."""
+    lib = _openblas()
+    return next((getattr(lib, name) for name in names if hasattr(lib, name)), None) if lib is not None else None
+
+
 def blas_threads() -> int | None:
     """Threads OpenBLAS uses now (None when numpy does not use OpenBLAS, e.g. Accelerate or MKL)."""
-    lib = _openblas()
-    for name in _GETTERS if lib is not None else ():
-        if hasattr(lib, name):
-            return int(getattr(lib, name)())
-    return None
+    getter = _function(_GETTERS)
+    return None if getter is None else int(getter())
 
 
 def set_blas_threads(n: int) -> bool:
     """Let OpenBLAS use n ≥ 1 threads from now on, process-wide; False if that is not possible here."""
     if int(n) < 1:
         raise ValueError(f"thread count must be at least 1, got {n}")
-    lib = _openblas()
-    for name in _SETTERS if lib is not None else ():
-        if hasattr(lib, name):
-            getattr(lib, name)(ctypes.c_int(int(n)))
-            return True
-    return False
+    setter = _function(_SETTERS)
+    if setter is None:
+        return False
+    setter(ctypes.c_int(int(n)))
+    return True
 
 
 def blas_kernel() -> str | None:
     """The kernel OpenBLAS chose for this CPU ("Haswell", "SkylakeX", …), or the one OPENBLAS_CORETYPE forced;
     None when numpy does not use OpenBLAS. Benchmarks print it: the same machine runs sgemm 1.7× faster with its
     AVX-512 kernel than with the AVX2 one an environment may force."""
-    lib = _openblas()
-    for name in _CORENAMES if lib is not None else ():
-        if hasattr(lib, name):
-            getter = getattr(lib, name)
-            getter.restype = ctypes.c_char_p
-            value = getter()
-            return value.decode("ascii", "replace").strip() if value else None
-    return None
+    getter = _function(_CORENAMES)
+    if getter is None:
+        return None
+    getter.restype = ctypes.c_char_p
+    value = getter()
+    return value.decode("ascii", "replace").strip() if value else None

@@ -26,7 +26,7 @@ def kernel_note() -> str:
     """One line for a benchmark's header: the kernel, and how to run the CPU's own if the environment forced it."""
     info = kernel()
     if not info:
-        return "numpy's BLAS: not OpenBLAS" if blas_kernel() is None else "OpenBLAS kernel: not named by this core"
+        return "OpenBLAS kernel: not named by this core" if blas_kernel() == "" else "numpy's BLAS: not OpenBLAS"
     if info.get("blas_forced"):
         return (f"OpenBLAS kernel: {info['blas_kernel']}, forced by OPENBLAS_CORETYPE in this environment; for the "
                 "CPU's own run this command under `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`")
