@@ -8,6 +8,11 @@ one item they are one cached picture, painted once per change and copied when so
 `set_parts(parts)` replaces everything drawn: a list of `Line`, `Head` and `Note`, painted in that order (lines first,
 then heads, then notes, each kind in the order given). A head points along its line on screen whatever the view's
 aspect; a note keeps its size in pixels and may be asked its width first (`note_size`), to be placed inside the view.
+
+An arrow's label (a note with `away`, the arrow's tail) sits just past the arrow's tip on screen, on the far side
+from its tail, and steps aside from the notes placed before it and the other arrows' heads: at a race's start the
+gradient, the velocity and the step point the same way from nearly one point, and their labels were drawn over each
+other ("−∇f−v" in one blot).
 """
 from __future__ import annotations
 
@@ -25,6 +30,8 @@ from app.widgets.plots import cache_on_device
 __all__ = ["Head", "Line", "Note", "Overlay"]
 
 NOTE_PAD = 4  # pixels between a note's text and the edge of its box (QTextDocument's margin, as pg.TextItem had)
+LABEL_GAP = 3  # pixels between an arrow's tip and its label
+ASIDE = 4  # how many label heights (or widths) a label may step aside, each way, to stay clear of the others
 SIZES_KEPT = 256  # notes' sizes remembered (a note's text changes as its numbers do)
 
 
@@ -61,7 +68,9 @@ class Head:
 @dataclass(frozen=True, eq=False)
 class Note:
     """`text` (lines split at \\n) at (x, y): `anchor` is the point of its box placed there, as fractions of its
-    width and height from the top left ((0, 1): the bottom left corner); `fill` a brush for its box, or None."""
+    width and height from the top left ((0, 1): the bottom left corner); `fill` a brush for its box, or None.
+    With `away` (a point, data coordinates: an arrow's tail) the note is an arrow's label instead: `anchor` is not
+    used, the box sits past (x, y) on the far side from `away` and steps aside from what it would cover."""
 
     name: str
     x: float
@@ -71,9 +80,11 @@ class Note:
     color: str
     fill: QBrush | None = None
     anchor: tuple = (0.0, 0.0)
+    away: tuple | None = None
 
     def key(self) -> tuple:
-        return ("note", self.name, self.x, self.y, self.text, self.font.key(), self.color, id(self.fill), self.anchor)
+        return ("note", self.name, self.x, self.y, self.text, self.font.key(), self.color, id(self.fill), self.anchor,
+                self.away)
 
 
 class Overlay(pg.GraphicsObject):
@@ -126,18 +137,74 @@ class Overlay(pg.GraphicsObject):
 
     def note_rect(self, name: str) -> QRectF | None:
         """Where note `name` lies, in data coordinates (None if it is not drawn or there is no view yet)."""
-        note = next((n for n in self._notes if n.name == name), None)
+        index = next((i for i, n in enumerate(self._notes) if n.name == name), None)
         to_device = self.deviceTransform_()
-        if note is None or to_device is None:
+        if index is None or to_device is None:
             return None
         back, _ = to_device.inverted()
-        return back.mapRect(self._note_box(note, to_device))
+        return back.mapRect(self._note_boxes(to_device)[index])
 
     # -- geometry ----------------------------------------------------------------------------------------------
-    def _note_box(self, note: Note, to_device) -> QRectF:
+    def _note_boxes(self, to_device) -> list[QRectF]:
+        """Every note's box on screen (pixels), in the order of the notes: the fixed ones where they are asked to
+        be, then each arrow's label past its tip, stepped aside (up and down for a sideways arrow, left and right
+        for an upright one, a box at a time, nearest first) from every box placed before it and the other arrows'
+        heads; if no place within ASIDE steps is clear, it stays past its tip."""
+        boxes: list[QRectF | None] = [None] * len(self._notes)
+        for i, note in enumerate(self._notes):
+            if note.away is None:
+                width, height = self.note_size(note.text, note.font)
+                at = to_device.map(QPointF(note.x, note.y))
+                boxes[i] = QRectF(at.x() - note.anchor[0] * width, at.y() - note.anchor[1] * height, width, height)
+        for i, note in enumerate(self._notes):
+            if note.away is not None:
+                taken = [box for box in boxes if box is not None]
+                taken += [self._head_outline(head, to_device) for head in self._heads
+                          if (head.x1, head.y1) != (note.x, note.y)]
+                boxes[i] = self._label_box(note, to_device, taken)
+        return boxes
+
+    def _label_box(self, note: Note, to_device, taken: list[QRectF]) -> QRectF:
         width, height = self.note_size(note.text, note.font)
-        at = to_device.map(QPointF(note.x, note.y))
-        return QRectF(at.x() - note.anchor[0] * width, at.y() - note.anchor[1] * height, width, height)
+        tip, tail = to_device.map(QPointF(note.x, note.y)), to_device.map(QPointF(*note.away))
+        dx, dy = tip.x() - tail.x(), tip.y() - tail.y()
+        length, most = math.hypot(dx, dy), max(abs(dx), abs(dy))
+        if not (most > 0 and math.isfinite(length)):
+            dx, dy, length, most = 1.0, 0.0, 1.0, 1.0
+        # The point of the box's edge that faces the tip: a box's side for an arrow along an axis, a corner for one
+        # along a diagonal (the direction mapped onto the box's outline).
+        ax, ay = 0.5 - 0.5 * dx / most, 0.5 - 0.5 * dy / most
+        x = tip.x() + LABEL_GAP * dx / length - ax * width
+        y = tip.y() + LABEL_GAP * dy / length - ay * height
+        sideways = abs(dx) >= abs(dy)
+        first = QRectF(x, y, width, height)
+        for step in range(ASIDE + 1):
+            for sign in (-1, 1) if step else (0,):
+                box = first.translated(0, sign * step * height) if sideways else \
+                    first.translated(sign * step * width, 0)
+                if not any(box.intersects(other) for other in taken):
+                    return box
+        return first
+
+    @staticmethod
+    def _head_outline(head: Head, to_device) -> QRectF:
+        """The box around an arrow head as drawn: from its tip back `size` pixels along its shaft, as wide as its
+        barbs (tipAngle 35°)."""
+        tip, tail = to_device.map(QPointF(head.x1, head.y1)), to_device.map(QPointF(head.x0, head.y0))
+        dx, dy = tail.x() - tip.x(), tail.y() - tip.y()
+        length = math.hypot(dx, dy)
+        if not (length > 0 and math.isfinite(length)):
+            return QRectF()
+        ux, uy = dx / length, dy / length
+        back = QPointF(tip.x() + head.size * ux, tip.y() + head.size * uy)
+        half = head.size * math.tan(math.radians(17.5))
+        return QRectF(tip, back).normalized().adjusted(-half * abs(uy), -half * abs(ux), half * abs(uy),
+                                                       half * abs(ux))
+
+    @staticmethod
+    def _head_box(head: Head, to_device) -> QRectF:
+        tip = to_device.map(QPointF(head.x1, head.y1))
+        return QRectF(tip.x() - head.size, tip.y() - head.size, 2 * head.size, 2 * head.size)
 
     def _head_path(self, size: float) -> QPainterPath:
         path = self._head_paths.get(size)
@@ -156,11 +223,9 @@ class Overlay(pg.GraphicsObject):
             if invertible and (self._heads or self._notes):
                 boxes = QRectF()
                 for head in self._heads:
-                    tip = to_device.map(QPointF(head.x1, head.y1))
-                    boxes = boxes.united(QRectF(tip.x() - head.size, tip.y() - head.size, 2 * head.size,
-                                                2 * head.size))
-                for note in self._notes:
-                    boxes = boxes.united(self._note_box(note, to_device))
+                    boxes = boxes.united(self._head_box(head, to_device))
+                for box in self._note_boxes(to_device):
+                    boxes = boxes.united(box)
                 rect = rect.united(back.mapRect(boxes))
             if not rect.isNull() and invertible:  # room for the pens' width, in pixels
                 widest = max([line.pen.widthF() for line, _ in self._lines] + [1.0])
@@ -202,8 +267,7 @@ class Overlay(pg.GraphicsObject):
             painter.setBrush(brush)
             painter.drawPath(self._head_path(head.size))
             painter.restore()
-        for note in self._notes:
-            box = self._note_box(note, to_device)
+        for note, box in zip(self._notes, self._note_boxes(to_device), strict=True):
             box.moveTo(round(box.x()), round(box.y()))
             if note.fill is not None:
                 painter.fillRect(box, note.fill)

@@ -815,3 +815,46 @@ def test_a_wide_line_traced_with_a_thin_pen_covers_what_the_wide_pen_strokes(qtb
         polylines._stroke(painter, line, [piece], False)
         painter.end()
         assert painter.paths == paths, points
+
+
+def test_arrow_labels_sit_past_their_tips_and_step_aside_from_each_other(qtbot):
+    """At a race's start the gradient, the velocity and the step point the same way from nearly one point: their
+    labels were drawn over each other ("−∇f−v" in one blot). Each label now lies past its arrow's tip, on the far
+    side from its tail, and one that would cover a label placed before it (or another arrow's head) steps aside; a
+    label with room stays where it was put, and a note with an anchor stays at its anchor."""
+    from PySide6.QtGui import QFont
+
+    from app.widgets.overlay import Head, Line, Note, Overlay
+
+    widget = shown_plot(qtbot, 400, 400)
+    overlay = Overlay()
+    widget.getPlotItem().addItem(overlay, ignoreBounds=True)
+    QApplication.instance().processEvents()  # the view laid out: 200 pixels a unit
+    font = QFont()
+    font.setPixelSize(20)
+
+    def arrow(name, x0, y0, x1, y1, text):
+        pen = pg.mkPen("#d00000", width=3)
+        return [Line(name, pen, (x0, x1), (y0, y1)), Head(f"{name}.head", x0, y0, x1, y1, 16, "#d00000"),
+                Note(f"{name}.label", x1, y1, text, font, "#d00000", away=(x0, y0))]
+
+    parts = (arrow("gradient", 0.0, 0.0, 0.20, 0.0, "−∇f") + arrow("velocity", 0.0, 0.0, 0.22, 0.0, "−v")
+             + arrow("step", -0.02, 0.0, 0.0, 0.0, "Δθ") + [Note("fixed", 0.5, 0.5, "λ = 1", font, "#000")])
+    overlay.set_parts(parts)
+    rects = {n: overlay.note_rect(f"{n}.label") for n in ("gradient", "velocity", "step")}
+    for (a, ra), (b, rb) in itertools.combinations(rects.items(), 2):
+        assert not ra.intersects(rb), (a, ra, b, rb)
+    assert rects["gradient"].left() > 0.20  # past its tip (rightward arrows: to the right of it)
+    assert rects["velocity"].left() > 0.22
+    assert rects["step"].left() > 0.0
+    fixed = overlay.note_rect("fixed")  # anchored at its top left, as before: y grows upward here
+    assert fixed.left() == pytest.approx(0.5) and fixed.bottom() == pytest.approx(0.5)
+
+    overlay.set_parts(arrow("up", 0.0, 0.0, 0.0, 0.4, "−∇f"))  # a lone arrow: just past its tip, centred on it
+    up = overlay.note_rect("up.label")
+    assert up.top() > 0.4 and up.center().x() == pytest.approx(0.0, abs=0.01)
+    assert up.top() - 0.4 < up.height() / 2  # beside the tip, not stepped aside
+
+    overlay.set_parts(arrow("left", 0.0, 0.0, -0.5, 0.0, "−v"))  # pointing left: the label ends left of the tip
+    left = overlay.note_rect("left.label")
+    assert left.right() < -0.5 and left.center().y() == pytest.approx(0.0, abs=0.01)

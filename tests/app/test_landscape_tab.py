@@ -727,3 +727,24 @@ def test_the_speed_reached_changes_its_number_at_most_twice_a_second_but_goes_at
     assert label.text() == ""
     QApplication.processEvents()
     assert (bar.controls.geometry(), bar.speed.geometry(), bar.max_steps.geometry()) == geometry  # nothing moved
+
+
+def test_arrow_labels_at_a_race_start_do_not_cover_each_other(tab, qtbot):
+    """Momentum's gradient, velocity and step arrows start almost together on the saddle (the default scene's):
+    their labels, drawn over each other before (seen projected at 1280×720), are apart."""
+    tab.set_presentation(True)
+    tab.resize(1280, 720)
+    qtbot.waitUntil(lambda: tab.width() == 1280)
+    c = tab.controller
+    c.set_surface("saddle")
+    c.tuning.select("momentum")
+    for aid in ("gradient", "velocity", "step"):
+        c.tuning.set_aid(aid, True)
+    for _ in range(2):
+        c.player.step()
+    aids = drawn(tab).aids
+    names = [n for n in ("gradient.label", "velocity.label", "step.label") if n in aids.drawn()]
+    assert len(names) == 3, aids.drawn()
+    rects = [aids.overlay.note_rect(n) for n in names]
+    for a, b in itertools.combinations(rects, 2):
+        assert not a.intersects(b), (names, rects)
