@@ -8,8 +8,11 @@
    grid, contours, first paint), against a bare PySide6 + pyqtgraph window showing one plot, the two alternated
    in one run. Target: at most 1.5× the bare window.
 
+3. Frame time against trail length: the same frames at 1× with 1,000-, 10,000- and 99,000-step trails (Max
+   steps allows 100,000): a frame's cost should not grow with the trail (each frame works on the new points).
+
 `--against OLD_TREE` alternates the frame figures of this tree and another checkout in fresh processes;
-`--launch` gives the launch figures only.
+`--launch` gives the launch figures only, `--trails` the trail-length figures only.
 
 Runs offscreen (Qt's raster backend, as on a laptop without GPU compositing). Racers run with tol = 0 so none
 converges early: every trail but L-BFGS's (which stops at the minimum when its line search can find no lower
@@ -31,6 +34,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
 TRAIL = 5000
+TRAILS = (1_000, 10_000, 99_000)  # the trail-length figure: up to Max steps' cap, less the frames' own steps
+MAX_STEPS = 100_000  # what Max steps allows
 FRAMES = 200
 FRAME_S = 0.016  # the frame timer's interval
 LAUNCH_RUNS = 5
@@ -82,7 +87,7 @@ def percentile(values, q):
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-def frame_times(tab, app, speed, presentation):
+def frame_times(tab, app, speed, presentation, trail=TRAIL):
     tab.set_presentation(presentation)
     tab.controller.set_surface("rosenbrock")
     factory = tab.controller.race.factory
@@ -92,11 +97,11 @@ def frame_times(tab, app, speed, presentation):
         runner.tol = 0.0  # keep every racer running so each trail has TRAIL points
         return runner
 
-    tab.controller.player.set_max_steps(TRAIL + 4 * FRAMES * int(max(speed, 1)) + 10)
+    tab.controller.player.set_max_steps(min(trail + 4 * FRAMES * int(max(speed, 1)) + 10, MAX_STEPS))
     tab.controller.race.factory = no_early_stop
     for method in list(tab.controller.race.tracks):
         tab.controller.race.add(method)
-    tab.controller.race.advance(TRAIL)
+    tab.controller.race.advance(trail)
     tab.controller.tuning.select("adam")
     for aid in tab.controller.scene.aids:
         tab.controller.tuning.set_aid(aid, True)
@@ -131,7 +136,7 @@ def frame_times(tab, app, speed, presentation):
     achieved = (tab.controller.race.head - head) / FRAMES  # steps per frame the 5 ms stepping budget allowed
     lengths = {m: t.n for m, t in tab.controller.race.tracks.items()}
     # A racer may still stop by itself (a second-order one at the minimum): all but one must be long.
-    assert sorted(lengths.values())[1] > TRAIL, lengths
+    assert sorted(lengths.values())[1] > trail, lengths
     return times, cpu, achieved
 
 
@@ -380,9 +385,31 @@ def against(tree: str, rounds: int = 3) -> None:
                  peer_value=statistics.median(s["ranges"] for s in samples[tree]))
 
 
+def trails_report(app) -> None:
+    """Frame time at 1× (normal mode, 8 racers, all aids) against the length of every trail."""
+    print()
+    print("Frame against trail length, normal 1×, 8 racers, all aids, 200 frames (CPU = this thread's CPU time)")
+    print(f"{'trail':>8} {'median ms':>10} {'p95 ms':>8} {'CPU med':>8} {'CPU p95':>8}")
+    first = None
+    for trail in TRAILS:
+        with landscape_tab(app) as tab:
+            times, cpu, _ = frame_times(tab, app, 1.0, False, trail)
+        row = (statistics.median(times), percentile(times, 95), statistics.median(cpu), percentile(cpu, 95))
+        first = first or row
+        print(f"{trail:>8,} {row[0]:>10.2f} {row[1]:>8.2f} {row[2]:>8.2f} {row[3]:>8.2f}")
+        emit(f"landscape frame CPU median, {trail:,}-step trails (normal 1×)", row[2], "ms",
+             peer=f"{TRAILS[0]:,}-step trails", peer_value=first[2], ratio=row[2] / first[2], p95=row[1],
+             cpu_p95=row[3], median=row[0])
+
+
 def main():
     if "--launch" in sys.argv:  # only the launch figures
         launch_report()
+        return
+    if "--trails" in sys.argv:
+        from PySide6.QtWidgets import QApplication
+
+        trails_report(QApplication.instance() or QApplication(sys.argv[:1]))
         return
     if "--against" in sys.argv:
         against(sys.argv[sys.argv.index("--against") + 1])
@@ -439,6 +466,7 @@ def main():
         made, racers = achieved_speed(app, speed)
         print(f"  {speed:g}×: {made:.1f} steps per frame with {racers} racers")
         emit(f"landscape steps per frame, default race ({speed:g}×)", made, "steps", racers=racers, target=speed)
+    trails_report(app)
     launch_report()
 
 
