@@ -10,9 +10,9 @@ then heads, then notes, each kind in the order given). A head points along its l
 aspect; a note keeps its size in pixels and may be asked its width first (`note_size`), to be placed inside the view.
 
 An arrow's label (a note with `away`, the arrow's tail) sits just past the arrow's tip on screen, on the far side
-from its tail, and steps aside from the notes placed before it and the other arrows' heads: at a race's start the
-gradient, the velocity and the step point the same way from nearly one point, and their labels were drawn over each
-other ("−∇f−v" in one blot).
+from its tail and inside the view, and steps aside from the notes placed before it and the other arrows' heads: at a
+race's start the gradient, the velocity and the step point the same way from nearly one point, and their labels were
+drawn over each other ("−∇f−v" in one blot).
 """
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ __all__ = ["Head", "Line", "Note", "Overlay"]
 
 NOTE_PAD = 4  # pixels between a note's text and the edge of its box (QTextDocument's margin, as pg.TextItem had)
 LABEL_GAP = 3  # pixels between an arrow's tip and its label
-ASIDE = 4  # how many label heights (or widths) a label may step aside, each way, to stay clear of the others
+SLACK = 3  # pixels two labels' boxes may overlap: their texts are still NOTE_PAD − SLACK apart and more
+ASIDE = 2  # how many label heights (or widths) a label may step aside, each way, to stay clear of the others
 SIZES_KEPT = 256  # notes' sizes remembered (a note's text changes as its numbers do)
 
 
@@ -147,24 +148,27 @@ class Overlay(pg.GraphicsObject):
     # -- geometry ----------------------------------------------------------------------------------------------
     def _note_boxes(self, to_device) -> list[QRectF]:
         """Every note's box on screen (pixels), in the order of the notes: the fixed ones where they are asked to
-        be, then each arrow's label past its tip, stepped aside (up and down for a sideways arrow, left and right
-        for an upright one, a box at a time, nearest first) from every box placed before it and the other arrows'
-        heads; if no place within ASIDE steps is clear, it stays past its tip."""
+        be, then each arrow's label (see `_label_box`)."""
         boxes: list[QRectF | None] = [None] * len(self._notes)
         for i, note in enumerate(self._notes):
             if note.away is None:
                 width, height = self.note_size(note.text, note.font)
                 at = to_device.map(QPointF(note.x, note.y))
                 boxes[i] = QRectF(at.x() - note.anchor[0] * width, at.y() - note.anchor[1] * height, width, height)
+        view = self.getViewBox()
+        bounds = to_device.mapRect(view.viewRect()) if view is not None else None
         for i, note in enumerate(self._notes):
             if note.away is not None:
-                taken = [box for box in boxes if box is not None]
-                taken += [self._head_outline(head, to_device) for head in self._heads
-                          if (head.x1, head.y1) != (note.x, note.y)]
-                boxes[i] = self._label_box(note, to_device, taken)
+                heads = [self._head_outline(head, to_device) for head in self._heads
+                         if (head.x1, head.y1) != (note.x, note.y)]
+                boxes[i] = self._label_box(note, to_device, [b for b in boxes if b is not None], heads, bounds)
         return boxes
 
-    def _label_box(self, note: Note, to_device, taken: list[QRectF]) -> QRectF:
+    def _label_box(self, note: Note, to_device, notes: list[QRectF], heads: list[QRectF], bounds) -> QRectF:
+        """An arrow's label just past its tip, on the far side from its tail; else stepped aside (up or down a line
+        for a sideways arrow, left or right a width for an upright one, at most ASIDE steps) to the nearest place
+        that covers the least of the notes placed before it, then of the other arrows' heads. Every place is moved
+        inside the view (`bounds`) first, so a label never leaves the plot."""
         width, height = self.note_size(note.text, note.font)
         tip, tail = to_device.map(QPointF(note.x, note.y)), to_device.map(QPointF(*note.away))
         dx, dy = tip.x() - tail.x(), tip.y() - tail.y()
@@ -174,17 +178,18 @@ class Overlay(pg.GraphicsObject):
         # The point of the box's edge that faces the tip: a box's side for an arrow along an axis, a corner for one
         # along a diagonal (the direction mapped onto the box's outline).
         ax, ay = 0.5 - 0.5 * dx / most, 0.5 - 0.5 * dy / most
-        x = tip.x() + LABEL_GAP * dx / length - ax * width
-        y = tip.y() + LABEL_GAP * dy / length - ay * height
+        first = QRectF(tip.x() + LABEL_GAP * dx / length - ax * width, tip.y() + LABEL_GAP * dy / length - ay * height,
+                       width, height)
         sideways = abs(dx) >= abs(dy)
-        first = QRectF(x, y, width, height)
+        places = []
         for step in range(ASIDE + 1):
             for sign in (-1, 1) if step else (0,):
                 box = first.translated(0, sign * step * height) if sideways else \
                     first.translated(sign * step * width, 0)
-                if not any(box.intersects(other) for other in taken):
-                    return box
-        return first
+                places.append(_inside(box, bounds))
+        def cost(box):  # pixels of notes covered, then of heads
+            return (round(sum(_area(box, other) for other in notes)), round(sum(_area(box, head) for head in heads)))
+        return min(places, key=cost)  # the nearest of the best (min keeps the first of equals)
 
     @staticmethod
     def _head_outline(head: Head, to_device) -> QRectF:
@@ -282,6 +287,23 @@ class Overlay(pg.GraphicsObject):
         if made is None:
             made = self._colours[color] = (pg.mkPen(color), pg.mkBrush(color))
         return made
+
+
+def _area(a: QRectF, b: QRectF) -> float:
+    """The area two boxes share, less a margin of SLACK pixels (a label's box has NOTE_PAD pixels round its text,
+    so boxes that overlap by less still keep their texts apart)."""
+    width = min(a.right(), b.right()) - max(a.left(), b.left()) - SLACK
+    height = min(a.bottom(), b.bottom()) - max(a.top(), b.top()) - SLACK
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def _inside(box: QRectF, bounds: QRectF | None) -> QRectF:
+    """`box` moved the least it must to lie within `bounds` (its top left kept inside if it is the larger)."""
+    if bounds is None or not bounds.isValid():
+        return box
+    x = max(bounds.left(), min(box.left(), bounds.right() - box.width()))
+    y = max(bounds.top(), min(box.top(), bounds.bottom() - box.height()))
+    return QRectF(x, y, box.width(), box.height())
 
 
 def _path(line: Line) -> QPainterPath:

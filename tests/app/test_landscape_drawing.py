@@ -821,10 +821,11 @@ def test_arrow_labels_sit_past_their_tips_and_step_aside_from_each_other(qtbot):
     """At a race's start the gradient, the velocity and the step point the same way from nearly one point: their
     labels were drawn over each other ("−∇f−v" in one blot). Each label now lies past its arrow's tip, on the far
     side from its tail, and one that would cover a label placed before it (or another arrow's head) steps aside; a
-    label with room stays where it was put, and a note with an anchor stays at its anchor."""
+    label with room stays where it was put, one at the view's edge is moved inside it, and a note with an anchor
+    stays at its anchor."""
     from PySide6.QtGui import QFont
 
-    from app.widgets.overlay import Head, Line, Note, Overlay
+    from app.widgets.overlay import NOTE_PAD, Head, Line, Note, Overlay
 
     widget = shown_plot(qtbot, 400, 400)
     overlay = Overlay()
@@ -842,8 +843,10 @@ def test_arrow_labels_sit_past_their_tips_and_step_aside_from_each_other(qtbot):
              + arrow("step", -0.02, 0.0, 0.0, 0.0, "Δθ") + [Note("fixed", 0.5, 0.5, "λ = 1", font, "#000")])
     overlay.set_parts(parts)
     rects = {n: overlay.note_rect(f"{n}.label") for n in ("gradient", "velocity", "step")}
+    inset = (NOTE_PAD - 1) / 200  # the texts, within their boxes' padding (200 pixels a unit)
     for (a, ra), (b, rb) in itertools.combinations(rects.items(), 2):
-        assert not ra.intersects(rb), (a, ra, b, rb)
+        assert not ra.adjusted(inset, inset, -inset, -inset).intersects(rb.adjusted(inset, inset, -inset, -inset)), \
+            (a, ra, b, rb)
     assert rects["gradient"].left() > 0.20  # past its tip (rightward arrows: to the right of it)
     assert rects["velocity"].left() > 0.22
     assert rects["step"].left() > 0.0
@@ -858,3 +861,10 @@ def test_arrow_labels_sit_past_their_tips_and_step_aside_from_each_other(qtbot):
     overlay.set_parts(arrow("left", 0.0, 0.0, -0.5, 0.0, "−v"))  # pointing left: the label ends left of the tip
     left = overlay.note_rect("left.label")
     assert left.right() < -0.5 and left.center().y() == pytest.approx(0.0, abs=0.01)
+
+    overlay.set_parts(arrow("edge", 0.0, 0.0, 0.0, 0.95, "−v"))  # ending at the top edge: moved in, not cut off
+    edge = overlay.note_rect("edge.label")
+    assert edge.top() >= -1.0 and edge.bottom() <= 1.0 + 1e-9, edge
+    overlay.set_parts(arrow("corner", 0.0, 0.0, 0.97, -0.97, "−∇f"))
+    corner = overlay.note_rect("corner.label")
+    assert corner.top() >= -1.0 - 1e-9 and corner.right() <= 1.0 + 1e-9, corner

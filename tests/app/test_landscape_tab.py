@@ -732,6 +732,8 @@ def test_the_speed_reached_changes_its_number_at_most_twice_a_second_but_goes_at
 def test_arrow_labels_at_a_race_start_do_not_cover_each_other(tab, qtbot):
     """Momentum's gradient, velocity and step arrows start almost together on the saddle (the default scene's):
     their labels, drawn over each other before (seen projected at 1280×720), are apart."""
+    from app.widgets.overlay import NOTE_PAD
+
     tab.set_presentation(True)
     tab.resize(1280, 720)
     qtbot.waitUntil(lambda: tab.width() == 1280)
@@ -746,5 +748,7 @@ def test_arrow_labels_at_a_race_start_do_not_cover_each_other(tab, qtbot):
     names = [n for n in ("gradient.label", "velocity.label", "step.label") if n in aids.drawn()]
     assert len(names) == 3, aids.drawn()
     rects = [aids.overlay.note_rect(n) for n in names]
-    for a, b in itertools.combinations(rects, 2):
+    dx, dy = (pixels * (NOTE_PAD - 1) for pixels in tab.view.plot.getViewBox().viewPixelSize())
+    texts = [r.adjusted(dx, dy, -dx, -dy) for r in rects]  # within their boxes' padding
+    for a, b in itertools.combinations(texts, 2):
         assert not a.intersects(b), (names, rects)

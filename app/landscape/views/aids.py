@@ -116,7 +116,8 @@ class Aids:
         color = theme.AID_COLORS.get(name, theme.AID_COLORS["step"])  # (an aid a registered method declares
         self._parts += [Line(name, self._pen(name, color), (x0, x1), (y0, y1)),  # beyond the built-in ones)
                         Head(f"{name}.head", x0, y0, x1, y1, int(self._scale.marker_size * 1.2), color),
-                        Note(f"{name}.label", x1, y1, LABELS.get(name, name), self._font, color, away=(x0, y0))]
+                        Note(f"{name}.label", x1, y1, LABELS.get(name, name), self._font, color, self._fill,
+                             away=(x0, y0))]  # on a light box: legible over shafts, trails and markers
 
     def _place(self, method, track, k, on, box) -> None:
         if track is None or track.n == 0:
