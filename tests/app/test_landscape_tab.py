@@ -752,3 +752,28 @@ def test_arrow_labels_at_a_race_start_do_not_cover_each_other(tab, qtbot):
     texts = [r.adjusted(dx, dy, -dx, -dy) for r in rects]  # within their boxes' padding
     for a, b in itertools.combinations(texts, 2):
         assert not a.intersects(b), (names, rects)
+
+
+def test_play_and_pause_keep_the_playback_buttons_in_place(tab, qtbot):
+    """The Play button was as wide as its text, so every Space moved Step, Reset, Speed and Max steps sideways (seen
+    by a helper trying the app at 1280×720): it now asks for the width of its widest text, and
+    its neighbours stay where they are. (In projector mode: offscreen, at the normal size, both texts are narrower
+    than a push button's minimum width.)"""
+    from PySide6.QtWidgets import QPushButton
+
+    tab.set_presentation(True)
+    bar, player = tab.playback, tab.controller.player
+    plain = QPushButton()
+    plain.setFont(bar.play_button.font())
+    widest = 0
+    for text in ("▶ Play", "❚❚ Pause"):
+        plain.setText(text)
+        widest = max(widest, plain.sizeHint().width())
+    hints, places = set(), set()
+    for act in (player.play, player.pause, player.play, player.pause):
+        act()
+        hints.add(bar.play_button.sizeHint().width())
+        qtbot.waitUntil(lambda: bar.play_button.width() == bar.play_button.sizeHint().width())
+        places.add(tuple(w.x() for w in (bar.step_button, bar.reset_button, bar.speed)))
+    assert hints == {widest}
+    assert len(places) == 1, places

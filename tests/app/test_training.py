@@ -406,3 +406,23 @@ def test_a_schedules_parameters_can_be_edited_and_reach_the_run(qtbot, tab):
     assert (config.schedule.kind, config.schedule.step_size, config.schedule.gamma) == ("step", 500, 0.5)
     controls.schedule.setCurrentIndex(controls.schedule.findData("constant"))
     assert not controls.schedule_editor.isVisibleTo(tab) and tab.model.config().schedule.kind == "constant"
+
+
+def test_the_train_button_keeps_its_width_whatever_it_says(tab, qtbot):
+    """Train, Pause, Resume and Continue: the button is as wide as the widest, so Stop, Reset and Race never move
+    when a run starts or pauses."""
+    from PySide6.QtWidgets import QApplication
+
+    bar = tab.toolbar
+    tab.show()
+    qtbot.waitExposed(tab)
+    for on in (False, True):
+        tab.set_presentation(on)
+        QApplication.processEvents()
+        hints, places = set(), set()
+        for text in ("Train", "Pause", "Resume", "Continue", "Train"):
+            bar.play_button.setText(text)
+            hints.add(bar.play_button.sizeHint().width())
+            qtbot.waitUntil(lambda: bar.play_button.width() == bar.play_button.sizeHint().width())
+            places.add(tuple(w.x() for w in (bar.stop_button, bar.race_button)))
+        assert len(hints) == 1 and len(places) == 1, (hints, places)

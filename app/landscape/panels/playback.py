@@ -7,7 +7,7 @@ from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget
 
 from app.landscape.model import MAX_STEPS_LIMIT, SPEEDS
-from app.widgets.counter import CounterLabel
+from app.widgets.counter import CounterLabel, SteadyButton
 from app.widgets.wraprow import WrapRow
 
 __all__ = ["PlaybackBar"]
@@ -36,7 +36,7 @@ class PlaybackBar(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._timeline_at = -float("inf")  # when the timeline slider was last set
-        self.play_button = QPushButton(self)
+        self.play_button = SteadyButton((self.tr("▶ Play"), self.tr("❚❚ Pause")), self)
         self.play_button.setToolTip(self.tr("Play / pause (Space)"))
         self.play_button.clicked.connect(self.playToggled)
         self.step_button = QPushButton(self.tr("Step ▸"), self)

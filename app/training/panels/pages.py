@@ -26,6 +26,7 @@ from app.training.views.predictions import ConfusionView, DigitGrid
 from app.training.views.racetable import RaceTable
 from app.training.views.record import X_AXES
 from app.widgets import scale_fonts
+from app.widgets.counter import SteadyButton
 
 SIDE_PAGES = ("diagnostics", "predictions", "draw", "race")
 
@@ -35,7 +36,8 @@ class Toolbar(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.play_button = QPushButton(self.tr("Train"), self)
+        self.play_button = SteadyButton((self.tr("Train"), self.tr("Pause"), self.tr("Resume"), self.tr("Continue")),
+                                        self)
         self.play_button.setToolTip(self.tr("Start, pause or resume training (Space)"))
         self.stop_button = QPushButton(self.tr("Stop"), self)
         self.stop_button.setToolTip(self.tr("End the run (the network is kept: Train continues it)"))
