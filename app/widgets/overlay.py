@@ -187,6 +187,7 @@ class Overlay(pg.GraphicsObject):
                 box = first.translated(0, sign * step * height) if sideways else \
                     first.translated(sign * step * width, 0)
                 places.append(_inside(box, bounds))
+
         def cost(box):  # pixels of notes covered, then of heads
             return (round(sum(_area(box, other) for other in notes)), round(sum(_area(box, head) for head in heads)))
         return min(places, key=cost)  # the nearest of the best (min keeps the first of equals)
@@ -208,6 +209,7 @@ class Overlay(pg.GraphicsObject):
 
     @staticmethod
     def _head_box(head: Head, to_device) -> QRectF:
+        """A square round a head's tip, as far as the head may reach in any direction (for the item's bounds)."""
         tip = to_device.map(QPointF(head.x1, head.y1))
         return QRectF(tip.x() - head.size, tip.y() - head.size, 2 * head.size, 2 * head.size)
 
