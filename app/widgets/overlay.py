@@ -155,12 +155,14 @@ class Overlay(pg.GraphicsObject):
                 width, height = self.note_size(note.text, note.font)
                 at = to_device.map(QPointF(note.x, note.y))
                 boxes[i] = QRectF(at.x() - note.anchor[0] * width, at.y() - note.anchor[1] * height, width, height)
+        if not any(note.away is not None for note in self._notes):
+            return boxes
         view = self.getViewBox()
         bounds = to_device.mapRect(view.viewRect()) if view is not None else None
+        outlines = [((head.x1, head.y1), self._head_outline(head, to_device)) for head in self._heads]
         for i, note in enumerate(self._notes):
             if note.away is not None:
-                heads = [self._head_outline(head, to_device) for head in self._heads
-                         if (head.x1, head.y1) != (note.x, note.y)]
+                heads = [outline for tip, outline in outlines if tip != (note.x, note.y)]  # not its own arrow's
                 boxes[i] = self._label_box(note, to_device, [b for b in boxes if b is not None], heads, bounds)
         return boxes
 

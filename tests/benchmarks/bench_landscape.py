@@ -35,7 +35,6 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
 TRAIL = 5000
 TRAILS = (1_000, 10_000, 99_000)  # the trail-length figure: up to Max steps' cap, less the frames' own steps
-MAX_STEPS = 100_000  # what Max steps allows
 FRAMES = 200
 FRAME_S = 0.016  # the frame timer's interval
 LAUNCH_RUNS = 5
@@ -97,7 +96,9 @@ def frame_times(tab, app, speed, presentation, trail=TRAIL):
         runner.tol = 0.0  # keep every racer running so each trail has TRAIL points
         return runner
 
-    tab.controller.player.set_max_steps(min(trail + 4 * FRAMES * int(max(speed, 1)) + 10, MAX_STEPS))
+    from app.landscape.model import MAX_STEPS_LIMIT
+
+    tab.controller.player.set_max_steps(min(trail + 4 * FRAMES * int(max(speed, 1)) + 10, MAX_STEPS_LIMIT))
     tab.controller.race.factory = no_early_stop
     for method in list(tab.controller.race.tracks):
         tab.controller.race.add(method)
